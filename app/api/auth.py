@@ -1,0 +1,84 @@
+"""Professionals' login and logout."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+import anyio
+import msgspec
+from litestar import Controller, Request, Response, post
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from sqlalchemy import insert
+
+from app import metrics
+from app.api.deps import authenticate, bearer_token
+from app.db import schema as t
+from app.hub import Hub
+from app.security.passwords import verify_password
+from app.security.tokens import decode, issue
+
+
+class LoginRequest(msgspec.Struct):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class ProfessionalView(msgspec.Struct):
+    id: str
+    name: str
+    role: str
+    unit: str
+    team: str | None
+
+
+class LoginResponse(msgspec.Struct):
+    token: str
+    expires_at: datetime
+    professional: ProfessionalView
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=200)
+    async def login(self, data: LoginRequest, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+        hub: Hub = state.hub
+        client = request.client.host if request.client else "unknown"
+        keys = (f"user:{data.username.lower()}", f"addr:{client}")
+        wait = hub.throttle.retry_after(*keys)
+        if wait:
+            return Response(
+                {"status_code": 429, "detail": f"too many failed logins; try again in {wait} s", "extra": {}},
+                status_code=429,
+                headers={"Retry-After": str(wait)},
+            )
+        who = hub.region.professional_by_username.get(data.username)
+        ok = await anyio.to_thread.run_sync(verify_password, who.password_hash if who else None, data.password)
+        if not ok or who is None:
+            hub.throttle.failed(*keys)
+            metrics.LOGIN_FAILURES.inc()
+            raise NotAuthorizedException("wrong username or password")
+        hub.throttle.succeeded(*keys)
+        token, claims = issue(hub.settings.secret_key, who.id, hub.settings.token_ttl_seconds)
+        return Response(
+            LoginResponse(
+                token=token,
+                expires_at=datetime.fromtimestamp(claims.exp, timezone.utc),
+                professional=ProfessionalView(who.id, who.name, who.role, who.unit, who.team),
+            )
+        )
+
+    @post("/logout", status_code=204)
+    async def logout(self, request: Request[Any, Any, Any], state: State) -> None:
+        hub: Hub = state.hub
+        token = bearer_token(request)
+        await authenticate(hub, token)
+        assert token is not None
+        claims = decode(hub.settings.secret_key, token)
+        async with hub.engine.begin() as conn:
+            await conn.execute(
+                insert(t.revoked_tokens).values(jti=claims.jti, expires_at=datetime.fromtimestamp(claims.exp, timezone.utc))
+            )

@@ -1,0 +1,171 @@
+"""The inbox and case actions: parse, call app.services.cases, return a Struct."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from app.domain.access import INBOX_FILTERS
+from app.domain.common import CallbackResult, Urgency
+from app.domain.region import Professional
+from app.hub import Hub
+from app.services import cases as svc
+from app.services import patients as psvc
+from app.services.errors import Invalid
+from app.services.views import CaseSummary
+
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
+CaseId = Annotated[str, Parameter(max_length=64)]
+
+
+class InboxResponse(msgspec.Struct):
+    items: list[CaseSummary]
+
+
+class UrgencyChange(msgspec.Struct):
+    level: Urgency
+    reason: Text
+
+
+class AttemptRequest(msgspec.Struct):
+    result: CallbackResult
+    note: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+
+
+class TextRequest(msgspec.Struct):
+    text: Text
+
+
+class HandoverRequest(msgspec.Struct):
+    to: Annotated[str, msgspec.Meta(min_length=3, max_length=80)]
+    note: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+
+
+class ResolveRequest(msgspec.Struct):
+    outcome: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    follow_up: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
+    patient_informed: bool | None = None
+    care_pathway: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class LinkPatientRequest(msgspec.Struct):
+    patient_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class InboxController(Controller):
+    path = "/api/inbox"
+    tags = ["inbox"]
+
+    @get("/")
+    async def inbox(
+        self,
+        hub: Hub,
+        who: Professional,
+        queue: Literal["mine", "team", "overflow", "urgent", "assistants", "coordinator", "chat", "all"] = "mine",
+        unit: Annotated[str | None, Parameter(max_length=64)] = None,
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+    ) -> InboxResponse:
+        assert queue in INBOX_FILTERS
+        return InboxResponse(await svc.inbox(hub, who, queue, unit, limit))
+
+
+class CaseController(Controller):
+    path = "/api/cases/{case_id:str}"
+    tags = ["cases"]
+
+    @get("/")
+    async def detail(self, hub: Hub, who: Professional, case_id: CaseId) -> svc.CaseDetail:
+        return await svc.get_case(hub, who, case_id)
+
+    @post("/claim", status_code=200)
+    async def claim(self, hub: Hub, who: Professional, case_id: CaseId) -> CaseSummary:
+        return await svc.claim(hub, who, case_id)
+
+    @post("/release", status_code=200)
+    async def release(self, hub: Hub, who: Professional, case_id: CaseId) -> CaseSummary:
+        return await svc.release(hub, who, case_id)
+
+    @post("/urgency", status_code=200)
+    async def urgency(self, hub: Hub, who: Professional, case_id: CaseId, data: UrgencyChange) -> CaseSummary:
+        return await svc.set_urgency(hub, who, case_id, data.level, data.reason)
+
+    @post("/callback-attempts", status_code=201)
+    async def callback_attempt(self, hub: Hub, who: Professional, case_id: CaseId, data: AttemptRequest) -> CaseSummary:
+        return await svc.callback_attempt(hub, who, case_id, data.result, data.note)
+
+    @post("/notes", status_code=201)
+    async def note(self, hub: Hub, who: Professional, case_id: CaseId, data: TextRequest) -> svc.NoteView:
+        return await svc.add_note(hub, who, case_id, data.text)
+
+    @post("/messages", status_code=201)
+    async def message(self, hub: Hub, who: Professional, case_id: CaseId, data: TextRequest) -> svc.MessageView:
+        return await svc.add_message(hub, who, case_id, data.text)
+
+    @post("/handover", status_code=200)
+    async def handover(self, hub: Hub, who: Professional, case_id: CaseId, data: HandoverRequest) -> CaseSummary:
+        return await svc.handover(hub, who, case_id, data.to, data.note)
+
+    @post("/resolve", status_code=200)
+    async def resolve(self, hub: Hub, who: Professional, case_id: CaseId, data: ResolveRequest) -> CaseSummary:
+        return await svc.resolve(hub, who, case_id, data.outcome, data.follow_up, data.patient_informed, data.care_pathway)
+
+    @post("/link-patient", status_code=200)
+    async def link_patient(self, hub: Hub, who: Professional, case_id: CaseId, data: LinkPatientRequest) -> CaseSummary:
+        return await svc.link_patient(hub, who, case_id, data.patient_id)
+
+
+class PatientController(Controller):
+    path = "/api/patients"
+    tags = ["patients"]
+
+    @get("/")
+    async def search(self, hub: Hub, who: Professional, q: Annotated[str, Parameter(min_length=2, max_length=100)]) -> list[psvc.PatientHit]:
+        return await psvc.search_patients(hub, who, q)
+
+    @get("/{patient_id:str}")
+    async def detail(self, hub: Hub, who: Professional, patient_id: Annotated[str, Parameter(max_length=64)]) -> psvc.PatientView:
+        return await psvc.get_patient(hub, who, patient_id)
+
+    @get("/{patient_id:str}/access-log")
+    async def access_log(
+        self, hub: Hub, who: Professional, patient_id: Annotated[str, Parameter(max_length=64)]
+    ) -> list[psvc.AccessEntry]:
+        return await psvc.access_log(hub, who, patient_id)
+
+
+class AbsenceRequest(msgspec.Struct):
+    professional: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    from_: Annotated[str, msgspec.Meta(min_length=10, max_length=40)] = msgspec.field(name="from")
+    to: Annotated[str, msgspec.Meta(min_length=10, max_length=40)]
+    substitute: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+def _day_or_time(field: str, value: str) -> date | datetime:
+    """`YYYY-MM-DD` is a whole day; anything longer must be an ISO datetime with an offset."""
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{field}: {value!r} is neither a date (YYYY-MM-DD) nor an ISO datetime") from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"{field}: a datetime needs a UTC offset, e.g. 2026-11-23T08:00:00+02:00")
+    return parsed
+
+
+class AbsenceController(Controller):
+    path = "/api/absences"
+    tags = ["absences"]
+
+    @post("/", status_code=201)
+    async def add(self, hub: Hub, who: Professional, data: AbsenceRequest) -> psvc.AbsenceView:
+        start, end = _day_or_time("from", data.from_), _day_or_time("to", data.to)
+        return await psvc.add_absence(hub, who, data.professional, start, end, data.substitute)
+
+    @get("/")
+    async def list(self, hub: Hub, who: Professional) -> list[psvc.AbsenceView]:  # noqa: A003
+        return await psvc.list_absences(hub, who)

@@ -1,0 +1,181 @@
+"""`firstline` command: serve, demo, migrate, import-patients, hash-password."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from app.settings import DEMO_REGION, Settings
+
+DEMO_PATIENTS = DEMO_REGION.parent / "patients.csv"
+
+
+def _settings(region: str | None = None) -> Settings:
+    if region:
+        os.environ["FIRSTLINE_REGION_FILE"] = str(Path(region).resolve())
+    return Settings.from_env()
+
+
+def _check_region(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.region_file import RegionFileError, load_region
+
+    try:
+        return load_region(settings.region_file)
+    except RegionFileError as exc:
+        print(f"firstline: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from app.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.db.migrate import upgrade
+
+    settings = _settings(args.region)
+    _check_region(settings)
+    upgrade(settings.database_url)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="info",
+        access_log=False,  # access logs carry URLs and client addresses; our URLs hold no PII, but keep them quiet
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
+    from app.domain.patient_csv import CsvImportError
+    from app.services.patients import import_patients
+
+    settings = _settings(args.region)
+    region = _check_region(settings)
+    upgrade(settings.database_url)
+    try:
+        text = Path(args.csv).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"firstline: cannot read {args.csv}: {exc}", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            report = await import_patients(engine, region, text)
+        finally:
+            await engine.dispose()
+        print(f"imported {report.created} new and updated {report.updated} patients")
+
+    try:
+        asyncio.run(run())
+    except CsvImportError as exc:
+        print(f"firstline: {args.csv}: nothing was imported:\n{exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    from app.security.passwords import hash_password
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if first != getpass.getpass("again: "):
+            print("firstline: the passwords differ", file=sys.stderr)
+            return 2
+    else:
+        first = sys.stdin.readline().rstrip("\n")
+    if len(first) < 8:
+        print("firstline: use at least 8 characters", file=sys.stderr)
+        return 2
+    print(hash_password(first))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    os.environ.setdefault("FIRSTLINE_REGION_FILE", str(DEMO_REGION))
+    settings = Settings.from_env()
+    region = _check_region(settings)
+    ns = argparse.Namespace(csv=str(DEMO_PATIENTS), region=None)
+    if cmd_import(ns) != 0:
+        return 2
+    base = f"http://{args.host}:{args.port}"
+    unit = region.units[0]
+    print(
+        f"""
+Firstline demo — {region.region.name}
+  database: {settings.database_url}
+  API docs: {base}/schema/swagger
+  logins (username / password):"""
+    )
+    for p in region.professionals:
+        print(f"    {p.username:<8} / {p.username}-demo   {p.role:<11} {p.unit}")
+    print(
+        f"""
+A signed callback request (paste into a shell; needs openssl):
+
+BODY='{{"call_id":"demo-'$(date +%s)'","caller":"+358401234567","dialed":"{unit.callback_number}","line":1,"voicemail_text":"Tarvitsen reseptin uusinnan"}}'
+TS=$(date +%s); SIG=$(printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac '{settings.webhook_secret}' | sed 's/^.* //')
+curl -s -X POST {base}/channels/phone/callback-requests -H 'Content-Type: application/json' \\
+  -H "X-Firstline-Signature: t=$TS,v1=$SIG" -d "$BODY"; echo
+
+Then log in and open the inbox:
+TOKEN=$(curl -s -X POST {base}/api/auth/login -H 'Content-Type: application/json' \\
+  -d '{{"username":"aino","password":"aino-demo"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -s {base}/api/inbox?queue=mine -H "Authorization: Bearer $TOKEN"; echo
+""",
+        flush=True,
+    )
+    serve = argparse.Namespace(host=args.host, port=args.port, workers=1, region=None)
+    return cmd_serve(serve)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="firstline", description="Omnichannel first-line contact hub")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="migrate the database, then serve the API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--region", help="region file (TOML); default FIRSTLINE_REGION_FILE or the demo region")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="serve the bundled demo region with demo patients")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("migrate", help="bring the database schema up to date")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("import-patients", help="import or update patients from a CSV file")
+    p.add_argument("csv")
+    p.add_argument("--region")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("hash-password", help="print an argon2id hash for the region file")
+    p.set_defaults(func=cmd_hash_password)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,243 @@
+"""Tables. SQLAlchemy Core, because the intake path cannot afford an ORM unit of work per
+request (ENGINEERING.md measured ≈5× slower); the same tables serve Alembic.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTC(TypeDecorator[datetime]):
+    """Timestamps are stored in UTC and always come back timezone-aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:  # type: ignore[override]
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def new_id() -> str:
+    """Time-ordered UUID (v7 layout) as 32 hex chars: index-friendly and unguessable."""
+    ms = int(time.time() * 1000)
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (ms << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
+    return uuid.UUID(int=value).hex
+
+
+ID = String(32)
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("language", String(8), nullable=False, server_default="fi"),
+    Column("named_nurse", String(64)),
+    Column("named_doctor", String(64)),
+    Column("unit", String(64), nullable=False),
+    Column("hearing_impaired", Boolean, nullable=False, server_default="0"),
+    Column("interpreter_language", String(8)),
+    Column("responsible_worker", String(64)),
+    Column("responsible_until", UTC),
+    Column("concern", Boolean, nullable=False, server_default="0"),
+    Column("updated_at", UTC, nullable=False),
+)
+
+patient_phones = Table(
+    "patient_phones",
+    metadata,
+    Column("phone", String(20), primary_key=True),
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("queue", String(80), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("assignee", String(64)),
+    Column("urgency", String(16), nullable=False),
+    Column("urgency_rank", Integer, nullable=False),
+    Column("urgency_source", String(16), nullable=False),
+    Column("red_flags", Text, nullable=False, server_default=""),
+    Column("due_at", UTC, nullable=False),
+    Column("at_risk_at", UTC, nullable=False),
+    Column("at_risk", Boolean, nullable=False, server_default="0"),
+    Column("channel", String(16), nullable=False),
+    Column("line", Integer),
+    Column("patient_id", String(64)),
+    Column("caller_phone", String(20)),
+    Column("routing_reason", String(32), nullable=False),
+    Column("contacts_count", Integer, nullable=False, server_default="1"),
+    Column("handovers", Integer, nullable=False, server_default="0"),
+    Column("first_handler", String(64)),
+    Column("first_callback_at", UTC),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
+    Column("outcome", String(32)),
+    Column("follow_up", Text),
+    Column("patient_informed", Boolean),
+    Column("care_pathway", String(64)),
+    Column("resolved_by", String(64)),
+    Column("merged_into", ID),
+    Column("created_at", UTC, nullable=False),
+    Column("updated_at", UTC, nullable=False),
+    Column("claimed_at", UTC),
+    Column("resolved_at", UTC),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Index("ix_cases_inbox", "queue", "status", "urgency_rank", "due_at"),
+    Index("ix_cases_patient_status", "patient_id", "status"),
+    Index("ix_cases_assignee_status", "assignee", "status"),
+    Index("ix_cases_unit_created", "unit", "created_at"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    Column("case_id", ID, nullable=False, index=True),
+    Column("patient_id", String(64)),
+    Column("unit", String(64), nullable=False),
+    Column("line", Integer),
+    Column("caller", String(20)),
+    Column("dialed", String(20)),
+    Column("text", Text),
+    Column("received_at", UTC, nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("merged", Boolean, nullable=False, server_default="0"),
+    Column("response", Text, nullable=False),
+    UniqueConstraint("channel", "external_id"),
+    Index("ix_contacts_patient_received", "patient_id", "received_at"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("type", String(32), nullable=False),
+    Column("case_id", ID),
+    Column("queue", String(80)),
+    Column("unit", String(64)),
+    Column("actor", String(64)),
+    Column("at", UTC, nullable=False),
+    Column("data", Text, nullable=False),
+    Index("ix_events_case", "case_id", "seq"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("case_id", ID, nullable=False),
+    Column("sender", String(16), nullable=False),  # patient | professional | system
+    Column("author", String(64)),
+    Column("text", Text, nullable=False),
+    Column("at", UTC, nullable=False),
+    Index("ix_messages_case", "case_id", "at"),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("case_id", ID, nullable=False, index=True),
+    Column("author", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("at", UTC, nullable=False),
+)
+
+callback_attempts = Table(
+    "callback_attempts",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("case_id", ID, nullable=False, index=True),
+    Column("professional", String(64), nullable=False),
+    Column("result", String(16), nullable=False),
+    Column("note", Text),
+    Column("at", UTC, nullable=False),
+)
+
+absences = Table(
+    "absences",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("professional", String(64), nullable=False, index=True),
+    Column("starts_at", UTC, nullable=False),
+    Column("ends_at", UTC, nullable=False),
+    Column("substitute", String(64)),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTC, nullable=False),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", UTC, nullable=False),
+    Column("patient_id", String(64), nullable=False),
+    Column("professional", String(64), nullable=False),
+    Column("case_id", ID),
+    Column("action", String(32), nullable=False),
+    Index("ix_access_log_patient", "patient_id", "at"),
+)
+
+revoked_tokens = Table(
+    "revoked_tokens",
+    metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("expires_at", UTC, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("channel", String(16), nullable=False),  # sms | secure_message
+    Column("recipient", String(64), nullable=False),
+    Column("template", String(32), nullable=False),
+    Column("case_id", ID),
+    Column("created_at", UTC, nullable=False),
+    Column("sent_at", UTC),
+)

@@ -1,0 +1,75 @@
+"""Which queues a professional may see and work (SPEC §11: a role sees only its queues).
+
+- nurse, doctor: their own personal queue, their team, and the unit's overflow, urgent and
+  chat duty queues (any nurse of the unit may take overflow, urgent and chat duty).
+- coordinator: as a nurse, plus the unit's coordinator queue.
+- assistant: the unit's assistants and overflow queues — never a nurse's personal or team
+  queue, where clinical matters wait.
+- supervisor: every queue of their unit. admin: every queue of every unit.
+"""
+
+from __future__ import annotations
+
+from app.domain.region import Professional, Region, queue_unit
+
+_INBOX_KIND = {
+    "overflow": "overflow",
+    "urgent": "urgent",
+    "assistants": "assistants",
+    "coordinator": "coordinator",
+    "chat": "chat",
+}
+INBOX_FILTERS = ("mine", "team", "overflow", "urgent", "assistants", "coordinator", "chat", "all")
+
+
+def visible_queues(region: Region, who: Professional, unit: str | None = None) -> list[str]:
+    """Every queue name the professional may see in `unit` (default: their own unit)."""
+    unit = unit or who.unit
+    if who.role == "admin" or (who.role == "supervisor" and unit == who.unit):
+        return all_queues(region, unit)
+    if unit != who.unit:
+        return []
+    queues: list[str] = []
+    if who.role in ("nurse", "doctor", "coordinator"):
+        queues.append(f"personal:{who.id}")
+        if who.team:
+            queues.append(f"team:{who.team}")
+        queues += [f"overflow:{unit}", f"urgent:{unit}", f"chat:{unit}"]
+        if who.role == "coordinator":
+            queues.append(f"coordinator:{unit}")
+    elif who.role == "assistant":
+        queues += [f"assistants:{unit}", f"overflow:{unit}"]
+    return queues
+
+
+def all_queues(region: Region, unit: str) -> list[str]:
+    queues = [f"personal:{p.id}" for p in region.professionals if p.unit == unit]
+    queues += [f"team:{t.id}" for t in region.teams if t.unit == unit]
+    queues += [f"{kind}:{unit}" for kind in _INBOX_KIND]
+    return queues
+
+
+def may_see(region: Region, who: Professional, queue: str, assignee: str | None = None) -> bool:
+    if assignee == who.id:
+        return True
+    unit = queue_unit(region, queue)
+    return unit is not None and queue in visible_queues(region, who, unit)
+
+
+def inbox_queues(region: Region, who: Professional, filter_: str, unit: str) -> list[str] | None:
+    """Queues behind an inbox filter, or None when the role may not look there."""
+    visible = visible_queues(region, who, unit)
+    if not visible:
+        return None
+    if filter_ == "all":
+        return visible
+    if filter_ == "mine":
+        return [f"personal:{who.id}"]
+    if filter_ == "team":
+        if who.role in ("supervisor", "admin"):
+            teams = [q for q in visible if q.startswith("team:")]
+        else:
+            teams = [f"team:{who.team}"] if who.team else []
+        return [q for q in teams if q in visible] or None
+    queue = f"{_INBOX_KIND[filter_]}:{unit}"
+    return [queue] if queue in visible else None

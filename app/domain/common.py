@@ -1,0 +1,19 @@
+"""Small vocabularies every part of the domain shares."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Urgency = Literal["emergency", "urgent", "soon", "non_urgent", "unassessed"]
+# Inbox order: emergency first; unassessed before the assessed routine levels, because an
+# unassessed matter may hide anything and a nurse must look at it within the callback promise.
+URGENCY_RANK: dict[str, int] = {"emergency": 0, "urgent": 1, "unassessed": 2, "soon": 3, "non_urgent": 4}
+URGENCY_LEVELS: tuple[str, ...] = tuple(URGENCY_RANK)
+
+Channel = Literal["phone", "chat", "secure_message", "sms"]
+CHANNELS: tuple[str, ...] = ("phone", "chat", "secure_message", "sms")
+
+CaseStatus = Literal["new", "claimed", "waiting", "resolved"]
+OPEN_STATUSES: tuple[str, ...] = ("new", "claimed", "waiting")
+
+CallbackResult = Literal["reached", "no_answer", "busy", "wrong_number"]

@@ -1,0 +1,68 @@
+"""create_app(): the one place that wires settings, region, database and routes together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from app.api.auth import AuthController
+from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
+from app.api.channels import PhoneChannel
+from app.api.deps import provide_hub, provide_professional
+from app.api.errors import EXCEPTION_HANDLERS
+from app.api.health import healthz, metrics_endpoint, readyz
+from app.db.engine import make_engine
+from app.domain.region import Region
+from app.hub import Hub
+from app.region_file import load_region
+from app.settings import Settings
+
+log = logging.getLogger("firstline")
+
+
+def create_app(settings: Settings | None = None, region: Region | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    region = region or load_region(settings.region_file)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, settings.db_pool_size)
+        hub = Hub(settings, region, engine)
+        app.state.hub = hub
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            metrics_endpoint,
+            PhoneChannel,
+            AuthController,
+            InboxController,
+            CaseController,
+            PatientController,
+            AbsenceController,
+        ],
+        dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Firstline",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        cors_config=CORSConfig(allow_origins=settings.allowed_origins) if settings.allowed_origins else None,
+        request_max_body_size=1024 * 1024,
+        debug=settings.debug,
+    )

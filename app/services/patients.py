@@ -1,0 +1,281 @@
+"""The patient directory: import, look-up (always access-logged), absences of professionals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import msgspec
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db import schema as t
+from app.domain.patient_csv import PatientRow, parse_patients
+from app.domain.phones import PhoneError, normalise
+from app.domain.region import Professional, Region
+from app.hub import Hub, utcnow
+from app.services.cases import log_access
+from app.services.errors import Forbidden, Invalid, NotFound
+from app.services.views import CaseSummary, summary_from_row, summary_select
+
+
+class ImportReport(msgspec.Struct):
+    created: int
+    updated: int
+
+
+async def import_patients(engine: AsyncEngine, region: Region, text: str) -> ImportReport:
+    """All rows or none: parsing collects every error first; the writes share one transaction."""
+    rows = parse_patients(
+        text,
+        known_units=set(region.unit_by_id),
+        known_professionals={p.id: p.role for p in region.professionals},
+    )
+    now = utcnow()
+    async with engine.begin() as conn:
+        existing = set((await conn.execute(select(t.patients.c.id))).scalars())
+        ids = [r.id for r in rows]
+        # Numbers move with the file: a number now listed for another patient leaves its old owner.
+        await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.patient_id.in_(ids)))
+        all_phones = [ph for r in rows for ph in r.phones]
+        if all_phones:
+            await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.phone.in_(all_phones)))
+        new_rows = [_values(r, now) for r in rows if r.id not in existing]
+        if new_rows:
+            await conn.execute(insert(t.patients), new_rows)
+        for r in rows:
+            if r.id in existing:
+                values = _values(r, now)
+                values.pop("id")
+                await conn.execute(update(t.patients).where(t.patients.c.id == r.id).values(**values))
+        phone_rows = [{"phone": ph, "patient_id": r.id} for r in rows for ph in r.phones]
+        if phone_rows:
+            await conn.execute(insert(t.patient_phones), phone_rows)
+    return ImportReport(created=len(new_rows), updated=len(rows) - len(new_rows))
+
+
+def _values(r: PatientRow, now: datetime) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "name": r.name,
+        "language": r.language,
+        "named_nurse": r.named_nurse,
+        "named_doctor": r.named_doctor,
+        "unit": r.unit,
+        "hearing_impaired": r.hearing_impaired,
+        "interpreter_language": r.interpreter_language,
+        "updated_at": now,
+    }
+
+
+class ResponsibleWorker(msgspec.Struct):
+    professional: str
+    until: datetime | None
+
+
+class SharedClient(msgspec.Struct):
+    suggested: bool
+    triggers: list[str]
+
+
+class PatientView(msgspec.Struct):
+    id: str
+    name: str
+    language: str
+    interpreter_language: str | None
+    hearing_impaired: bool
+    named_nurse: str | None
+    named_doctor: str | None
+    unit: str
+    phones: list[str]
+    responsible_worker: ResponsibleWorker | None
+    shared_client: SharedClient
+    care_pathways: list[dict[str, Any]]
+    recent_cases: list[CaseSummary]
+
+
+class PatientHit(msgspec.Struct):
+    id: str
+    name: str
+    unit: str
+    named_nurse: str | None
+
+
+async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientView:
+    now = utcnow()
+    async with hub.engine.begin() as conn:
+        p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
+        if p is None:
+            raise NotFound(f"no patient {patient_id!r}")
+        phones = list((await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == p.id))).scalars())
+        rows = (
+            await conn.execute(
+                summary_select().where(t.cases.c.patient_id == p.id).order_by(t.cases.c.created_at.desc()).limit(20)
+            )
+        ).all()
+        recent = [summary_from_row(r) for r in rows]
+        contacts_30d = (
+            await conn.execute(
+                select(func.count())
+                .select_from(t.contacts)
+                .where(t.contacts.c.patient_id == p.id, t.contacts.c.received_at >= now - timedelta(days=30))
+            )
+        ).scalar_one()
+        await log_access(conn, p.id, who.id, None, "patient_view")
+    triggers = []
+    if contacts_30d >= 3:
+        triggers.append("repeat_contacts")
+    if any(c.status != "resolved" and c.contacts >= 2 for c in recent):
+        triggers.append("same_matter_repeat")
+    if p.concern:
+        triggers.append("concern")
+    worker = None
+    if p.responsible_worker and (p.responsible_until is None or p.responsible_until > now):
+        worker = ResponsibleWorker(p.responsible_worker, p.responsible_until)
+    if who.role == "assistant":
+        recent = [c for c in recent if c.queue.startswith(("assistants:", "overflow:"))]
+    return PatientView(
+        id=p.id,
+        name=p.name,
+        language=p.language,
+        interpreter_language=p.interpreter_language,
+        hearing_impaired=bool(p.hearing_impaired),
+        named_nurse=p.named_nurse,
+        named_doctor=p.named_doctor,
+        unit=p.unit,
+        phones=phones,
+        responsible_worker=worker,
+        shared_client=SharedClient(bool(triggers), triggers),
+        care_pathways=[],
+        recent_cases=recent,
+    )
+
+
+async def search_patients(hub: Hub, who: Professional, q: str, limit: int = 20) -> list[PatientHit]:
+    q = q.strip()
+    if len(q) < 2:
+        raise Invalid("search needs at least 2 characters")
+    conditions = [func.lower(t.patients.c.name).contains(q.lower(), autoescape=True), t.patients.c.id == q]
+    try:
+        conditions.append(t.patients.c.id.in_(select(t.patient_phones.c.patient_id).where(t.patient_phones.c.phone == normalise(q))))
+    except PhoneError:
+        pass
+    async with hub.engine.begin() as conn:
+        rows = (
+            await conn.execute(
+                select(t.patients.c.id, t.patients.c.name, t.patients.c.unit, t.patients.c.named_nurse)
+                .where(or_(*conditions))
+                .order_by(t.patients.c.name)
+                .limit(limit)
+            )
+        ).all()
+        for r in rows:
+            await log_access(conn, r.id, who.id, None, "patient_search")
+    return [PatientHit(r.id, r.name, r.unit, r.named_nurse) for r in rows]
+
+
+class AccessEntry(msgspec.Struct):
+    at: datetime
+    professional: str
+    professional_name: str
+    role: str
+    unit: str
+    case_id: str | None
+    action: str
+
+
+async def access_log(hub: Hub, who: Professional, patient_id: str) -> list[AccessEntry]:
+    if who.role not in ("supervisor", "admin"):
+        raise Forbidden("only a supervisor may read a patient's access log")
+    async with hub.engine.connect() as conn:
+        exists = (await conn.execute(select(t.patients.c.id).where(t.patients.c.id == patient_id))).first()
+        if exists is None:
+            raise NotFound(f"no patient {patient_id!r}")
+        rows = (
+            await conn.execute(
+                select(t.access_log).where(t.access_log.c.patient_id == patient_id).order_by(t.access_log.c.at.desc()).limit(1000)
+            )
+        ).all()
+    out = []
+    for r in rows:
+        p = hub.region.professional_by_id.get(r.professional)
+        out.append(
+            AccessEntry(r.at, r.professional, p.name if p else r.professional, p.role if p else "", p.unit if p else "", r.case_id, r.action)
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------------ absences
+
+
+class AbsenceView(msgspec.Struct):
+    id: str
+    professional: str
+    starts_at: datetime
+    ends_at: datetime
+    substitute: str | None
+
+
+def absence_bounds(start: date | datetime, end: date | datetime, hub: Hub) -> tuple[datetime, datetime]:
+    """Dates are inclusive whole local days; datetimes are taken as given."""
+
+    def bound(value: date | datetime, is_end: bool) -> datetime:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise Invalid("absence times need a UTC offset, e.g. 2026-11-23T08:00:00+02:00")
+            return value.astimezone(timezone.utc)
+        day = value + timedelta(days=1) if is_end else value
+        return datetime.combine(day, time(0), tzinfo=hub.tz).astimezone(timezone.utc)
+
+    return bound(start, False), bound(end, True)
+
+
+async def add_absence(
+    hub: Hub, who: Professional, professional: str, start: date | datetime, end: date | datetime, substitute: str | None
+) -> AbsenceView:
+    region = hub.region
+    if who.role not in ("supervisor", "admin"):
+        raise Forbidden("only a supervisor may record absences")
+    target = region.professional_by_id.get(professional)
+    if target is None:
+        raise Invalid(f"no professional {professional!r}")
+    if who.role == "supervisor" and target.unit != who.unit:
+        raise Forbidden(f"{professional!r} works in another unit")
+    if substitute is not None:
+        if substitute not in region.professional_by_id:
+            raise Invalid(f"no professional {substitute!r} to substitute")
+        if substitute == professional:
+            raise Invalid("a professional cannot substitute for themselves")
+    starts_at, ends_at = absence_bounds(start, end, hub)
+    if ends_at <= starts_at:
+        raise Invalid("absence ends before it starts")
+    view = AbsenceView(t.new_id(), professional, starts_at, ends_at, substitute)
+    async with hub.engine.begin() as conn:
+        await conn.execute(
+            insert(t.absences).values(
+                id=view.id,
+                professional=professional,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                substitute=substitute,
+                created_by=who.id,
+                created_at=utcnow(),
+            )
+        )
+    hub.absences.invalidate()
+    return view
+
+
+async def list_absences(hub: Hub, who: Professional) -> list[AbsenceView]:
+    if who.role not in ("supervisor", "admin"):
+        raise Forbidden("only a supervisor may list absences")
+    async with hub.engine.connect() as conn:
+        rows = (
+            await conn.execute(select(t.absences).where(t.absences.c.ends_at > utcnow()).order_by(t.absences.c.starts_at))
+        ).all()
+    units = {p.id: p.unit for p in hub.region.professionals}
+    return [
+        AbsenceView(r.id, r.professional, r.starts_at, r.ends_at, r.substitute)
+        for r in rows
+        if who.role == "admin" or units.get(r.professional) == who.unit
+    ]

@@ -1,0 +1,122 @@
+"""What services hand out: case summaries and the event records that carry them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import Select, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db import schema as t
+
+
+class PatientRef(msgspec.Struct):
+    id: str
+    display_name: str
+
+
+class CaseSummary(msgspec.Struct):
+    id: str
+    status: str
+    queue: str
+    assignee: str | None
+    urgency: str
+    due_at: datetime
+    at_risk: bool
+    channel: str
+    line: int | None
+    unit: str
+    patient: PatientRef | None
+    routing_reason: str
+    created_at: datetime
+    updated_at: datetime
+    contacts: int
+
+
+SUMMARY_COLUMNS = (
+    t.cases.c.id,
+    t.cases.c.status,
+    t.cases.c.queue,
+    t.cases.c.assignee,
+    t.cases.c.urgency,
+    t.cases.c.due_at,
+    t.cases.c.at_risk,
+    t.cases.c.channel,
+    t.cases.c.line,
+    t.cases.c.unit,
+    t.cases.c.patient_id,
+    t.patients.c.name.label("patient_name"),
+    t.cases.c.routing_reason,
+    t.cases.c.created_at,
+    t.cases.c.updated_at,
+    t.cases.c.contacts_count,
+)
+
+
+def summary_select() -> Select[Any]:
+    return select(*SUMMARY_COLUMNS).select_from(t.cases.outerjoin(t.patients, t.patients.c.id == t.cases.c.patient_id))
+
+
+def summary_from_row(row: Any) -> CaseSummary:
+    m = row._mapping
+    patient = PatientRef(m["patient_id"], m["patient_name"] or "") if m["patient_id"] else None
+    return CaseSummary(
+        id=m["id"],
+        status=m["status"],
+        queue=m["queue"],
+        assignee=m["assignee"],
+        urgency=m["urgency"],
+        due_at=m["due_at"],
+        at_risk=bool(m["at_risk"]),
+        channel=m["channel"],
+        line=m["line"],
+        unit=m["unit"],
+        patient=patient,
+        routing_reason=m["routing_reason"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        contacts=m["contacts_count"],
+    )
+
+
+async def load_summary(conn: AsyncConnection, case_id: str) -> CaseSummary | None:
+    row = (await conn.execute(summary_select().where(t.cases.c.id == case_id))).first()
+    return summary_from_row(row) if row else None
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+async def write_event(
+    conn: AsyncConnection,
+    type_: str,
+    summary: CaseSummary,
+    at: datetime,
+    actor: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Append to the event log inside the caller's transaction; returns the event as published.
+
+    `extra` carries small facts a listener needs besides the summary (e.g. `from_queue` on a
+    handover, so the old queue's viewers see the case leave).
+    """
+    body: dict[str, Any] = {"type": type_, "case_id": summary.id, "queue": summary.queue, "at": at, "case": summary}
+    if actor:
+        body["actor"] = actor
+    if extra:
+        body.update(extra)
+    data = _encode(body)
+    seq = (
+        await conn.execute(
+            insert(t.events)
+            .values(type=type_, case_id=summary.id, queue=summary.queue, unit=summary.unit, actor=actor, at=at, data=data.decode())
+            .returning(t.events.c.seq)
+        )
+    ).scalar_one()
+    return {"seq": seq, **msgspec.to_builtins(body)}
+
+
+def event_from_row(seq: int, data: str) -> dict[str, Any]:
+    return {"seq": seq, **msgspec.json.decode(data)}

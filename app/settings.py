@@ -1,0 +1,49 @@
+"""FIRSTLINE_* environment → one Settings struct; the only place that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_SQLITE = "sqlite+aiosqlite:///./var/firstline.db"
+DEMO_REGION = Path(__file__).resolve().parent.parent / "ops" / "demo" / "region.toml"
+
+
+class Settings(msgspec.Struct, kw_only=True):
+    database_url: str = DEFAULT_SQLITE
+    region_file: str = str(DEMO_REGION)
+    secret_key: str = "dev-only-secret-key-set-FIRSTLINE_SECRET_KEY-in-production"
+    webhook_secret: str = "dev-webhook-secret"
+    redis_url: str | None = None
+    patient_jwt_public_key: str | None = None
+    patient_jwt_issuer: str | None = None
+    patient_jwt_audience: str | None = None
+    sweep_seconds: float = 30.0
+    token_ttl_seconds: int = 12 * 3600
+    allowed_origins: list[str] = msgspec.field(default_factory=list)
+    run_jobs: bool = True
+    db_pool_size: int = 10
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        values: dict[str, object] = {}
+        for field in msgspec.structs.fields(cls):
+            key = "FIRSTLINE_" + field.name.upper()
+            if key in env and env[key] != "":
+                raw = env[key]
+                if field.name == "allowed_origins":
+                    values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
+                elif field.name == "run_jobs":
+                    values[field.name] = raw.lower() in {"1", "true", "yes"}
+                else:
+                    values[field.name] = raw
+        values.update(overrides)
+        return msgspec.convert(values, cls, strict=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,154 @@
+"""Database fixtures: every service/API test runs on SQLite and on PostgreSQL.
+
+PostgreSQL is found at FIRSTLINE_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test).
+Where it is not reachable the PostgreSQL half is skipped with a message that says so — unless
+FIRSTLINE_REQUIRE_SERVICES=1 (CI), where a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import msgspec
+import pytest
+from argon2 import PasswordHasher
+from litestar.testing import AsyncTestClient
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
+from app.domain.region import Region
+from app.region_file import load_region
+from app.settings import DEMO_REGION, Settings
+
+PG_ADMIN = os.environ.get("FIRSTLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REQUIRE = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"
+WEBHOOK_SECRET = "test-webhook-secret"
+DEMO_PATIENTS = DEMO_REGION.parent / "patients.csv"
+
+
+async def _pg_exec(url: str, *statements: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url, timeout=3)
+    try:
+        for s in statements:
+            await conn.execute(s)
+    finally:
+        await conn.close()
+
+
+def _pg_reachable() -> str | None:
+    try:
+        asyncio.run(_pg_exec(PG_ADMIN, "SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    problem = _pg_reachable()
+    if problem:
+        message = f"PostgreSQL not reachable at {PG_ADMIN} ({problem}); PostgreSQL tests skipped"
+        if REQUIRE:
+            pytest.fail(message + " — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
+        pytest.skip(message)
+    name = f"firstline_test_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_pg_exec(PG_ADMIN, f'CREATE DATABASE "{name}"'))
+    base, _, _ = PG_ADMIN.rpartition("/")
+    url = f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
+    upgrade(url)
+    yield url
+    asyncio.run(_pg_exec(PG_ADMIN, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+TABLES = (
+    "patients",
+    "patient_phones",
+    "cases",
+    "contacts",
+    "events",
+    "messages",
+    "notes",
+    "callback_attempts",
+    "absences",
+    "access_log",
+    "revoked_tokens",
+    "outbox",
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "firstline.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    plain = url.replace("postgresql+asyncpg://", "postgresql://", 1)
+    asyncio.run(_pg_exec(plain, f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    return url
+
+
+_cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(scope="session")
+def region() -> Region:
+    """The demo region with cheap password hashes (argon2id still, just fast for tests)."""
+    demo = load_region(DEMO_REGION)
+    raw = msgspec.to_builtins(demo)
+    for p in raw["professionals"]:
+        p["password_hash"] = _cheap.hash(f"{p['username']}-demo")
+    return msgspec.convert(raw, Region)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        region_file=str(DEMO_REGION),
+        secret_key="test-secret-key-that-is-long-enough-for-hs256",
+        webhook_secret=WEBHOOK_SECRET,
+        run_jobs=False,
+        db_pool_size=5,
+        debug=os.environ.get("FIRSTLINE_TEST_DEBUG") == "1",
+    )
+
+
+@pytest.fixture
+async def db(database_url: str, region: Region) -> AsyncIterator[AsyncEngine]:
+    """An engine in the test's own event loop, with the demo patients imported.
+
+    The app under test runs in the test client's loop; tests read and seed the database
+    through this engine, never through the app's.
+    """
+    from app.services.patients import import_patients
+
+    engine = make_engine(database_url, pool_size=5)
+    await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(settings: Settings, region: Region, db: AsyncEngine) -> AsyncIterator[AsyncTestClient]:
+    from app.main import create_app
+
+    app = create_app(settings, region)
+    async with AsyncTestClient(app=app) as c:
+        yield c
