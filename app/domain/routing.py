@@ -28,8 +28,6 @@ Reason = Literal[
     "capacity_spill",
     "no_named_nurse",
     "sla_spill",
-    "handover",
-    "linked_patient",
 ]
 REASONS: tuple[str, ...] = Reason.__args__  # type: ignore[attr-defined]
 

@@ -1,0 +1,90 @@
+"""The `firstline` command: import-patients all-or-nothing, hash-password, region errors."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from app.cli import main
+from app.db import schema as t
+from app.db.engine import make_engine
+
+GOOD = """id,name,phones,language,named_nurse,named_doctor,unit,hearing_impaired,interpreter_language
+p-1,Testi Potilas,040 765 4321,fi,n-aino,,kajaani,false,
+p-2,Toinen Potilas,+358501234000;0401112223,sv,n-eero,d-mikko,kajaani,yes,
+"""
+
+
+async def _patients(url: str) -> list[tuple[str, str]]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(t.patients.c.id, t.patients.c.name).order_by(t.patients.c.id))).all()
+            phones = (await conn.execute(select(func.count()).select_from(t.patient_phones))).scalar_one()
+        return [tuple(r) for r in rows] + [("phones", str(phones))]  # type: ignore[misc]
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
+    monkeypatch.setenv("FIRSTLINE_DATABASE_URL", url)
+    monkeypatch.delenv("FIRSTLINE_REGION_FILE", raising=False)
+    return url
+
+
+def test_import_then_reimport_updates(sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "p.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    assert main(["import-patients", str(f)]) == 0
+    assert "imported 2 new and updated 0" in capsys.readouterr().out
+    f.write_text(GOOD.replace("Testi Potilas", "Testi Muutettu"), encoding="utf-8")
+    assert main(["import-patients", str(f)]) == 0
+    assert "imported 0 new and updated 2" in capsys.readouterr().out
+    assert asyncio.run(_patients(sqlite_env)) == [("p-1", "Testi Muutettu"), ("p-2", "Toinen Potilas"), ("phones", "3")]
+
+
+def test_bad_row_names_its_line_and_imports_nothing(sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(GOOD + "p-3,Kolmas,not-a-phone,fi,n-aino,,kajaani,false,\n", encoding="utf-8")
+    assert main(["import-patients", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "line 4" in err and "nothing was imported" in err
+    assert asyncio.run(_patients(sqlite_env)) == [("phones", "0")]
+
+
+def test_unknown_nurse_is_refused(sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "bad.csv"
+    f.write_text(GOOD.replace("n-eero", "n-nobody"), encoding="utf-8")
+    assert main(["import-patients", str(f)]) == 2
+    assert "line 3" in capsys.readouterr().err
+
+
+def test_hash_password_reads_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("correct horse battery\n"))
+    assert main(["hash-password"]) == 0
+    phc = capsys.readouterr().out.strip()
+    assert phc.startswith("$argon2id$") and PasswordHasher().verify(phc, "correct horse battery")
+
+
+def test_broken_region_stops_serve_before_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "region.toml"
+    bad.write_text('[region]\nname = "x"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--region", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "FIRSTLINE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"},
+    )
+    assert result.returncode == 2
+    assert "region file" in result.stderr and "units" in result.stderr
+    assert not (tmp_path / "x.db").exists()
