@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from app.db import schema as t
 from app.domain.region import Region
 from app.domain.routing import Staffing
-from app.security.throttle import LoginThrottle
+from app.live.fanout import Fanout
+from app.security.throttle import ChatThrottle, LoginThrottle
 from app.settings import Settings
 
 Publisher = Callable[[list[dict]], Awaitable[None]]
@@ -61,6 +62,8 @@ class Hub:
         self.tz = ZoneInfo(region.region.timezone)
         self.absences = AbsenceBook()
         self.throttle = LoginThrottle()
+        self.chat_throttle = ChatThrottle()
+        self.fanout: Fanout | None = None  # set when the channels plugin has started
         self.dialect = engine.dialect.name
         self.insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._publishers: list[Publisher] = []

@@ -14,13 +14,17 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
-from app.api.channels import PhoneChannel
+from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS
+from app.api import web
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
+from app.live.chat import chat_form_endpoint, chat_socket
+from app.live.fanout import Fanout, make_plugin
+from app.live.inbox_socket import live
 from app.region_file import load_region
 from app.settings import Settings
 
@@ -41,18 +45,41 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         finally:
             await engine.dispose()
 
+    async def start_fanout(app: Litestar) -> None:
+        # on_startup runs after every lifespan context, so the channels plugin is up by now.
+        hub: Hub = app.state.hub
+        hub.fanout = Fanout(channels)
+        await hub.fanout.start()
+        hub.add_publisher(hub.fanout.publish)
+
+    async def stop_fanout(app: Litestar) -> None:
+        hub: Hub = app.state.hub
+        if hub.fanout is not None:
+            await hub.fanout.stop()
+
+    channels = make_plugin(settings.redis_url)
+
     return Litestar(
         route_handlers=[
             healthz,
             readyz,
             metrics_endpoint,
             PhoneChannel,
+            SmsChannel,
+            OmasoteChannel,
             AuthController,
             InboxController,
             CaseController,
             PatientController,
             AbsenceController,
+            live,
+            chat_socket,
+            chat_form_endpoint,
+            *web.route_handlers,
         ],
+        plugins=[channels],
+        on_startup=[start_fanout],
+        on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, kw_only=True):
     run_jobs: bool = True
     db_pool_size: int = 10
     debug: bool = False
+    chat_idle_seconds: float = 900.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":

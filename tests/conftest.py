@@ -117,9 +117,45 @@ def region() -> Region:
     return msgspec.convert(raw, Region)
 
 
+@pytest.fixture(scope="session")
+def patient_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, str]:
+    """An identity provider's RSA key pair: (private key, path of the public PEM)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path_factory.mktemp("idp") / "public.pem"
+    path.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return key, str(path)
+
+
+PATIENT_ISSUER = "https://idp.example.test"
+PATIENT_AUDIENCE = "firstline"
+
+
 @pytest.fixture
-def settings(database_url: str) -> Settings:
+def patient_token(patient_keys):  # type: ignore[no-untyped-def]
+    """Makes a signed patient JWT: patient_token("p-0001", exp_in=600, aud=..., key=...)."""
+    import time
+
+    import jwt
+
+    def make(sub: str, exp_in: int = 600, **claims: object) -> str:
+        key = claims.pop("key", patient_keys[0])
+        body = {"sub": sub, "iss": PATIENT_ISSUER, "aud": PATIENT_AUDIENCE, "exp": int(time.time()) + exp_in, **claims}
+        return jwt.encode(body, key, algorithm="RS256")
+
+    return make
+
+
+@pytest.fixture
+def settings(database_url: str, patient_keys) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(
+        patient_jwt_public_key=patient_keys[1],
+        patient_jwt_issuer=PATIENT_ISSUER,
+        patient_jwt_audience=PATIENT_AUDIENCE,
         database_url=database_url,
         region_file=str(DEMO_REGION),
         secret_key="test-secret-key-that-is-long-enough-for-hs256",

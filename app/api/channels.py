@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, post
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
 from app import metrics
+from app.api.deps import bearer_token
 from app.hub import Hub, utcnow
+from app.security.patient_jwt import PatientTokenError, patient_id
+from app.services import threads
 from app.security.webhooks import SignatureError, verify
 from app.services.errors import Invalid
 from app.services.intake import intake
-from channels import phone
+from channels import phone, sms
 
 MAX_WEBHOOK_BYTES = 64 * 1024
 _FUTURE_SLACK = timedelta(minutes=5)
@@ -49,14 +54,86 @@ class PhoneChannel(Controller):
         hub: Hub = state.hub
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
         dialed = phone.normalise_dialed(req.dialed)
-        now = utcnow()
-        redirect = phone.redirect_answer(hub.region, dialed, now.astimezone(hub.tz).date())
+        redirect = phone.redirect_answer(hub.region, dialed, utcnow().astimezone(hub.tz).date())
         if redirect is not None:
             metrics.DEPRECATED_CALLS.labels(hub.region.deprecated_by_number[dialed].unit).inc()
             return Response(redirect, status_code=200)
-        received = req.received_at or now
-        if received - now > _FUTURE_SLACK:
-            raise Invalid("received_at is more than 5 minutes in the future; check the platform's clock")
-        contact = phone.to_contact(hub.region, req, dialed, received)
+        contact = phone.to_contact(hub.region, req, dialed, _received(req.received_at))
         result, created = await intake(hub, contact)
         return Response(result, status_code=202 if created else 200)
+
+
+class SmsChannel(Controller):
+    path = "/channels/sms"
+    tags = ["channels"]
+    request_max_body_size = MAX_WEBHOOK_BYTES
+
+    @post("/inbound", status_code=202, summary="An SMS from a patient (hearing or speech impaired)")
+    async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+        hub: Hub = state.hub
+        msg: sms.InboundSms = decode(await signed_body(request, hub), sms.InboundSms)
+        received = _received(msg.received_at)
+        result, created = await intake(hub, sms.to_contact(hub.region, msg, received))
+        return Response(result, status_code=202 if created else 200)
+
+
+def _received(received_at: datetime | None) -> datetime:
+    now = utcnow()
+    received = received_at or now
+    if received - now > _FUTURE_SLACK:
+        raise Invalid("received_at is more than 5 minutes in the future; check the platform's clock")
+    return received
+
+
+class NewSecureMessage(msgspec.Struct):
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
+    unit: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class ThreadReply(msgspec.Struct):
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
+
+
+async def provide_patient(request: Request[Any, Any, Any], state: State) -> str:
+    token = bearer_token(request)
+    if token is None:
+        raise NotAuthorizedException("log in to the patient portal first: send Authorization: Bearer <token>")
+    try:
+        return patient_id(state.hub.settings, token)
+    except PatientTokenError as exc:
+        raise NotAuthorizedException(str(exc)) from None
+
+
+class OmasoteChannel(Controller):
+    """Secure messages for authenticated patients: their own threads only."""
+
+    path = "/channels/omasote"
+    tags = ["secure messages"]
+    dependencies = {"patient": Provide(provide_patient)}
+    request_max_body_size = MAX_WEBHOOK_BYTES
+
+    @post("/messages", status_code=201)
+    async def new_message(self, hub: Hub, patient: str, data: NewSecureMessage, request: Request[Any, Any, Any]) -> threads.NewThread:
+        key = request.headers.get("idempotency-key")
+        if key is not None and not (0 < len(key) <= 100):
+            raise Invalid("Idempotency-Key must be 1–100 characters")
+        return await threads.start_thread(hub, patient, data.subject, data.text, data.unit, key)
+
+    @get("/threads")
+    async def list_threads(self, hub: Hub, patient: str) -> list[threads.ThreadSummary]:
+        return await threads.list_threads(hub, patient)
+
+    @get("/threads/{thread_id:str}")
+    async def thread(self, hub: Hub, patient: str, thread_id: Annotated[str, Parameter(max_length=64)]) -> threads.Thread:
+        return await threads.get_thread(hub, patient, thread_id)
+
+    @post("/threads/{thread_id:str}/messages", status_code=201)
+    async def reply(
+        self, hub: Hub, patient: str, thread_id: Annotated[str, Parameter(max_length=64)], data: ThreadReply
+    ) -> threads.ThreadMessage:
+        return await threads.reply(hub, patient, thread_id, data.text)
+
+    @get("/access-log")
+    async def access_log(self, hub: Hub, patient: str) -> list[threads.PatientAccessEntry]:
+        return await threads.own_access_log(hub, patient)

@@ -109,6 +109,7 @@ cases = Table(
     Column("patient_id", String(64)),
     Column("caller_phone", String(20)),
     Column("routing_reason", String(32), nullable=False),
+    Column("subject", String(200)),  # a secure-message thread's subject
     Column("contacts_count", Integer, nullable=False, server_default="1"),
     Column("handovers", Integer, nullable=False, server_default="0"),
     Column("first_handler", String(64)),
@@ -147,6 +148,7 @@ contacts = Table(
     Column("received_at", UTC, nullable=False),
     Column("created_at", UTC, nullable=False),
     Column("merged", Boolean, nullable=False, server_default="0"),
+    Column("display_name", String(80)),  # what an anonymous chat visitor called themselves
     Column("response", Text, nullable=False),
     UniqueConstraint("channel", "external_id"),
     Index("ix_contacts_patient_received", "patient_id", "received_at"),

@@ -224,6 +224,8 @@ async def claim(hub: Hub, who: Professional, case_id: str) -> CaseSummary:
         if case.first_handler is None:
             values["first_handler"] = who.id
         summary, event = await _commit_change(hub, conn, case_id, values, "case.claimed", who, now)
+    if case.channel == "chat" and case.first_handler is None:
+        metrics.CHAT_WAIT.labels(case.unit).observe(max((now - case.created_at).total_seconds(), 0.0))
     await hub.publish([event])
     return summary
 
@@ -322,20 +324,49 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
         await conn.execute(
             insert(t.messages).values(id=message.id, case_id=case.id, sender="professional", author=who.id, text=text, at=now)
         )
-        if case.channel in ("phone", "sms") and case.caller_phone:
+        recipient = case.caller_phone
+        if recipient is None and case.patient_id and case.channel != "chat":
+            recipient = (
+                await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == case.patient_id).limit(1))
+            ).scalar_one_or_none()
+        if case.channel != "chat" and recipient:
+            # Content-free: the text itself waits in the portal (SPEC §5, no health content by SMS).
             await conn.execute(
                 insert(t.outbox).values(
-                    id=t.new_id(), channel="sms", recipient=case.caller_phone, template="new_message", case_id=case.id, created_at=now
+                    id=t.new_id(), channel="sms", recipient=recipient, template="new_message", case_id=case.id, created_at=now
                 )
             )
+        await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        event = await write_event(
-            conn, "message.created", summary, now, actor=who.id, extra={"message": {"id": message.id, "sender": "professional"}}
-        )
-        await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
+        event = await write_event(conn, "message.created", summary, now, actor=who.id, extra={"message": message_payload(message)})
     await hub.publish([event])
     return message
+
+
+async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "patient") -> MessageView:
+    """A line from the patient's side of a thread (chat visitor, portal); the caller has already
+    proven the patient's right to this case (session token, patient JWT)."""
+    now = utcnow()
+    async with hub.engine.begin() as conn:
+        status = (await conn.execute(select(t.cases.c.status).where(t.cases.c.id == case_id).with_for_update())).scalar_one_or_none()
+        if status is None:
+            raise NotFound("no such conversation")
+        if status == "resolved":
+            raise Conflict("this conversation has ended")
+        message = MessageView(t.new_id(), sender, None, text, now)
+        await conn.execute(insert(t.messages).values(id=message.id, case_id=case_id, sender=sender, author=None, text=text, at=now))
+        await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
+        summary = await load_summary(conn, case_id)
+        assert summary is not None
+        event = await write_event(conn, "message.created", summary, now, extra={"message": message_payload(message)})
+    await hub.publish([event])
+    return message
+
+
+def message_payload(message: MessageView) -> dict[str, Any]:
+    """The message as it travels in its event: the chat visitor's stream is built from these."""
+    return {"id": message.id, "from": message.sender, "text": message.text, "at": message.at, "author": message.author}
 
 
 async def set_urgency(hub: Hub, who: Professional, case_id: str, level: str, reason: str) -> CaseSummary:

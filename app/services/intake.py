@@ -45,6 +45,16 @@ class InboundContact(msgspec.Struct, kw_only=True):
     answers: dict[str, bool | str] | None = None
     lang: str = "fi"
     emergency_flags: tuple[str, ...] = ()  # red flags the channel already established (pre-form)
+    display_name: str | None = None  # an anonymous chat visitor's own name for themselves
+    subject: str | None = None  # a secure message's subject
+
+    @property
+    def is_thread(self) -> bool:
+        """Text channels: what the patient wrote is also the first line of the conversation."""
+        return self.channel in THREAD_CHANNELS
+
+
+THREAD_CHANNELS = ("chat", "secure_message", "sms")
 
 
 class IntakeResult(msgspec.Struct):
@@ -137,7 +147,7 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
                 )
             ).one()
             summary = _summary(case, patient_name)
-            event = await write_event(conn, "case.updated", summary, now, extra={"contact": "merged"})
+            events = [await write_event(conn, "case.updated", summary, now, extra={"contact": "merged"})]
         else:
             case_id = t.new_id()
             due = sla.due_at(received, urgency, unit, region.sla, hub.tz)
@@ -173,6 +183,7 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
                 "patient_id": patient_id,
                 "caller_phone": contact.caller,
                 "routing_reason": decision.reason,
+                "subject": contact.subject,
                 "contacts_count": 1,
                 "created_at": received,
                 "updated_at": now,
@@ -195,13 +206,22 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
                 updated_at=now,
                 contacts=1,
             )
-            event = await write_event(conn, "case.created", summary, now)
+            events = [await write_event(conn, "case.created", summary, now)]
+        if contact.is_thread and contact.text:
+            events.append(await _thread_message(conn, summary, contact.text, now))
 
     metrics.contact_received(contact.channel, unit.id, contact.line, decision.reason, merged=result.merged)
     for flag in flags:
         metrics.RED_FLAGS.labels(flag).inc()
-    await hub.publish([event])
+    await hub.publish(events)
     return result, True
+
+
+async def _thread_message(conn: AsyncConnection, summary: CaseSummary, text: str, now: datetime) -> dict[str, Any]:
+    message_id = t.new_id()
+    await conn.execute(t.messages.insert().values(id=message_id, case_id=summary.id, sender="patient", author=None, text=text, at=now))
+    payload = {"id": message_id, "from": "patient", "text": text, "at": now, "author": None}
+    return await write_event(conn, "message.created", summary, now, extra={"message": payload})
 
 
 _RETURNING = (
@@ -331,6 +351,7 @@ async def _insert_contact(
             received_at=received,
             created_at=now,
             merged=result.merged,
+            display_name=contact.display_name,
             response=_encode(result).decode(),
         )
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])

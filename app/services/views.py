@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, func, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
@@ -87,6 +87,7 @@ async def load_summary(conn: AsyncConnection, case_id: str) -> CaseSummary | Non
 
 
 _encode = msgspec.json.Encoder().encode
+EVENT_LOCK_KEY = 0x46_4C_45_56  # "FLEV": the event log's append lock
 
 
 async def write_event(
@@ -107,14 +108,20 @@ async def write_event(
         body["actor"] = actor
     if extra:
         body.update(extra)
-    data = _encode(body)
-    seq = (
-        await conn.execute(
-            insert(t.events)
-            .values(type=type_, case_id=summary.id, queue=summary.queue, unit=summary.unit, actor=actor, at=at, data=data.decode())
-            .returning(t.events.c.seq)
+    data = _encode(body).decode()
+    values = {"type": type_, "case_id": summary.id, "queue": summary.queue, "unit": summary.unit, "actor": actor, "at": at, "data": data}
+    if conn.dialect.name == "postgresql":
+        # seq must follow commit order, or a client replaying `seq > since` could skip an event
+        # whose transaction committed after a later seq. A transaction-scoped advisory lock taken
+        # in the same statement (before nextval runs) serialises only this final insert + commit.
+        cols = list(values)
+        lock = select(func.pg_advisory_xact_lock(EVENT_LOCK_KEY).label("l")).subquery()
+        stmt = insert(t.events).from_select(
+            cols, select(*(literal(values[c], t.events.c[c].type).label(c) for c in cols)).select_from(lock)
         )
-    ).scalar_one()
+    else:
+        stmt = insert(t.events).values(**values)  # SQLite: BEGIN IMMEDIATE already serialises writers
+    seq = (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()
     return {"seq": seq, **msgspec.to_builtins(body)}
 
 

@@ -72,6 +72,7 @@ def upgrade() -> None:
     sa.Column('patient_id', sa.String(length=64), nullable=True),
     sa.Column('caller_phone', sa.String(length=20), nullable=True),
     sa.Column('routing_reason', sa.String(length=32), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=True),
     sa.Column('contacts_count', sa.Integer(), server_default='1', nullable=False),
     sa.Column('handovers', sa.Integer(), server_default='0', nullable=False),
     sa.Column('first_handler', sa.String(length=64), nullable=True),
@@ -110,6 +111,7 @@ def upgrade() -> None:
     sa.Column('received_at', app.db.schema.UTC(timezone=True), nullable=False),
     sa.Column('created_at', app.db.schema.UTC(timezone=True), nullable=False),
     sa.Column('merged', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('display_name', sa.String(length=80), nullable=True),
     sa.Column('response', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
     sa.UniqueConstraint('channel', 'external_id', name=op.f('uq_contacts_channel_external_id'))

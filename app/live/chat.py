@@ -1,0 +1,368 @@
+"""`WS /channels/chat/ws`: the public chat — pre-form, queue, conversation, resume, close.
+
+The visitor's stream is built from the event log like the professionals' one: every line is a
+`message.created` event whose `seq` is the line's number, so `resume` with `last_seq` replays
+exactly what was missed, and the live buffer (registered before the replay) is merged by seq.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import WebSocket, get, websocket
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import Parameter
+from sqlalchemy import func, select
+
+from app import metrics
+from app.db import schema as t
+from app.domain import chat_form
+from app.domain.common import OPEN_STATUSES
+from app.hub import Hub, utcnow
+from app.security.patient_jwt import PatientTokenError, patient_id
+from app.services import cases as case_svc
+from app.services.errors import NotFound, ServiceError
+from app.services.intake import InboundContact, intake
+
+log = logging.getLogger("firstline.chat")
+
+MAX_TEXT_BYTES = 4 * 1024
+MAX_FRAME = 64 * 1024
+FIRST_MESSAGE_TIMEOUT = 60.0
+SECONDS_PER_QUEUED_CHAT = 120  # estimate until there is history to learn from
+Lang = Literal["fi", "sv", "en"]
+
+
+class StartForm(msgspec.Struct):
+    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+    answers: dict[str, bool | str] = msgspec.field(default_factory=dict)
+
+
+class Start(msgspec.Struct, tag="start"):
+    form: StartForm = msgspec.field(default_factory=StartForm)
+    display_name: Annotated[str, msgspec.Meta(max_length=80)] | None = None
+    portal_token: Annotated[str, msgspec.Meta(max_length=8192)] | None = None
+
+
+class Message(msgspec.Struct, tag="message"):
+    text: str
+
+
+class Resume(msgspec.Struct, tag="resume"):
+    session_token: Annotated[str, msgspec.Meta(max_length=200)]
+    last_seq: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class Leave(msgspec.Struct, tag="leave"):
+    pass
+
+
+ClientFrame = Start | Message | Resume | Leave
+_decode_frame = msgspec.json.Decoder(ClientFrame).decode
+
+
+def session_token(secret: str, case_id: str) -> str:
+    mac = hmac.new(secret.encode(), f"chat:{case_id}".encode(), hashlib.sha256).hexdigest()[:40]
+    return f"{case_id}.{mac}"
+
+
+def case_of_token(secret: str, token: str) -> str | None:
+    case_id, _, _mac = token.partition(".")
+    return case_id if case_id and hmac.compare_digest(session_token(secret, case_id), token) else None
+
+
+class ChatListener:
+    """Collects the events one visitor's stream is made of."""
+
+    def __init__(self, case_id: str | None = None) -> None:
+        self.case_id = case_id
+        self.queue_name: str | None = None
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def deliver(self, event: dict[str, Any], raw: bytes) -> None:
+        if self.case_id is None:
+            return
+        if event.get("case_id") == self.case_id or (self.queue_name and event.get("queue") == self.queue_name):
+            self.queue.put_nowait(event)
+
+
+@get("/channels/chat/form", tags=["chat"], cache=60)
+async def chat_form_endpoint(hub: Hub, unit: Annotated[str, Parameter(max_length=64)], lang: Lang = "fi") -> chat_form.ChatForm:
+    """The pre-information form: the reason and the red-flag questions, in the visitor's language."""
+    if unit not in hub.region.unit_by_id:
+        raise NotFound(f"no unit {unit!r}")
+    return chat_form.form(lang)
+
+
+@websocket("/channels/chat/ws")
+async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
+    hub: Hub = socket.app.state.hub
+    unit = socket.query_params.get("unit", "")
+    lang = socket.query_params.get("lang", "fi")
+    if unit not in hub.region.unit_by_id or lang not in ("fi", "sv", "en"):
+        await socket.accept()
+        await _send(socket, {"type": "error", "detail": "unknown unit or language (lang is fi, sv or en)"})
+        await socket.close(code=1008, reason="unknown unit or language")
+        return
+    listener = ChatListener()
+    hub.fanout.listeners.add(listener)
+    metrics.LIVE_CONNECTIONS.labels("chat").inc()
+    try:
+        await socket.accept()
+        await Session(hub, socket, listener, unit, lang).run()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.fanout.listeners.discard(listener)
+        metrics.LIVE_CONNECTIONS.labels("chat").dec()
+
+
+async def _send(socket: WebSocket[Any, Any, Any], frame: dict[str, Any]) -> None:
+    await socket.send_text(msgspec.json.encode(frame).decode())
+
+
+class Session:
+    def __init__(self, hub: Hub, socket: WebSocket[Any, Any, Any], listener: ChatListener, unit: str, lang: str) -> None:
+        self.hub, self.socket, self.listener, self.unit, self.lang = hub, socket, listener, unit, lang
+        self.case_id: str | None = None
+        self.last_seq = 0
+        self.position: tuple[int, int] | None = None
+        self.joined = False
+        self.idle = hub.settings.chat_idle_seconds
+
+    async def run(self) -> None:
+        frame = await self._receive(FIRST_MESSAGE_TIMEOUT)
+        if frame is None:
+            return
+        if isinstance(frame, Start):
+            if not await self._start(frame):
+                return
+        elif isinstance(frame, Resume):
+            if not await self._resume(frame):
+                return
+        else:
+            await self._error("start the chat first (send start or resume)")
+            await self.socket.close(code=1008, reason="no session")
+            return
+        await self._converse()
+
+    # ---------------------------------------------------------------------------- receiving
+
+    async def _receive(self, timeout: float) -> ClientFrame | None:
+        """One client frame; None when the socket is gone or has been closed for cause."""
+        while True:
+            try:
+                message = await asyncio.wait_for(self.socket.receive(), timeout)
+            except asyncio.TimeoutError:
+                await self._error("the chat was idle too long; reconnect to continue")
+                await self.socket.close(code=1000, reason="idle")
+                return None
+            if message["type"] == "websocket.disconnect":
+                raise WebSocketDisconnect(detail="visitor left", code=message.get("code", 1000))
+            data = message.get("text")
+            if data is None:
+                data = (message.get("bytes") or b"").decode("utf-8", "replace")
+            if len(data) > MAX_FRAME:
+                await self.socket.close(code=1009, reason="frame too large")
+                return None
+            try:
+                return _decode_frame(data)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                await self._error(f"could not read that message: {exc}")
+
+    async def _error(self, detail: str) -> None:
+        with contextlib.suppress(Exception):
+            await _send(self.socket, {"type": "error", "detail": detail})
+
+    # ------------------------------------------------------------------------ start, resume
+
+    async def _start(self, start: Start) -> bool:
+        client = self.socket.client.host if self.socket.client else "unknown"
+        if not self.hub.chat_throttle.allow(client):
+            await self._error("too many new chats from this address; please wait a few minutes")
+            await self.socket.close(code=1008, reason="rate limited")
+            return False
+        answers = start.form.answers
+        assessment = chat_form.assess_form(answers, start.form.reason, self.lang)
+        flags = tuple(assessment.flags) if assessment.level == "emergency" else ()
+        if flags:
+            # Instructions first, before any database work: seconds matter.
+            await _send(
+                self.socket, {"type": "emergency", "flags": list(flags), "instructions": chat_form.EMERGENCY_INSTRUCTIONS[self.lang]}
+            )
+        patient: str | None = None
+        if start.portal_token:
+            try:
+                patient = patient_id(self.hub.settings, start.portal_token)
+            except PatientTokenError as exc:
+                await self._error(f"{exc}; continuing without identification")
+        contact = InboundContact(
+            channel="chat",
+            external_id=t.new_id(),
+            unit=self.unit,
+            text=start.form.reason.strip() or None,
+            received_at=utcnow(),
+            patient_id=patient,
+            lang=self.lang,
+            emergency_flags=flags,
+            display_name=(start.display_name or "").strip() or None,
+        )
+        self.listener.case_id = contact.external_id  # placeholder until the case id is known
+        result, _ = await intake(self.hub, contact)
+        self._bind(result.case_id, result.queue)
+        await _send(self.socket, {"type": "session", "session_token": session_token(self.hub.settings.secret_key, result.case_id), "case_id": result.case_id})
+        await self._replay()
+        await self._update_position()
+        return True
+
+    async def _resume(self, resume: Resume) -> bool:
+        case_id = case_of_token(self.hub.settings.secret_key, resume.session_token)
+        if case_id is None:
+            await self._error("that chat session is not valid; start a new chat")
+            await self.socket.close(code=1008, reason="bad session token")
+            return False
+        async with self.hub.engine.connect() as conn:
+            row = (await conn.execute(select(t.cases.c.queue, t.cases.c.status, t.cases.c.assignee).where(t.cases.c.id == case_id))).first()
+        if row is None:
+            await self._error("that chat no longer exists; start a new chat")
+            await self.socket.close(code=1008, reason="unknown session")
+            return False
+        self._bind(case_id, row.queue)
+        self.last_seq = resume.last_seq
+        await _send(self.socket, {"type": "session", "session_token": resume.session_token, "case_id": case_id})
+        await self._replay()
+        if row.status == "resolved":
+            await self._closed()
+            return False
+        if row.status == "claimed" and row.assignee:
+            await self._joined(row.assignee)
+        else:
+            await self._update_position()
+        return True
+
+    def _bind(self, case_id: str, queue: str) -> None:
+        self.case_id = case_id
+        self.listener.case_id = case_id
+        self.listener.queue_name = queue
+
+    async def _replay(self) -> None:
+        async with self.hub.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.events.c.seq, t.events.c.data)
+                    .where(t.events.c.case_id == self.case_id, t.events.c.seq > self.last_seq, t.events.c.type == "message.created")
+                    .order_by(t.events.c.seq)
+                )
+            ).all()
+        for seq, data in rows:
+            await self._message({"seq": seq, **msgspec.json.decode(data)})
+
+    # ------------------------------------------------------------------------- conversation
+
+    async def _converse(self) -> None:
+        reader = asyncio.ensure_future(self._receive(self.idle))
+        getter = asyncio.ensure_future(self.listener.queue.get())
+        try:
+            while True:
+                done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    if not await self._on_event(getter.result()):
+                        return
+                    getter = asyncio.ensure_future(self.listener.queue.get())
+                if reader in done:
+                    frame = reader.result()
+                    if frame is None or not await self._on_frame(frame):
+                        return
+                    reader = asyncio.ensure_future(self._receive(self.idle))
+        finally:
+            for task in (reader, getter):
+                task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.gather(reader, getter, return_exceptions=True)
+
+    async def _on_frame(self, frame: ClientFrame) -> bool:
+        assert self.case_id is not None
+        if isinstance(frame, Message):
+            text = frame.text.strip()
+            if not text:
+                await self._error("empty message")
+            elif len(text.encode()) > MAX_TEXT_BYTES:
+                await self._error("message is over 4 kB; please split it")
+            else:
+                try:
+                    await case_svc.add_patient_message(self.hub, self.case_id, text)
+                except ServiceError as exc:
+                    await self._error(exc.detail)
+            return True
+        if isinstance(frame, Leave):
+            with contextlib.suppress(ServiceError):
+                await case_svc.add_patient_message(self.hub, self.case_id, "The visitor left the chat.", sender="system")
+            await self.socket.close(code=1000, reason="left")
+            return False
+        await self._error("this chat has already started")
+        return True
+
+    async def _on_event(self, event: dict[str, Any]) -> bool:
+        if event.get("case_id") == self.case_id:
+            kind = event.get("type")
+            if kind == "message.created":
+                await self._message(event)
+            elif kind == "case.claimed":
+                await self._joined(event.get("actor") or (event.get("case") or {}).get("assignee"))
+            elif kind == "case.resolved":
+                await self._closed()
+                return False
+            elif kind in ("case.released", "case.handed_over"):
+                self.joined = False
+                self.listener.queue_name = event.get("queue")
+                self.position = None
+                await self._update_position()
+            return True
+        if not self.joined:
+            await self._update_position()  # someone ahead in the queue moved
+        return True
+
+    async def _message(self, event: dict[str, Any]) -> None:
+        seq = event["seq"]
+        if seq <= self.last_seq:
+            return
+        m = event.get("message") or {}
+        await _send(self.socket, {"type": "message", "seq": seq, "from": m.get("from"), "text": m.get("text"), "at": m.get("at")})
+        self.last_seq = seq
+
+    async def _joined(self, professional_id: str | None) -> None:
+        self.joined = True
+        p = self.hub.region.professional_by_id.get(professional_id or "")
+        name = p.name.split()[0] if p else "Hoitaja"
+        await _send(self.socket, {"type": "joined", "professional": {"display_name": name, "role": p.role if p else "nurse"}})
+
+    async def _closed(self) -> None:
+        await _send(self.socket, {"type": "closed", "survey_url": f"/survey/{self.case_id}"})
+        await self.socket.close(code=1000, reason="closed")
+
+    async def _update_position(self) -> None:
+        """Place in line among unclaimed chats of the same queue, oldest first."""
+        if self.joined or self.case_id is None:
+            return
+        c = t.cases.c
+        async with self.hub.engine.connect() as conn:
+            mine = (await conn.execute(select(c.created_at, c.queue, c.status).where(c.id == self.case_id))).first()
+            if mine is None or mine.status != "new":
+                return
+            ahead = (
+                await conn.execute(
+                    select(func.count())
+                    .select_from(t.cases)
+                    .where(c.queue == mine.queue, c.status == "new", c.created_at < mine.created_at, c.status.in_(OPEN_STATUSES))
+                )
+            ).scalar_one()
+        position = (ahead + 1, (ahead + 1) * SECONDS_PER_QUEUED_CHAT)
+        if position != self.position:
+            self.position = position
+            await _send(self.socket, {"type": "queued", "position": position[0], "estimated_wait_s": position[1]})

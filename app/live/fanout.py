@@ -1,0 +1,88 @@
+"""Event fan-out: committed events → every live socket of every instance.
+
+The Litestar channels plugin carries events between instances (memory backend in one process,
+Redis pub/sub across several). It keeps no history — replay comes from the event log — so this
+module only moves small, already-committed events. One plugin subscription per process feeds a
+local dispatcher; each socket has its own bounded queue, so one slow client never holds up the
+others (it is closed with 1013 and replays on reconnect).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any, Protocol
+
+import msgspec
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
+
+log = logging.getLogger("firstline.live")
+
+EVENTS = "firstline:events"
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+
+
+class Listener(Protocol):
+    def deliver(self, event: dict[str, Any], raw: bytes) -> None:
+        """Called in the dispatcher for every event; must not block."""
+
+
+def make_backend(redis_url: str | None) -> ChannelsBackend:
+    if not redis_url:
+        return MemoryChannelsBackend()
+    from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+    from redis.asyncio import Redis
+
+    return RedisChannelsPubSubBackend(redis=Redis.from_url(redis_url))
+
+
+def make_plugin(redis_url: str | None) -> ChannelsPlugin:
+    return ChannelsPlugin(backend=make_backend(redis_url), channels=[EVENTS], subscriber_max_backlog=100_000)
+
+
+class Fanout:
+    def __init__(self, plugin: ChannelsPlugin) -> None:
+        self.plugin = plugin
+        self.listeners: set[Listener] = set()
+        self._task: asyncio.Task[None] | None = None
+        self.published = 0
+        self.publish_failures = 0
+
+    async def start(self) -> None:
+        subscriber = await self.plugin.subscribe([EVENTS])
+        self._task = asyncio.create_task(self._dispatch(subscriber), name="firstline-fanout")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _dispatch(self, subscriber: Any) -> None:
+        async for raw in subscriber.iter_events():
+            try:
+                event = _decode(raw)
+            except msgspec.DecodeError:
+                log.warning("dropped an undecodable live event")
+                continue
+            for listener in list(self.listeners):
+                try:
+                    listener.deliver(event, raw)
+                except Exception:  # noqa: BLE001 - one bad listener must not stop the others
+                    log.exception("live listener failed")
+
+    async def publish(self, events: list[dict[str, Any]]) -> None:
+        """Await each publish (a fire-and-forget publish can silently stop the plugin's worker,
+        Litestar issue 5008) and report failures: the events are committed, so clients catch up
+        by replay from the event log."""
+        for event in events:
+            try:
+                await self.plugin.wait_published(_encode(event), [EVENTS])
+                self.published += 1
+            except Exception:  # noqa: BLE001
+                self.publish_failures += 1
+                log.exception("publishing event %s failed; clients will catch up by replay", event.get("seq"))

@@ -1,0 +1,204 @@
+"""`WS /api/live`: a professional's live inbox — hello, replay from the event log, then live.
+
+Order of work matters: the socket registers for live events *before* it is accepted and
+before the replay query runs, so nothing committed in between is lost; the replay and the
+live buffer are then merged by `seq`, so nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.exceptions import NotAuthorizedException, WebSocketDisconnect
+from sqlalchemy import func, select
+
+from app import metrics
+from app.api.deps import authenticate
+from app.db import schema as t
+from app.domain.access import visible_queues
+from app.domain.region import Professional
+from app.hub import Hub, utcnow
+
+log = logging.getLogger("firstline.live")
+
+HELLO_TIMEOUT = 10.0
+PING_SECONDS = 20.0
+QUEUE_LIMIT = 10_000
+REPLAY_WINDOW = timedelta(days=1)
+REPLAY_BATCH = 1000
+MAX_FRAME = 64 * 1024
+
+
+class Hello(msgspec.Struct):
+    type: str
+    token: str
+    since: Annotated[int, msgspec.Meta(ge=0)] = 0
+
+
+class InboxListener:
+    """Buffers events for one socket; filters by what the professional may see once known."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[tuple[int, bytes] | None] = asyncio.Queue()
+        self.pending: list[tuple[dict[str, Any], bytes]] | None = []  # before hello
+        self.visible: set[str] = set()
+        self.me: str | None = None
+        self.overflowed = False
+
+    def may_see(self, event: dict[str, Any]) -> bool:
+        if event.get("queue") in self.visible or event.get("from_queue") in self.visible:
+            return True
+        case = event.get("case") or {}
+        return self.me is not None and case.get("assignee") == self.me
+
+    def deliver(self, event: dict[str, Any], raw: bytes) -> None:
+        if self.pending is not None:
+            self.pending.append((event, raw))
+            return
+        if self.may_see(event):
+            self._put(event["seq"], raw)
+
+    def _put(self, seq: int, raw: bytes) -> None:
+        if self.overflowed:
+            return
+        if self.queue.qsize() >= QUEUE_LIMIT:
+            self.overflowed = True
+            self.queue.put_nowait(None)
+            return
+        self.queue.put_nowait((seq, raw))
+
+    def authenticated(self, hub: Hub, who: Professional) -> None:
+        self.me = who.id
+        units = [u.id for u in hub.region.units] if who.role == "admin" else [who.unit]
+        self.visible = {q for unit in units for q in visible_queues(hub.region, who, unit)}
+        pending, self.pending = self.pending or [], None
+        for event, raw in pending:
+            if self.may_see(event):
+                self._put(event["seq"], raw)
+
+
+def origin_allowed(socket: WebSocket[Any, Any, Any], allowed: list[str]) -> bool:
+    """Browsers send Origin on WebSockets and Litestar's CORS does not check it: we do.
+    Same-origin pages and configured origins pass; non-browser clients send no Origin."""
+    origin = socket.headers.get("origin")
+    if origin is None:
+        return True
+    host = socket.headers.get("host", "")
+    if origin in (f"http://{host}", f"https://{host}"):
+        return True
+    return origin in allowed
+
+
+@websocket("/api/live")
+async def live(socket: WebSocket[Any, Any, Any]) -> None:
+    hub: Hub = socket.app.state.hub
+    if not origin_allowed(socket, hub.settings.allowed_origins):
+        await socket.close(code=4403, reason="origin not allowed")
+        return
+    listener = InboxListener()
+    hub.fanout.listeners.add(listener)
+    metrics.LIVE_CONNECTIONS.labels("inbox").inc()
+    try:
+        await socket.accept()
+        who, since = await _hello(hub, socket)
+        if who is None:
+            return
+        listener.authenticated(hub, who)
+        last = await _replay(hub, socket, listener, since)
+        latest = await _latest_seq(hub)
+        await socket.send_json({"type": "ready", "seq": max(latest, last)})
+        await _stream(socket, listener, last)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.fanout.listeners.discard(listener)
+        metrics.LIVE_CONNECTIONS.labels("inbox").dec()
+
+
+async def _hello(hub: Hub, socket: WebSocket[Any, Any, Any]) -> tuple[Professional | None, int]:
+    try:
+        raw = await asyncio.wait_for(socket.receive_data(mode="text"), HELLO_TIMEOUT)
+        if len(raw) > MAX_FRAME:
+            raise ValueError("hello too large")
+        hello = msgspec.json.decode(raw, type=Hello)
+        if hello.type != "hello":
+            raise ValueError("first message must be hello")
+        who = await authenticate(hub, hello.token)
+    except (asyncio.TimeoutError, msgspec.DecodeError, msgspec.ValidationError, ValueError, NotAuthorizedException) as exc:
+        reason = str(exc)[:100] if not isinstance(exc, asyncio.TimeoutError) else "no hello within 10 s"
+        await socket.close(code=4401, reason=reason or "bad hello")
+        return None, 0
+    return who, hello.since
+
+
+async def _latest_seq(hub: Hub) -> int:
+    async with hub.engine.connect() as conn:
+        return (await conn.execute(select(func.coalesce(func.max(t.events.c.seq), 0)))).scalar_one()
+
+
+async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxListener, since: int) -> int:
+    """Send every visible event after `since` (within the replay window), in seq order."""
+    last = since
+    oldest = utcnow() - REPLAY_WINDOW
+    while True:
+        async with hub.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(t.events.c.seq, t.events.c.queue, t.events.c.data)
+                    .where(t.events.c.seq > last, t.events.c.at >= oldest)
+                    .order_by(t.events.c.seq)
+                    .limit(REPLAY_BATCH)
+                )
+            ).all()
+        for seq, _queue, data in rows:
+            event = {"seq": seq, **msgspec.json.decode(data)}
+            if listener.may_see(event):
+                await socket.send_text(msgspec.json.encode(event).decode())
+            last = seq
+        if len(rows) < REPLAY_BATCH:
+            return last
+
+
+async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, last: int) -> None:
+    reader = asyncio.create_task(_read_until_closed(socket))
+    try:
+        while not reader.done():
+            getter = asyncio.ensure_future(listener.queue.get())
+            done, _ = await asyncio.wait({getter, reader}, timeout=PING_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                if reader.done():
+                    return
+                await socket.send_json({"type": "ping", "seq": last})
+                continue
+            item = getter.result()
+            if item is None:  # overflowed: let the client reconnect and replay
+                await socket.close(code=1013, reason="too far behind; reconnect with since")
+                return
+            seq, raw = item
+            if seq <= last:
+                continue
+            await socket.send_text(raw.decode())
+            last = seq
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+
+
+async def _read_until_closed(socket: WebSocket[Any, Any, Any]) -> None:
+    """Professionals send nothing after hello but pongs; oversized frames end the socket."""
+    while True:
+        message = await socket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        data = message.get("text") or message.get("bytes") or b""
+        if len(data) > MAX_FRAME:
+            await socket.close(code=1009, reason="frame too large")
+            return

@@ -1,0 +1,61 @@
+"""SMS gateway → InboundContact: texts from patients who cannot use the phone (SPEC §5).
+
+Outbound SMS are only ever content-free notifications (the `outbox` table; the development
+adapter leaves them there, a vendor adapter would send and stamp `sent_at`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from app.domain.phones import PhoneError, normalise
+from app.domain.region import Region
+from app.services.errors import Invalid
+from app.services.intake import InboundContact
+
+TEMPLATES = {
+    "new_message": {
+        "fi": "Sinulle on uusi viesti terveysasemalta. Lue se Omasotessa.",
+        "sv": "Du har ett nytt meddelande från hälsostationen. Läs det i Omasote.",
+        "en": "You have a new message from your health station. Read it in Omasote.",
+    },
+    "callback_failed": {
+        "fi": "Terveysasema yritti soittaa sinulle. Katso viesti Omasotessa tai soita uudelleen.",
+        "sv": "Hälsostationen försökte ringa dig. Läs meddelandet i Omasote eller ring igen.",
+        "en": "Your health station tried to call you. Read the message in Omasote or call again.",
+    },
+}
+
+
+class InboundSms(msgspec.Struct):
+    message_id: Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
+    sender: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    recipient: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=1600)]
+    received_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+
+
+def to_contact(region: Region, sms: InboundSms, received_at: datetime) -> InboundContact:
+    try:
+        recipient = normalise(sms.recipient)
+    except PhoneError as exc:
+        raise Invalid(f"recipient: {exc}") from None
+    unit = region.unit_by_number.get(recipient)
+    if unit is None:
+        raise Invalid(f"recipient {recipient} is not the SMS number of any unit")
+    try:
+        sender = normalise(sms.sender)
+    except PhoneError as exc:
+        raise Invalid(f"sender: {exc}") from None
+    return InboundContact(
+        channel="sms",
+        external_id=sms.message_id,
+        unit=unit.id,
+        caller=sender,
+        dialed=recipient,
+        text=sms.text,
+        received_at=received_at,
+    )

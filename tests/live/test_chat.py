@@ -1,0 +1,134 @@
+"""The public chat over real sockets: start → queued → joined → talk → drop → resume → closed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import websockets
+
+from tests.live.test_inbox_stream import login
+
+
+async def frames_until(ws, kind: str, timeout: float = 5.0) -> list[dict]:  # type: ignore[no-untyped-def]
+    seen = []
+    while True:
+        frame = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        seen.append(frame)
+        if frame["type"] == kind:
+            return seen
+
+
+async def start_chat(server, reason: str = "Kysyisin rokotuksista", answers: dict | None = None, headers=None):  # type: ignore[no-untyped-def]
+    ws = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi", additional_headers=headers)
+    await ws.send(json.dumps({"type": "start", "form": {"reason": reason, "answers": answers or {}}, "display_name": "Maija"}))
+    return ws
+
+
+async def test_form_in_three_languages(http):  # type: ignore[no-untyped-def]
+    for lang in ("fi", "sv", "en"):
+        r = await http.get(f"/channels/chat/form?unit=kajaani&lang={lang}")
+        assert r.status_code == 200
+        assert any(q["red_flag"] for q in r.json()["questions"])
+    assert (await http.get("/channels/chat/form?unit=nowhere&lang=fi")).status_code == 404
+    assert (await http.get("/channels/chat/form?unit=kajaani&lang=de")).status_code == 400
+
+
+async def test_full_chat_with_drop_and_resume(server, http):  # type: ignore[no-untyped-def]
+    ws = await start_chat(server)
+    frames = await frames_until(ws, "queued")
+    session = next(f for f in frames if f["type"] == "session")
+    first = next(f for f in frames if f["type"] == "message")
+    assert first["from"] == "patient" and first["text"] == "Kysyisin rokotuksista"
+    assert frames[-1]["position"] == 1 and frames[-1]["estimated_wait_s"] > 0
+    case_id = session["case_id"]
+
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    inbox = (await http.get("/api/inbox?queue=chat", headers=nurse)).json()["items"]
+    assert [c["id"] for c in inbox] == [case_id] and inbox[0]["channel"] == "chat"
+    assert (await http.post(f"/api/cases/{case_id}/claim", headers=nurse)).status_code == 200
+    joined = (await frames_until(ws, "joined"))[-1]
+    assert joined["professional"] == {"display_name": "Aino", "role": "nurse"}
+
+    assert (await http.post(f"/api/cases/{case_id}/messages", json={"text": "Hei, miten voin auttaa?"}, headers=nurse)).status_code == 201
+    line = (await frames_until(ws, "message"))[-1]
+    assert (line["from"], line["text"]) == ("professional", "Hei, miten voin auttaa?")
+    await ws.send(json.dumps({"type": "message", "text": "Milloin influenssarokote?"}))
+    echo = (await frames_until(ws, "message"))[-1]
+    assert (echo["from"], echo["text"]) == ("patient", "Milloin influenssarokote?")
+    last_seq = echo["seq"]
+    await ws.close()  # the visitor's connection drops
+
+    for text in ("Rokotuksia on tiistaisin.", "Ajan voi varata verkossa."):
+        assert (await http.post(f"/api/cases/{case_id}/messages", json={"text": text}, headers=nurse)).status_code == 201
+
+    ws = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+    await ws.send(json.dumps({"type": "resume", "session_token": session["session_token"], "last_seq": last_seq}))
+    got = await frames_until(ws, "joined")
+    texts = [f["text"] for f in got if f["type"] == "message"]
+    assert texts == ["Rokotuksia on tiistaisin.", "Ajan voi varata verkossa."], "no gap, no duplicate"
+    seqs = [f["seq"] for f in got if f["type"] == "message"]
+    assert seqs == sorted(seqs) and seqs[0] > last_seq
+
+    detail = (await http.get(f"/api/cases/{case_id}", headers=nurse)).json()
+    assert [m["text"] for m in detail["messages"]] == [
+        "Kysyisin rokotuksista", "Hei, miten voin auttaa?", "Milloin influenssarokote?",
+        "Rokotuksia on tiistaisin.", "Ajan voi varata verkossa.",
+    ]
+    r = await http.post(f"/api/cases/{case_id}/resolve", json={"outcome": "ADVICE", "patient_informed": True}, headers=nurse)
+    assert r.status_code == 200
+    closed = (await frames_until(ws, "closed"))[-1]
+    assert closed["survey_url"]
+    with pytest.raises(websockets.ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 5)
+    assert "firstline_chat_wait_seconds_count" in (await http.get("/metrics")).text
+
+
+async def test_red_flag_answer_gives_112_at_once_and_goes_urgent(server, http):  # type: ignore[no-untyped-def]
+    form = (await http.get("/channels/chat/form?unit=kajaani&lang=fi")).json()
+    flag_q = next(q for q in form["questions"] if q["red_flag"])
+    ws = await start_chat(server, reason="Hei", answers={flag_q["id"]: True})
+    first = json.loads(await asyncio.wait_for(ws.recv(), 5))
+    assert first["type"] == "emergency" and "112" in first["instructions"] and first["flags"]
+    session = (await frames_until(ws, "session"))[-1]
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    urgent = (await http.get("/api/inbox?queue=urgent", headers=nurse)).json()["items"]
+    assert [c["id"] for c in urgent] == [session["case_id"]] and urgent[0]["urgency"] == "emergency"
+    await ws.close()
+
+
+async def test_bad_frames_and_limits(server):  # type: ignore[no-untyped-def]
+    ws = await start_chat(server)
+    await frames_until(ws, "queued")
+    await ws.send("{oops")
+    assert (await frames_until(ws, "error"))[-1]["detail"].startswith("could not read")
+    await ws.send(json.dumps({"type": "message", "text": "x" * 5000}))
+    assert "4 kB" in (await frames_until(ws, "error"))[-1]["detail"]
+    await ws.send(json.dumps({"type": "message", "text": "still here"}))
+    assert (await frames_until(ws, "message"))[-1]["text"] == "still here"
+    await ws.send("y" * (70 * 1024))
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        while True:
+            await asyncio.wait_for(ws.recv(), 5)
+    assert closed.value.rcvd.code == 1009
+    # The server is still healthy.
+    async with httpx.AsyncClient(base_url=server.http) as c:
+        assert (await c.get("/healthz")).status_code == 200
+
+
+async def test_new_chats_are_rate_limited_per_address(server):  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        ws = await start_chat(server)
+        await frames_until(ws, "session")
+        await ws.close()
+    ws = await start_chat(server)
+    frames = await frames_until(ws, "error")
+    assert "too many" in frames[-1]["detail"]
+
+
+async def test_resume_with_a_forged_token_is_refused(server):  # type: ignore[no-untyped-def]
+    ws = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+    await ws.send(json.dumps({"type": "resume", "session_token": "abc.def", "last_seq": 0}))
+    assert "not valid" in (await frames_until(ws, "error"))[-1]["detail"]
