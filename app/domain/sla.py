@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from app.domain.common import URGENCY_RANK
 from app.domain.region import Sla, Unit
 
 # How far next_opening looks ahead. The longest closed stretch in Finland (Christmas Eve to
@@ -136,3 +137,17 @@ def at_risk_at(created: datetime, due: datetime, fraction: float) -> datetime:
         return created + (due - created) * fraction
     start = created.astimezone(UTC)
     return (start + (due.astimezone(UTC) - start) * fraction).astimezone(due.tzinfo)
+
+
+def due_after_urgency_change(
+    created: datetime, current_due: datetime, old: str, new: str, now: datetime, unit: Unit, sla: Sla, tz: ZoneInfo
+) -> datetime:
+    """The due time when a professional changes a case's urgency.
+
+    Raised: the matter is more pressing *now*, so the new level's target runs from the change
+    (never later than the current due time). Lowered: the new level's target runs from the
+    receipt, but a lower urgency never brings the due time earlier than it already was.
+    """
+    if URGENCY_RANK[new] < URGENCY_RANK[old]:
+        return min(current_due.astimezone(UTC), due_at(now, new, unit, sla, tz).astimezone(UTC)).astimezone(tz)
+    return max(current_due.astimezone(UTC), due_at(created, new, unit, sla, tz).astimezone(UTC)).astimezone(tz)

@@ -134,6 +134,7 @@ class Session:
         self.last_seq = 0
         self.position: tuple[int, int] | None = None
         self.joined = False
+        self.emergency_shown = False
         self.idle = hub.settings.chat_idle_seconds
 
     async def run(self) -> None:
@@ -192,10 +193,7 @@ class Session:
         assessment = chat_form.assess_form(answers, start.form.reason, self.lang)
         flags = tuple(assessment.flags) if assessment.level == "emergency" else ()
         if flags:
-            # Instructions first, before any database work: seconds matter.
-            await _send(
-                self.socket, {"type": "emergency", "flags": list(flags), "instructions": chat_form.EMERGENCY_INSTRUCTIONS[self.lang]}
-            )
+            await self._emergency(list(flags))  # first, before any database work: seconds matter
         patient: str | None = None
         if start.portal_token:
             try:
@@ -318,6 +316,11 @@ class Session:
             elif kind == "case.resolved":
                 await self._closed()
                 return False
+            elif kind == "case.urgency":
+                change = event.get("urgency") or {}
+                if change.get("to") == "emergency" and not self.emergency_shown:
+                    await self._emergency(change.get("flags") or [])
+                self.listener.queue_name = event.get("queue")
             elif kind in ("case.released", "case.handed_over"):
                 self.joined = False
                 self.listener.queue_name = event.get("queue")
@@ -335,6 +338,10 @@ class Session:
         m = event.get("message") or {}
         await _send(self.socket, {"type": "message", "seq": seq, "from": m.get("from"), "text": m.get("text"), "at": m.get("at")})
         self.last_seq = seq
+
+    async def _emergency(self, flags: list[str]) -> None:
+        self.emergency_shown = True
+        await _send(self.socket, {"type": "emergency", "flags": flags, "instructions": chat_form.EMERGENCY_INSTRUCTIONS[self.lang]})
 
     async def _joined(self, professional_id: str | None) -> None:
         self.joined = True

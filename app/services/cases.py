@@ -21,6 +21,7 @@ from app.domain.access import inbox_queues, may_see
 from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import Professional, queue_unit
 from app.domain.routing import PatientFacts, route_identified
+from app.domain.urgency import assess
 from app.hub import Hub, utcnow
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.views import CaseSummary, event_from_row, load_summary, summary_from_row, summary_select, write_event
@@ -348,19 +349,50 @@ async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "
     """A line from the patient's side of a thread (chat visitor, portal); the caller has already
     proven the patient's right to this case (session token, patient JWT)."""
     now = utcnow()
+    region = hub.region
+    assessment = assess(text) if sender == "patient" else None
+    red = assessment is not None and assessment.level == "emergency"
+    events: list[dict[str, Any]] = []
     async with hub.engine.begin() as conn:
-        status = (await conn.execute(select(t.cases.c.status).where(t.cases.c.id == case_id).with_for_update())).scalar_one_or_none()
-        if status is None:
+        case = (await conn.execute(select(t.cases).where(t.cases.c.id == case_id).with_for_update())).first()
+        if case is None:
             raise NotFound("no such conversation")
-        if status == "resolved":
+        if case.status == "resolved":
             raise Conflict("this conversation has ended")
         message = MessageView(t.new_id(), sender, None, text, now)
         await conn.execute(insert(t.messages).values(id=message.id, case_id=case_id, sender=sender, author=None, text=text, at=now))
         await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        event = await write_event(conn, "message.created", summary, now, extra={"message": message_payload(message)})
-    await hub.publish([event])
+        events.append(await write_event(conn, "message.created", summary, now, extra={"message": message_payload(message)}))
+        if red and case.urgency != "emergency":
+            # A red flag later in the conversation escalates like one at intake (SPEC §6 rule 1):
+            # an unclaimed matter moves to the urgent queue; a claimed one stays with its nurse.
+            assert assessment is not None
+            flags = sorted(set(filter(None, case.red_flags.split(","))) | set(assessment.flags))
+            due = sla.due_after_urgency_change(
+                case.created_at, case.due_at, case.urgency, "emergency", now, region.unit_by_id[case.unit], region.sla, hub.tz
+            )
+            values: dict[str, Any] = {
+                "urgency": "emergency",
+                "urgency_rank": URGENCY_RANK["emergency"],
+                "urgency_source": "rules",
+                "red_flags": ",".join(flags),
+                "due_at": due,
+                "at_risk_at": sla.at_risk_at(now, due, region.sla.at_risk_fraction),
+            }
+            if case.status == "new":
+                values.update(queue=f"urgent:{case.unit}", routing_reason="emergency")
+            await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**values, version=t.cases.c.version + 1))
+            summary = await load_summary(conn, case_id)
+            assert summary is not None
+            change = {"from": case.urgency, "to": "emergency", "reason": assessment.explanation, "flags": list(assessment.flags)}
+            events.append(await write_event(conn, "case.urgency", summary, now, extra={"urgency": change, "from_queue": case.queue}))
+    if red:
+        assert assessment is not None
+        for flag in assessment.flags:
+            metrics.RED_FLAGS.labels(flag).inc()
+    await hub.publish(events)
     return message
 
 
@@ -376,15 +408,15 @@ async def set_urgency(hub: Hub, who: Professional, case_id: str, level: str, rea
         case = await _visible_case(hub, conn, who, case_id)
         if case.status == "resolved":
             raise Conflict("case is already resolved")
-        due = sla.due_at(case.created_at, level, region.unit_by_id[case.unit], region.sla, hub.tz)
-        if level == "emergency":
-            due = max(due, now) if due < now else due
+        due = sla.due_after_urgency_change(
+            case.created_at, case.due_at, case.urgency, level, now, region.unit_by_id[case.unit], region.sla, hub.tz
+        )
         values = {
             "urgency": level,
             "urgency_rank": URGENCY_RANK[level],
             "urgency_source": "professional",
             "due_at": due,
-            "at_risk_at": sla.at_risk_at(case.created_at, due, region.sla.at_risk_fraction),
+            "at_risk_at": sla.at_risk_at(min(now, due), due, region.sla.at_risk_fraction),
             "at_risk": False,
         }
         await conn.execute(

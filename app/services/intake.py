@@ -22,10 +22,7 @@ from app.domain import sla
 from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import queue_unit
 from app.domain.routing import Contact, PatientFacts, route
-try:  # TEMP until urgency lands
-    from app.domain.urgency import assess
-except ImportError:  # pragma: no cover
-    assess = None  # type: ignore[assignment]
+from app.domain.urgency import assess
 from app.hub import Hub, utcnow
 from app.services.views import CaseSummary, PatientRef, write_event
 
@@ -84,7 +81,7 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
     now = utcnow()
     received = min(contact.received_at, now)
 
-    assessment = assess(contact.text, contact.answers, contact.lang) if (assess and (contact.text or contact.answers)) else None
+    assessment = assess(contact.text, contact.answers, contact.lang) if (contact.text or contact.answers) else None
     flags = sorted(set(contact.emergency_flags) | set(assessment.flags if assessment else ()))
     emergency = bool(contact.emergency_flags) or (assessment is not None and assessment.level == "emergency")
     if emergency:

@@ -132,3 +132,15 @@ async def test_resume_with_a_forged_token_is_refused(server):  # type: ignore[no
     ws = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
     await ws.send(json.dumps({"type": "resume", "session_token": "abc.def", "last_seq": 0}))
     assert "not valid" in (await frames_until(ws, "error"))[-1]["detail"]
+
+
+async def test_red_flag_in_a_chat_message_shows_112_and_escalates(server, http):  # type: ignore[no-untyped-def]
+    ws = await start_chat(server, reason="Kysymys laboratoriosta")
+    session = (await frames_until(ws, "queued"))[0]
+    await ws.send(json.dumps({"type": "message", "text": "nyt alkoi puristaa rinnassa kovasti"}))
+    frames = await frames_until(ws, "emergency")
+    assert "112" in frames[-1]["instructions"] and "chest_pain" in frames[-1]["flags"]
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    urgent = (await http.get("/api/inbox?queue=urgent", headers=nurse)).json()["items"]
+    assert [c["id"] for c in urgent] == [session["case_id"]]
+    await ws.close()

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.region import Sla, Unit
-from app.domain.sla import at_risk_at, due_at, is_working_day, next_opening, promised_callback_by
+from app.domain.sla import at_risk_at, due_after_urgency_change, due_at, is_working_day, next_opening, promised_callback_by
 
 HEL = ZoneInfo("Europe/Helsinki")
 SLA = Sla()  # emergency 15, urgent 120, promise 60, cutoff 15:00
@@ -348,3 +348,29 @@ def test_emergency_is_exactly_the_emergency_target():
     for received in (hel(2025, 3, 16, 3, 0), datetime(2025, 7, 1, 12, 0, tzinfo=UTC)):
         assert u(due(received, "emergency")) - u(received) == timedelta(minutes=SLA.emergency_minutes)
 
+
+
+class TestUrgencyChange:
+    """A professional's change of urgency moves the due time (issue 3)."""
+
+    def setup_method(self) -> None:
+        self.unit = KAJAANI
+        self.sla = Sla()
+        self.created = datetime(2026, 11, 16, 8, 5, tzinfo=HEL)  # Monday
+        self.due = due_at(self.created, "unassessed", self.unit, self.sla, HEL)
+
+    def test_raised_to_emergency_runs_from_the_change(self) -> None:
+        now = datetime(2026, 11, 16, 8, 30, tzinfo=HEL)
+        new = due_after_urgency_change(self.created, self.due, "unassessed", "emergency", now, self.unit, self.sla, HEL)
+        assert new == now + timedelta(minutes=15)
+
+    def test_raise_never_makes_it_later(self) -> None:
+        now = datetime(2026, 11, 16, 8, 30, tzinfo=HEL)
+        new = due_after_urgency_change(self.created, self.due, "unassessed", "urgent", now, self.unit, self.sla, HEL)
+        assert new == self.due  # 09:05 is sooner than 08:30 + 2 h
+
+    def test_lowered_never_makes_it_earlier(self) -> None:
+        now = datetime(2026, 11, 16, 8, 10, tzinfo=HEL)
+        urgent_due = due_at(self.created, "urgent", self.unit, self.sla, HEL)
+        new = due_after_urgency_change(self.created, urgent_due, "urgent", "non_urgent", now, self.unit, self.sla, HEL)
+        assert new == urgent_due
