@@ -112,7 +112,7 @@ _EMERGENCY = (
     "poisoning",
     "head_injury",
 )
-_URGENT = ("breathlessness", "severe_pain", "infant_fever", "high_fever", "urinary_retention")
+_URGENT = ("breathlessness", "severe_pain", "infant_fever", "high_fever", "urinary_retention", "dehydration")
 
 FLAGS: dict[str, RedFlag] = {
     **{f: RedFlag(f, "emergency") for f in _EMERGENCY},
@@ -160,6 +160,7 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
     "infant_fever": {"fi": "kuume pienellä vauvalla", "sv": "feber hos spädbarn", "en": "fever in a young infant"},
     "high_fever": {"fi": "korkea kuume", "sv": "hög feber", "en": "high fever"},
     "urinary_retention": {"fi": "virtsaumpi", "sv": "urinstopp", "en": "urinary retention"},
+    "dehydration": {"fi": "ei juo (nestehukan vaara)", "sv": "dricker inte (risk för uttorkning)", "en": "not drinking (risk of dehydration)"},
 }
 
 _TEXTS: dict[str, dict[str, str]] = {
@@ -282,7 +283,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
                   "labored", "heavy$", "problem"),
     "STOPPING": ("pysähty", "pysähd", "lakka", "lakan", "lopu$", "loppu$", "lopunut", "lopui$",
                  "lopu", "tyrehd", "tyreht", "asetu", "stana", "stanar", "stanat", "slutat",
-                 "slutar", "slutade", "sluta$", "stop$", "stops$", "stoped$", "stoping$"),
+                 "slutar", "slutade", "sluta$", "stop$", "stops$", "stoped$", "stoping$", "arest$"),
     # --- body --------------------------------------------------------------------------------
     "CHEST": ("rinta", "rina", "rino", "rintoj", "rintakeh", "rintalast", "bröst", "chest",
               "sternum", "breastbone", "rib$", "ribs$",
@@ -292,7 +293,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "-bröstmjölk", "-bröstpump", "-bröstsim", "-bröstvårt", "-brösthållar",
               "-bröstcancer", "-bröstförstor", "-bröstoperation",
               "-chest>x|xray|xrays|ray|infection"),
-    "HEART": ("sydä", "sydam", "hjärt", "heart", "-sydänfilm", "-sydänlääk", "-sydänään",
+    "HEART": ("sydä", "sydam", "hjärt", "heart", "cardiac", "-sydänfilm", "-sydänlääk", "-sydänään",
               "-sydänfilmi", "-hjärtmedicin", "-heart>rate|beat|murmur|medication|medicine|failure",
               "-heartburn", "-hjärtklapp", "-sydämentykyty"),
     "ATTACK": ("kohtau", "attack", "anfall", "infarkt", "infarct"),
@@ -307,7 +308,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
              "sore", "stab$", "stabbing", "stabs$", "burning", "discomfort", "agony", "koske", "-varken$",
              "-painting", "-painkil", "-hurt>myself|himself|herself"),
     "PRESSURE": ("purist", "puristu", "paina$", "painaa", "painav", "paine$", "paineen",
-                 "painett", "paineentun", "ahdist", "kirist", "kiristä", "tiuka", "istuis", "sitting$", "sitter$", "sits$",
+                 "painett", "paineentun", "ahdist", "kirist", "kiristä", "tiuka", "tiili", "weight$", "painon$", "istuis", "sitting$", "sitter$", "sits$",
                  "kramas$", "pressas", "snörs", "kurist", "jumi", "vane$", "vanne", "band$", "bandet$",
                  "clamp", "raskas",
                  "raskal", "tryck", "kläm", "tyngd", "tungt$", "=snör", "ångest", "pressure",
@@ -336,20 +337,22 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "DYSPNEA": ("hengenahd", "*hengenahd", "hengitysahdist", "andnöd", "*andnöd", "*andningssvår",
                 "*andningsbesvär", "*andningsprobl", "dyspn", "breathless", "hengitysvaik"),
     "SHORT": ("short", "shortnes", "kort$", "korta$"),
-    "CHOKE": ("tukeht", "tukehd", "tukeh", "kvävs", "kväv", "choking", "choke", "suffocat",
+    "CHOKE": ("tukeht", "tukehd", "tukeh", "kvävs$", "kvävas", "kvävning", "kvävd", "kväver$", "choking", "choke", "suffocat",
               "salpautu", "-tukehtumisvaar"),
     "CYANOSIS": ("sinert", "syano", "cyano", "sinipun", "=blåakt", "=blålila", "=blåfärg", "bluish",
                  "blueish"),
     "BLUE": ("sinin", "sinis", "sininen", "=blå", "blue$", "purple", "lila$", "violet", "harmaa",
              "=grå", "grey$", "gray$"),
-    "GASP": ("haukkoo$", "haukkoi$", "haukkova$", "haukkoen$", "kipar", "kippar", "gasp"),
+    "GASP": ("haukkoo$", "haukkoi$", "haukkova$", "haukkoen$", "kippar$", "kippade$", "kippande", "gasp"),
     "FLOW": ("kulje", "kulke", "kulk", "kulj", "riitä", "räck", "enough"),
     "BREATHLESS_MILD": ("hengästy", "*hengästy", "hengästyt", "andfåd", "puffed", "winded"),
-    "WHEEZE": ("vinku", "pihis", "rohis", "koris", "rossl", "rattl", "gurgl", "=väser", "=väsande", "=väsning", "väser", "pip$", "piper", "wheez", "stridor"),
+    "WHEEZE": ("vinku", "pihis", "rohis", "korise", "korisev", "rosslar", "rosslig", "rosslande",
+               "rattling", "rattly", "gurgl", "=väser", "=väsande", "=väsning", "pipande", "pipig",
+               "wheez", "stridor"),
     "FAST": ("tihe", "tiheä", "nopea", "snabb", "rapid", "fast$", "quick"),
     # --- stroke ----------------------------------------------------------------------------
     "STROKE_TERM": ("halvau", "*halvau", "aivoinfark", "aivoveren", "*aivoveren", "aivohalva",
-                    "aivotapahtum", "avh$", "tia$", "slaganfal", "hjärninfarkt", "hjärnblödn",
+                    "aivotapahtum", "avh$", "tia-kohtau", "slaganfal", "hjärninfarkt", "hjärnblödn",
                     "stroke", "ministroke"),
     "FACE": ("kasvo", "*kasvo", "naama", "suupiel", "=suu$", "=suun$", "=suuta$", "poski",
              "posk", "huuli", "huule", "ansikt", "mungip", "munen$", "face", "facial", "mouth",
@@ -372,10 +375,11 @@ _LEXICON: dict[str, tuple[str, ...]] = {
                "=tal$", "talet$", "prata", "tala$", "talar$", "talade$", "ord$", "orden$",
                "speech", "speak", "speaking", "talk", "talking", "words$", "word$",
                "-puhelin", "-puhelu", "-puhepost", "-puheterap", "-puheenj", "-puhelim"),
-    "SPEECH_BAD": ("sammalt", "samalt", "puuroutu", "puroutu", "puurois", "purois", "sössöt", "sönkä",
+    "SPEECH_BAD": ("=sammal", "puuroutu", "puroutu", "puurois", "purois", "=sössöt", "=sönkk", "=sönkä",
                    "sluddr",
-                   "sludr", "slur", "garbl", "afasi", "aphasi", "sekapuhe"),
-    "STRANGE": ("outo", "oudo", "oudost", "sekav", "epäsel", "epasel", "konstig", "otydl",
+                   "sludr", "slurred$", "slurring$", "slur$", "slurs$", "garbl", "afasi", "aphasi", "sekapuhe"),
+    "STRANGE": ("outo", "oudo", "oudost", "sekav", "epäsel", "epasel", "konstig", "otydl", "osammanhäng",
+                "incoheren", "wrong$", "väärin", "gibberish",
                 "weird", "strange", "odd$", "oddly", "unclear", "jumbl", "nonsens", "funny"),
     # "can't talk right now / at work": not a speech disorder
     "PHONE_CONTEXT": ("nyt$", "tällä$", "=töis", "työpaik", "puhelim", "telefon", "nu$", "jobb",
@@ -404,9 +408,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     # --- consciousness -----------------------------------------------------------------------
     "UNCONSCIOUS_TERM": ("tajut", "tajuton", "tajuto", "pyörty", "pyörtyi", "pyörtyil",
                          "lyyhist", "lyhist", "eloton", "svim", "medvetslö", "medvetslos",
-                         "tupade", "unconsci", "unrespons", "unrous", "unarous", "fainted", "fainting", "faints$",
+                         "tupade", "unconscious", "unrespons", "unrous", "unarous", "fainted", "fainting", "faints$",
                          "blacked", "blackout", "collaps", "kollaps", "romahti$", "sydänpysäh",
-                         "hjärtstop", "elvyt", "hlr$", "cpr$", "arrest$",
+                         "hjärtstop", "elvyt", "hlr$", "cpr$",
                          "-tajuton$<ei|en", "-tajuta$"),
     "WAKE": ("herä", "herät", "herei", "hereil", "hereillä", "=väck", "väcka", "vakna", "wake",
              "waking", "woke", "rous", "-herätys", "-herätyskel"),
@@ -418,7 +422,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     # --- seizure --------------------------------------------------------------------------------
     "SEIZURE_STRONG": ("kouristel", "*kouristel", "kouristuskoht", "*kouristuskoht",
                        "kuumekourist", "kuumekramp", "krampanfal", "*krampanfal", "seizure",
-                       "seizing", "seized$", "convuls", "epilepsiakoht", "grand$",
+                       "seizing", "seized$", "convuls", "epilepsiakoht",
                        "-seizure>medication|medicine|meds|tablets"),
     "SEIZURE_WEAK": ("kourist", "*kourist", "kramp", "*kramp", "kouristu", "-lihaskourist",
                      "-pohjekourist", "-jalkakourist", "-vatsakourist", "-kuukautiskourist",
@@ -442,7 +446,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     # --- headache, meningitis -----------------------------------------------------------------
     "HEAD": ("=pää$", "=pään$", "=päätä$", "=päähän$", "=päässä$", "=päästä$", "=pääni$",
              "=päätäni$", "=päähäni$", "=päässäni$", "=pääs$", "paahan$", "paasa$", "pata$",
-             "huvud", "huvet$", "head$", "skull$", "=päänsä$", "=päätään$", "=päähänsä$", "ohimo", "takaraj"),
+             "huvud", "huvet$", "head$", "skull$", "=päänsä$", "=päätään$", "=päähänsä$", "ohimo", "takarai"),
     "HEADACHE_TOKEN": ("*pänsärk", "*pänsärj", "*päänsär", "*päkipu", "*päkivu", "*pänkipu",
                        "*pänsär", "huvudvärk", "*huvudvärk", "headache", "*headache", "migreen",
                        "migrän", "migraine"),
@@ -458,7 +462,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
              "petech"),
     "FADE": ("haalist", "halist", "vaalen", "häviä", "bleknar", "blekna", "fade", "fades", "blanch"),
     # --- bleeding -----------------------------------------------------------------------------
-    "BLOOD": ("veri", "vere", "verta$", "*verta$", "*verenvuo", "verin", "*verin", "veris",
+    "BLOOD": ("veri", "vere", "verta$", "*verta$", "*verenvuo", "*kahvinporo", "kaffesump", "verin", "*verin", "veris",
               "*veris", "=blöd", "blod", "*blöd", "bleed", "bleding", "bled$", "blody",
               "hemorag", "haemorag", "hemorrhag", "haemorrhag",
               "-verikoe", "-veriko", "-verenpain", "-verensoker", "-veriarvo", "-verenohen",
@@ -514,7 +518,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "SELF": ("itse", "itte", "mig$", "själv", "myself", "himself", "herself", "themselves",
              "yourself", "self$"),
     "WANT": ("halua", "haluis", "halus", "tahdo", "tahto", "toivo", "vill$", "ville$", "want",
-             "wana", "wanna", "wish", "wished", "rather"),
+             "wana", "wanna", "wish", "wished", "rather", "going$", "gona$", "plan", "aion$", "aikoo$",
+             "aikova", "aikomu", "tänker$", "ska$", "skall$", "intend"),
     "WANT_SV": ("vill$", "ville$", "önskar"),
     "DIE": ("kuola$", "kuolla$", "kuole", "kuolis", "kuolem", "die$", "dying$", "dead$", "death$"),
     "DIE_SV": ("=dö$", "do$", "död$", "döden$", "dödd"),
@@ -544,8 +549,8 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "VERY": ("todella", "tosi$", "erittäin", "hyvin$", "aivan$", "väldigt", "mycket", "jätte",
              "very$", "extremely", "really$", "seriously", "gravely"),
     "UNWELL_TOKEN": ("unwell", "ill$", "huonovoint", "dålig$", "sjuk$"),
-    "LIMP_TERM": ("veltto", "velto", "velttona", "lerppu", "=slö$", "=slöa$", "slapp$", "slappt$", "apaatt", "apatisk",
-                  "floppy", "letharg", "listless", "limp$", "unresponsive"),
+    "LIMP_TERM": ("veltto", "velto", "velttona", "lerppu", "=slö$", "=slöa$", "=slapp$", "=slappt$", "apaatt", "apatisk",
+                  "floppy", "letharg", "listless", "limp$"),
     "CONFUSED": ("sekav", "*sekav", "sekais", "sekavuu", "desorient", "disorient", "förvir",
                  "confus", "delir", "harhail", "hallusin", "hallucin"),
     "RECOGNIZE": ("tunnista", "tunne$", "tunnistanut", "känner$", "recogni", "recogniz"),
@@ -567,7 +572,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "DROWSY": ("uneli", "tokkur", "horro", "horteis", "dåsig", "drowsy", "somnolen", "sleepy",
                "groggy", "unine$", "uninen$"),
     "SENSE": ("sense$",),
+    "UNDERSTAND": ("ymmärrä", "ymmärtä", "förstår", "understand"),
     "IT": ("it$",),
+    "TIA": ("tia$",),
     "HIT": ("löi$", "lyönyt", "lyöny", "iski$", "kolaut", "kopaut", "=slog$", "slagit", "hit$",
             "bang", "bumped", "knocked", "struck"),
     "ANTICOAG": ("verenohen", "*verenohen", "marevan", "warfarin", "eliquis", "xarelto",
@@ -588,6 +595,22 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "HEIGHT": ("silla", "sillal", "junan$", "juna$", "junaan", "parvek", "katol", "kerrok", "=bro$",
                "=bron$", "tåg", "balkong", "=tak$", "=taket$", "bridge", "train$", "balcony",
                "roof", "building", "cliff"),
+    "COFFEE": ("kahvi", "coffee", "kaffe"),
+    "GROUND": ("poro", "ground$", "grounds$", "sump"),
+    "CONDITION": ("kunto", "kunos", "kunoss", "yleisvoint", "yleistil", "condition$", "skick$",
+                  "tilstånd", "shape$"),
+    "DRINK": ("juo$", "juonut$", "juoda$", "=dricker$", "drick", "drink", "drinking$",
+              "-drinking>alcohol|alkohol"),
+    # Real words one typo away from a symptom stem (found by running the 40,000 most frequent
+    # Finnish, Swedish and English words through the typo matcher): they never match by typo.
+    "KNOWN_WORD": ("adnan", "allmänbild", "allmänt", "apin", "astu", "avvik", "barley", "bold",
+                   "borst", "brott", "bröts", "bullish", "halvan", "heaviest", "ineligib", "ister",
+                   "jaet", "kalmar", "koriste", "kruk", "kurs", "labourer", "lepros", "levy",
+                   "liima", "lima", "limma", "lämna", "neil", "niille", "nile", "overdo$", "pani",
+                   "pian", "pitsa", "rbis", "riian", "rion$", "röst", "seend", "send", "sent",
+                   "säkring", "tikku", "tuont", "uppfyll", "varsity", "vernis", "versio",
+                   "viholli", "vinson", "vrak", "vräk", "väen$", "yleisil", "ösregn", "brinnand",
+                   "posion"),
     "ELDERLY": ("iäkä", "vanhus", "äldre", "elderly", "gamal", "*vuotias"),
     # --- poisoning -------------------------------------------------------------------------------
     "POISON_TERM": ("myrkyt", "*myrkyt", "yliannost", "*yliannost", "förgift", "*förgift",
@@ -662,10 +685,11 @@ _RULES: tuple[_Rule, ...] = (
     _r(None, "ONE SIDE", 1, emit="ONE_SIDE_TOKEN"),
     _r(None, f"{_NEG} RECOGNIZE", 2, emit="CONFUSED"),
     _r(None, f"{_NEG} SENSE", 2, emit="CONFUSED"),
+    _r(None, f"{_NEG}|NEGCAN UNDERSTAND", 2, emit="CONFUSED"),
     _r(None, "HEART ATTACK", 1, emit="HEART_ATTACK_TERM"),
     _r(None, "COLD SWEAT", 1, emit="COLD_SWEAT"),
     _r(None, "NECK STIFF", 2, emit="NECK_STIFF"),
-    _r(None, "NECK INAB BEND", 5, emit="NECK_STIFF"),
+    _r(None, "NECK INAB BEND", 7, emit="NECK_STIFF"),
     _r(None, "TOO MANY", 1, emit="TOO_MANY_TERM"),
     _r(None, "PASS OUT", 1, emit="UNCONSCIOUS_TERM"),
     _r(None, "HIT HEAD", 2, emit="HEAD_HIT"),
@@ -694,12 +718,13 @@ _RULES: tuple[_Rule, ...] = (
     _r("breathlessness", "BREATH FAST", 2),
     # stroke
     _r("stroke", "STROKE_TERM", 0, unless="HISTORY", unless_window=3),
+    _r("stroke", "HAVE|ATTACK|SUDDEN TIA", 2, unless="HISTORY", unless_window=3),
     _r("stroke", "FACE DROOP", 3),
     _r("stroke", "LIMB WEAK", 3),
     _r("stroke", f"LIMB {_NEG}|NEGCAN FUNCTION", 3),
     _r("stroke", "LIMB INAB LIFT", 3),
     _r("stroke", "SPEECH_BAD", 0),
-    _r("stroke", "SPEECH STRANGE", 2),
+    _r("stroke", "SPEECH STRANGE", 3),
     _r("stroke", "SPEECH DIFFICULT", 2, unless="THROAT", unless_window=4),
     _r("stroke", "SPEECH INAB", 3, unless="PHONE_CONTEXT", unless_window=3),
     _r("stroke", "ONE_SIDE_TOKEN WEAK|NUMB|DROOP|FACE", 4),
@@ -732,6 +757,7 @@ _RULES: tuple[_Rule, ...] = (
     # bleeding
     _r("bleeding", "BLOOD HEAVY|NOT_STOP", 4),
     _r("bleeding", "VOMIT BLOOD", 2),
+    _r("bleeding", "VOMIT COFFEE GROUND", 3),
     _r("bleeding", "WOUND BLEED_FI HEAVY|NOT_STOP", 4),
     _r("bleeding", "BLEED_FI BLOOD HEAVY|NOT_STOP", 4),
     # anaphylaxis
@@ -749,7 +775,7 @@ _RULES: tuple[_Rule, ...] = (
     _r("suicidal", "WANT DIE", 3),
     _r("suicidal", "WANT_SV DIE_SV", 2),
     _r("suicidal", f"{_NEG}|INAB WANT|COPE LIVE", 3),
-    _r("suicidal", f"LIVE {_NEG} WORTH", 5),
+    _r("suicidal", f"LIVE {_NEG}|NEG_ANNOT_EXTRA WORTH", 5),
     _r("suicidal", "HARM SELF", 3),
     _r("suicidal", "WANT HURT SELF", 4),
     _r("suicidal", "END ENDABLE", 2),
@@ -768,6 +794,8 @@ _RULES: tuple[_Rule, ...] = (
     _r("general_condition", "GENERAL_STRONG BAD", 3),
     _r("general_condition", "FEEL BAD SUDDEN", 4),
     _r("general_condition", "FEEL COLLAPSE_COND", 3),
+    _r("general_condition", "VERY BAD CONDITION", 3),
+    _r("general_condition", "PALE BAD|WEAK|LIMP_TERM|DROWSY", 4),
     _r("general_condition", "VERY UNWELL_TOKEN", 1),
     _r("general_condition", "LIMP_TERM", 0),
     _r("general_condition", "DROWSY VERY|CONFUSED|SUDDEN|LIMP_TERM|FEVER|VOMIT", 6),
@@ -778,6 +806,8 @@ _RULES: tuple[_Rule, ...] = (
     _r("general_condition", "PALE SWEAT|LIMP_TERM", 3),
     # urgent
     _r("infant_fever", "FEVER INFANT|INFANT_YOUNG", 8),
+    _r(None, f"{_NEG} DRINK", 2, emit="NOT_DRINKING"),
+    _r("dehydration", "NOT_DRINKING INFANT|CHILD|ELDERLY|PERSON|LIMP_TERM|DROWSY", 6),
     _r("severe_pain", "PAIN UNBEARABLE|SUDDEN", 3),
     _r("urinary_retention", "INAB PEE", 3),
     _r("urinary_retention", f"{_NEG} PEE", 3),
@@ -864,18 +894,19 @@ def _compile(entries: Mapping[str, Iterable[str]]) -> tuple[_Lex, _Lex]:
 
 _POS, _NEGLEX = _compile(_LEXICON)
 
-# concepts that never come from a typo (function words, context words)
-_NO_FUZZY = frozenset({
-    "NEG_FI", "NEG_SV", "NEG_EN", "NEG_ANNOT_EXTRA", "CAN_FI", "CAN_SV", "CAN_EN", "PERSON",
-    "ABOUT", "PHONE_CONTEXT", "MUSCLE", "MONTHS", "AGE_WORD", "HAVE", "TOO", "MANY", "SIDE",
-    "ONE", "WHOLE_BODY", "TONSIL", "STOPPING", "SUDDEN", "FEEL", "VERY", "TOOK", "END",
-    "ENDABLE", "TAKE", "WANT", "WANT_SV", "LIVE", "WORTH", "COPE", "USE", "LEFT", "SHORT",
-    "FAST", "LOSS", "LIFT", "FUNCTION", "HEAVY", "BAD", "OUT", "PASS", "BE", "IT", "CHILD",
-    "HISTORY", "SENSE", "ABOUT", "ANYMORE", "USUAL", "COMMS", "CONTACT", "ANSWER", "SENSATION",
+# Only the symptom words themselves are matched despite a typo; context words (who, when, how
+# much, function words) never are: too many real words are one edit away from them.
+_FUZZY_CONCEPTS = frozenset({
+    "CHEST", "HEART", "PAIN", "PRESSURE", "BREATH", "DYSPNEA", "CHOKE", "CYANOSIS", "STROKE_TERM",
+    "SPEECH_BAD", "UNCONSCIOUS_TERM", "SEIZURE_STRONG", "SEIZURE_WEAK", "HEADACHE_TOKEN", "BLOOD",
+    "SWELL", "THROAT", "TONGUE", "ANAPH_TERM", "SUICIDE_TERM", "POISON_TERM", "HEART_ATTACK_TERM",
+    "LIMP_TERM", "CONFUSED", "DROOP", "NUMB", "WEAK", "HIVES", "GENERAL_STRONG", "DIFFICULT",
+    "WHEEZE", "BREATHLESS_MILD", "RETENTION_TERM",
 })
 # Typo tolerance. Keys of 4..7 letters forgive one transposition of neighbouring letters
 # ("hnegitys", "siezure", "rintakpiu"); keys of 8+ letters also one substitution, insertion or
-# deletion ("unconcious", "kourstelee"); keys of 6+ letters also a forgotten last letter ("strok").
+# deletion ("unconcious", "kourstelee"); keys of 7+ letters also a forgotten last letter
+# ("seizur", "headach").
 # Shorter keys and function words never match by typo: too many real words are one edit away.
 _FUZZY_MIN = 4
 _FUZZY_FULL_EDIT = 8
@@ -890,16 +921,16 @@ def _fuzzy_index() -> None:
         (k, False, t) for bucket in _POS.prefix.values() for k, ts in bucket.items() for t in ts
     ] + [(k, True, t) for k, ts in _POS.exact.items() for t in ts]
     for key, exact, term in keyed:
-        if term.concept in _NO_FUZZY or len(key) < _FUZZY_MIN or not key.isalpha():
+        if term.concept not in _FUZZY_CONCEPTS or len(key) < _FUZZY_MIN or not key.isalpha():
             continue
         if len(key) < _FUZZY_FULL_EDIT:
             _FZ_TRANS.setdefault(len(key), {}).setdefault(key, []).append((term, exact))
         else:
             _FZ_FULL.setdefault(key[0], []).append((key, exact, term))
-        if not exact and len(key) >= 6:
+        if not exact and len(key) >= 7:
             _FZ_TRUNC.setdefault(key[:-1], []).append(term)
     for key, term in _POS.infix:
-        if term.concept not in _NO_FUZZY and _FUZZY_MIN <= len(key) < _FUZZY_FULL_EDIT:
+        if term.concept in _FUZZY_CONCEPTS and _FUZZY_MIN <= len(key) < _FUZZY_FULL_EDIT:
             _FZ_INFIX.setdefault(len(key), {}).setdefault(key, []).append(term)
 
 
@@ -1034,6 +1065,16 @@ _TOKEN_RE = re.compile(
     r"(?P<w>[^\W\d_]+(?:['’´`ʼ][^\W\d_]+)*)|(?P<n>\d+(?:[.,]\d+)?(?:/10)?)|(?P<s>[.!?;\n]+)|(?P<c>[,:()\-–—/])"
 )
 _SENTENCE_GAP = 3
+# Function words do not count in the distance between concepts ("pain in the middle of my
+# chest" is as close as "chest pain"); they still are tokens (a negation, a pronoun).
+_STOP = frozenset(fold(w) for w in (
+    "a an the of in on at to into onto my his her their our your its it is are was were be been "
+    "being this that and or i im me he she they we you just also "
+    "i på av en ett och att det den som har är var min mitt mina hans hennes jag han hon vi de "
+    "med till sig så "
+    "on oli ja että kuin niin se sen hän minä mä mulla minulla hänellä ihan aivan vähän myös "
+    "vain jo kun ku olis olisi ollut sitä tämä tuo"
+).split())
 
 
 class _Tok(NamedTuple):
@@ -1065,8 +1106,10 @@ def _tokenize(text: str) -> list[_Tok]:
             clause += 1
         else:
             raw = _raw(m.group())
-            toks.append(_Tok(raw, fold(raw), pos, m.start(), m.end(), clause))
-            pos += 1
+            f = fold(raw)
+            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause))
+            if f not in _STOP:
+                pos += 1
     return toks
 
 

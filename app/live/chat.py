@@ -15,7 +15,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import WebSocket, get, websocket
+from litestar import Response, WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Parameter
 from sqlalchemy import func, select
@@ -32,7 +32,7 @@ from app.services.intake import InboundContact, intake
 
 log = logging.getLogger("firstline.chat")
 
-MAX_TEXT_BYTES = 4 * 1024
+MAX_TEXT_CHARS = 4000  # "4 kB" as a person counts it: ä and ö are one character, not two bytes
 MAX_FRAME = 64 * 1024
 FIRST_MESSAGE_TIMEOUT = 60.0
 SECONDS_PER_QUEUED_CHAT = 120  # estimate until there is history to learn from
@@ -64,6 +64,27 @@ class Leave(msgspec.Struct, tag="leave"):
 
 
 ClientFrame = Start | Message | Resume | Leave
+
+# What the visitor reads from the server, in their language (the widget has its own texts).
+TEXTS: dict[str, dict[str, str]] = {
+    "too_long": {
+        "fi": "Viesti on liian pitkä (yli 4000 merkkiä). Jaa se osiin.",
+        "sv": "Meddelandet är för långt (över 4000 tecken). Dela upp det.",
+        "en": "The message is too long (over 4000 characters). Please split it.",
+    },
+    "empty": {"fi": "Tyhjä viesti.", "sv": "Tomt meddelande.", "en": "Empty message."},
+    "left": {"fi": "Asiakas poistui chatista.", "sv": "Besökaren lämnade chatten.", "en": "The visitor left the chat."},
+    "idle": {
+        "fi": "Chat oli pitkään toimettomana. Yhdistä uudelleen jatkaaksesi.",
+        "sv": "Chatten var inaktiv länge. Anslut igen för att fortsätta.",
+        "en": "The chat was idle too long; reconnect to continue.",
+    },
+    "too_many": {
+        "fi": "Liian monta uutta chattia tästä osoitteesta. Odota muutama minuutti.",
+        "sv": "För många nya chattar från den här adressen. Vänta några minuter.",
+        "en": "Too many new chats from this address; please wait a few minutes.",
+    },
+}
 _decode_frame = msgspec.json.Decoder(ClientFrame).decode
 
 
@@ -93,11 +114,16 @@ class ChatListener:
 
 
 @get("/channels/chat/form", tags=["chat"], cache=60)
-async def chat_form_endpoint(hub: Hub, unit: Annotated[str, Parameter(max_length=64)], lang: Lang = "fi") -> chat_form.ChatForm:
-    """The pre-information form: the reason and the red-flag questions, in the visitor's language."""
+async def chat_form_endpoint(
+    hub: Hub, unit: Annotated[str, Parameter(max_length=64)], lang: Lang = "fi"
+) -> Response[chat_form.ChatForm]:
+    """The pre-information form: the reason and the red-flag questions, in the visitor's language.
+
+    Public and credential-free, fetched by the widget from any site: `*` is the right CORS answer.
+    """
     if unit not in hub.region.unit_by_id:
         raise NotFound(f"no unit {unit!r}")
-    return chat_form.form(lang)
+    return Response(chat_form.form(lang), headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept-Encoding"})
 
 
 @websocket("/channels/chat/ws")
@@ -161,7 +187,7 @@ class Session:
             try:
                 message = await asyncio.wait_for(self.socket.receive(), timeout)
             except asyncio.TimeoutError:
-                await self._error("the chat was idle too long; reconnect to continue")
+                await self._error(self._t("idle"))
                 await self.socket.close(code=1000, reason="idle")
                 return None
             if message["type"] == "websocket.disconnect":
@@ -177,6 +203,9 @@ class Session:
             except (msgspec.DecodeError, msgspec.ValidationError) as exc:
                 await self._error(f"could not read that message: {exc}")
 
+    def _t(self, key: str) -> str:
+        return TEXTS[key].get(self.lang, TEXTS[key]["en"])
+
     async def _error(self, detail: str) -> None:
         with contextlib.suppress(Exception):
             await _send(self.socket, {"type": "error", "detail": detail})
@@ -186,7 +215,7 @@ class Session:
     async def _start(self, start: Start) -> bool:
         client = self.socket.client.host if self.socket.client else "unknown"
         if not self.hub.chat_throttle.allow(client):
-            await self._error("too many new chats from this address; please wait a few minutes")
+            await self._error(self._t("too_many"))
             await self.socket.close(code=1008, reason="rate limited")
             return False
         answers = start.form.answers
@@ -289,9 +318,9 @@ class Session:
         if isinstance(frame, Message):
             text = frame.text.strip()
             if not text:
-                await self._error("empty message")
-            elif len(text.encode()) > MAX_TEXT_BYTES:
-                await self._error("message is over 4 kB; please split it")
+                await self._error(self._t("empty"))
+            elif len(text) > MAX_TEXT_CHARS:
+                await self._error(self._t("too_long"))
             else:
                 try:
                     await case_svc.add_patient_message(self.hub, self.case_id, text)
@@ -300,7 +329,7 @@ class Session:
             return True
         if isinstance(frame, Leave):
             with contextlib.suppress(ServiceError):
-                await case_svc.add_patient_message(self.hub, self.case_id, "The visitor left the chat.", sender="system")
+                await case_svc.add_patient_message(self.hub, self.case_id, self._t("left"), sender="system")
             await self.socket.close(code=1000, reason="left")
             return False
         await self._error("this chat has already started")

@@ -119,6 +119,7 @@
   const CSS = `
 :host { all: initial; }
 *, *::before, *::after { box-sizing: border-box; }
+[hidden] { display: none !important; }
 .root { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1b1f24; }
 .launcher {
   position: fixed; right: 20px; bottom: 20px; z-index: 2147483000;
@@ -204,8 +205,10 @@ textarea { resize: vertical; min-height: 72px; }
 .composer .row { display: flex; gap: 8px; align-items: flex-end; }
 .composer textarea { min-height: 44px; max-height: 140px; resize: none; }
 .hint { margin: 4px 0 0; font-size: 13px; color: #4a5561; }
+.hint:empty { margin: 0; }
 .footer { flex: none; display: flex; justify-content: flex-end; padding: 0 16px 12px; }
-.closed-view .scroll p { margin: 0 0 16px; }
+.closed-view { flex: none; padding: 14px 16px 16px; border-top: 1px solid #d3dde7; }
+.closed-view p { margin: 0 0 14px; }
 .closed-view a { color: #0a4f8a; font-weight: 600; }
 .closed-view h3 { margin: 0 0 8px; font-size: 17px; }
 @media (max-width: 480px) {
@@ -283,6 +286,7 @@ textarea { resize: vertical; min-height: 72px; }
     form: null, // the questions from the server, for state.lang
     formLang: null,
     localFlags: {}, // question id → answered yes to a red-flag question
+    formValues: {}, // what the visitor has entered, kept when the form is drawn again in another language
     emergencyText: null, // the server's instructions
     token: null, caseId: null,
     maxSeq: 0, // highest seq rendered in this page
@@ -329,20 +333,20 @@ textarea { resize: vertical; min-height: 72px; }
   const inputLabel = el('label', { for: input.id });
   const sendBtn = el('button', { type: 'submit', className: 'primary' });
   const hint = el('p', { className: 'hint', id: ids.hint });
-  const count = el('p', { className: 'error', id: ids.count, 'aria-live': 'polite' });
+  const count = el('p', { className: 'hint', id: ids.count }); // characters left, near the limit (not live: it changes per key)
+  const problem = el('p', { className: 'error', 'aria-live': 'polite' }); // why a line was not sent
   const composer = el('form', { className: 'composer', novalidate: true }, [
-    inputLabel, el('div', { className: 'row' }, [input, sendBtn]), hint, count
+    inputLabel, el('div', { className: 'row' }, [input, sendBtn]), hint, count, problem
   ]);
   const leaveBtn = el('button', { type: 'button', className: 'secondary', onclick: leave });
-  const chatView = el('div', { className: 'view chat-view', hidden: true }, [
-    status, log, pending, composer, el('div', { className: 'footer' }, [leaveBtn])
-  ]);
-  // closed view
-  const closedView = el('div', { className: 'view closed-view', hidden: true });
+  const footer = el('div', { className: 'footer' }, [leaveBtn]);
+  // the end: the conversation stays readable above the closing notice
+  const closedView = el('div', { className: 'closed-view', hidden: true });
+  const chatView = el('div', { className: 'view chat-view', hidden: true }, [status, log, pending, composer, footer, closedView]);
 
   const panel = el('div', {
     id: ids.panel, className: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': ids.title, hidden: true
-  }, [el('div', { className: 'header' }, [title, minimise]), emergency, el('div', { className: 'body' }, [formView, chatView, closedView])]);
+  }, [el('div', { className: 'header' }, [title, minimise]), emergency, el('div', { className: 'body' }, [formView, chatView])]);
   // announces new lines while the panel is closed (the log inside it is not rendered then)
   const announcer = el('div', { className: 'sr-only', role: 'status', 'aria-live': 'polite' });
   root.appendChild(launcher);
@@ -411,8 +415,10 @@ textarea { resize: vertical; min-height: 72px; }
   function showView(name) {
     state.view = name;
     formView.hidden = name !== 'form';
-    chatView.hidden = name !== 'chat';
+    chatView.hidden = name === 'form';
+    [status, pending, composer, footer].forEach((n) => { n.hidden = name !== 'chat'; });
     closedView.hidden = name !== 'closed';
+    log.hidden = name === 'closed' && !log.children.length;
   }
 
   function renderEmergency() {
@@ -508,12 +514,16 @@ textarea { resize: vertical; min-height: 72px; }
       const errId = nextId('err');
       const error = el('p', { className: 'error', id: errId });
       if (q.kind === 'yes_no') {
-        const legendId = nextId('q');
         const group = el('fieldset', { className: 'field' });
         const name = nextId('radio');
         const yes = el('input', { type: 'radio', name: name, value: 'yes', required: true, 'aria-describedby': errId });
         const no = el('input', { type: 'radio', name: name, value: 'no', required: true, 'aria-describedby': errId });
+        const saved = state.formValues[q.id];
+        if (saved === 'yes') yes.checked = true;
+        if (saved === 'no') no.checked = true;
+        if (q.red_flag && saved === 'yes') state.localFlags[q.id] = true;
         [yes, no].forEach((r) => r.addEventListener('change', () => {
+          state.formValues[q.id] = yes.checked ? 'yes' : 'no';
           error.textContent = '';
           yes.removeAttribute('aria-invalid');
           no.removeAttribute('aria-invalid');
@@ -522,7 +532,7 @@ textarea { resize: vertical; min-height: 72px; }
             renderEmergency();
           }
         }));
-        group.appendChild(el('legend', { id: legendId }, [q.text || q.id, ' ', el('span', { className: 'req', text: x.required })]));
+        group.appendChild(el('legend', null, [q.text || q.id, ' ', el('span', { className: 'req', text: x.required })]));
         group.appendChild(el('div', { className: 'choices' }, [
           el('label', null, [yes, el('span', { text: x.yes })]),
           el('label', null, [no, el('span', { text: x.no })])
@@ -536,7 +546,12 @@ textarea { resize: vertical; min-height: 72px; }
         const isReason = q.id === 'reason';
         const area = el('textarea', { id: id, rows: isReason ? '3' : '2', 'aria-describedby': errId, required: isReason });
         const label = el('label', { for: id }, [q.text || q.id].concat(isReason ? [' ', el('span', { className: 'req', text: x.required })] : []));
-        area.addEventListener('input', () => { error.textContent = ''; area.removeAttribute('aria-invalid'); });
+        if (typeof state.formValues[q.id] === 'string') area.value = state.formValues[q.id];
+        area.addEventListener('input', () => {
+          state.formValues[q.id] = area.value;
+          error.textContent = '';
+          area.removeAttribute('aria-invalid');
+        });
         form.appendChild(el('div', { className: 'field' }, [label, area, error]));
         fields.push({ q: q, kind: 'text', area: area, error: error, focus: area, reason: isReason });
         if (!first || isReason && first.type === 'radio') first = area;
@@ -544,6 +559,8 @@ textarea { resize: vertical; min-height: 72px; }
     });
     const nameInput = el('input', { type: 'text', autocomplete: 'name', maxlength: '80' });
     nameInput.id = nextId('name');
+    nameInput.value = state.formValues[' name'] || '';
+    nameInput.addEventListener('input', () => { state.formValues[' name'] = nameInput.value; });
     form.appendChild(el('div', { className: 'field' }, [el('label', { for: nameInput.id, text: x.name }), nameInput]));
     form.appendChild(el('button', { type: 'submit', className: 'primary', text: x.start }));
 
@@ -585,6 +602,7 @@ textarea { resize: vertical; min-height: 72px; }
       startChat({ reason: reason, answers: answers }, nameInput.value.trim());
     });
     formView.appendChild(el('div', { className: 'scroll' }, [form]));
+    renderEmergency();
     if (focusedLang) langSelect.focus();
     else if (hadFocus) (first || langSelect).focus();
   }
@@ -592,6 +610,7 @@ textarea { resize: vertical; min-height: 72px; }
   // ---------------------------------------------------------------- conversation
   function startChat(form, displayName) {
     state.starting = { type: 'start', form: form, display_name: displayName };
+    state.formValues = {};
     state.emergencyText = null;
     resetConversation();
     showView('chat');
@@ -612,6 +631,7 @@ textarea { resize: vertical; min-height: 72px; }
     state.caseId = null;
     state.leaving = false;
     count.textContent = '';
+    problem.textContent = '';
     input.value = '';
   }
 
@@ -680,7 +700,7 @@ textarea { resize: vertical; min-height: 72px; }
       case 'session':
         connected();
         state.lastError = null;
-        if (count.textContent && chars(input.value) <= MAX_LEN) count.textContent = '';
+        problem.textContent = '';
         state.token = String(m.session_token || '');
         state.caseId = m.case_id || null;
         state.starting = null;
@@ -770,25 +790,32 @@ textarea { resize: vertical; min-height: 72px; }
   });
   input.addEventListener('input', () => {
     const n = chars(input.value);
-    const text = n > MAX_LEN ? t().tooLong : n > MAX_LEN - 200 ? t().left(MAX_LEN - n) : '';
+    const text = n > MAX_LEN - 200 ? t().left(Math.max(0, MAX_LEN - n)) : '';
     if (count.textContent !== text) count.textContent = text;
-    if (n <= MAX_LEN) input.removeAttribute('aria-invalid');
+    if (n > MAX_LEN) {
+      if (problem.textContent !== t().tooLong) problem.textContent = t().tooLong;
+      input.setAttribute('aria-invalid', 'true');
+    } else if (input.hasAttribute('aria-invalid')) {
+      input.removeAttribute('aria-invalid');
+      problem.textContent = '';
+    }
   });
 
   function sendFromInput() {
     const text = input.value.trim();
     if (!text) return;
     if (chars(text) > MAX_LEN) {
-      count.textContent = t().tooLong;
+      problem.textContent = t().tooLong;
       input.setAttribute('aria-invalid', 'true');
       return;
     }
     if (!send(text)) {
-      count.textContent = t().offline;
+      problem.textContent = t().offline;
       return;
     }
     input.value = '';
     count.textContent = '';
+    problem.textContent = '';
   }
   function send(text) {
     const ws = state.sock;
@@ -814,7 +841,7 @@ textarea { resize: vertical; min-height: 72px; }
     who.textContent = t().notSent + ' ';
     who.appendChild(el('button', {
       type: 'button', className: 'link-btn', text: t().resend,
-      onclick: () => { if (send(text)) node.remove(); else count.textContent = t().offline; }
+      onclick: () => { if (send(text)) node.remove(); else problem.textContent = t().offline; }
     }));
   }
 
@@ -822,7 +849,7 @@ textarea { resize: vertical; min-height: 72px; }
     // the server handles frames in order, so an error while a line is on its way is about that line
     const node = pending.querySelector('.msg:not(.failed)');
     if (node) markFailed(node);
-    if (detail) count.textContent = detail;
+    if (detail) problem.textContent = detail;
   }
 
   // ---------------------------------------------------------------- leaving and the end
@@ -852,8 +879,9 @@ textarea { resize: vertical; min-height: 72px; }
     pending.querySelectorAll('.msg').forEach((n) => n.remove());
     const x = t();
     closedView.textContent = '';
-    const box = el('div', { className: 'scroll' });
-    box.appendChild(el('h3', { role: 'status', text: problem ? x.sessionLost : x.closed }));
+    const box = el('div');
+    box.appendChild(el('h3', { text: problem ? x.sessionLost : x.closed }));
+    announcer.textContent = problem ? x.sessionLost : x.closed;
     if (problem && problem !== x.sessionLost) box.appendChild(el('p', { text: problem }));
     const survey = safeUrl(surveyUrl);
     if (survey) {
@@ -878,6 +906,7 @@ textarea { resize: vertical; min-height: 72px; }
     resetConversation();
     state.emergencyText = null;
     state.localFlags = {};
+    state.formValues = {};
     renderEmergency();
     showView('form');
     state.form = null;
