@@ -18,6 +18,7 @@ from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS
 from app.api import web
+from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.db.engine import make_engine
 from app.domain.region import Region
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             chat_socket,
             chat_form_endpoint,
             *web.route_handlers,
+            survey_page,
+            survey_answer,
         ],
         plugins=[channels],
         on_startup=[start_fanout],

@@ -89,6 +89,7 @@ TABLES = (
     "access_log",
     "revoked_tokens",
     "outbox",
+    "survey_responses",
 )
 
 

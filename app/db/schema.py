@@ -243,3 +243,14 @@ outbox = Table(
     Column("created_at", UTC, nullable=False),
     Column("sent_at", UTC),
 )
+
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    Column("case_id", ID, primary_key=True),  # one answer per matter
+    Column("unit", String(64), nullable=False),
+    Column("nps", Integer, nullable=False),
+    Column("solved", Boolean),
+    Column("knows_how_continues", Boolean),
+    Column("at", UTC, nullable=False),
+)

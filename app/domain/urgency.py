@@ -264,7 +264,7 @@ _COLLOQUIAL: dict[str, str] = {
 _LEXICON: dict[str, tuple[str, ...]] = {
     # --- negation, ability ------------------------------------------------------------------
     "NEG_FI": ("ei$", "en$", "et$", "emme$", "ette$", "eivät$", "eikä$", "enkä$", "eikai$", "ilman$",
-               "ettei$", "jottei$", "ellei$", "ettet$", "etten$"),
+               "ettei$", "jottei$", "ettet$", "etten$"),
     "NEG_SV": ("inte$", "ej$", "icke$", "ingen$", "inga$", "inget$", "utan$"),
     "NEG_EN": ("not$", "dont$", "doesnt$", "didnt$", "isnt$", "arent$", "wasnt$", "werent$",
                "hasnt$", "havent$", "hadnt$", "wont$", "cant$", "cannot$", "couldnt$", "wouldnt$",
@@ -281,9 +281,11 @@ _LEXICON: dict[str, tuple[str, ...]] = {
                   "*besvär", "difficult", "hard$", "harder$", "trouble", "struggl", "laboured", "barely", "hardly",
                   "knappt", "tuskin",
                   "labored", "heavy$", "problem"),
+    "DIFFICULT_CORE": ("vaike", "*vaike", "hankal", "svårt$", "svår$", "svårigh", "difficult", "hard$",
+                       "trouble", "struggl"),
     "STOPPING": ("pysähty", "pysähd", "lakka", "lakan", "lopu$", "loppu$", "lopunut", "lopui$",
-                 "lopu", "tyrehd", "tyreht", "asetu", "stana", "stanar", "stanat", "slutat",
-                 "slutar", "slutade", "sluta$", "stop$", "stops$", "stoped$", "stoping$", "arest$"),
+                 "tyrehd", "tyreht", "asetu", "stana", "stanar", "stanat", "slutat", "slutar",
+                 "slutade", "sluta$", "stop$", "stops$", "stoped$", "stoping$", "arest$"),
     # --- body --------------------------------------------------------------------------------
     "CHEST": ("rinta", "rina", "rino", "rintoj", "rintakeh", "rintalast", "bröst", "chest",
               "sternum", "breastbone", "rib$", "ribs$",
@@ -293,19 +295,20 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "-bröstmjölk", "-bröstpump", "-bröstsim", "-bröstvårt", "-brösthållar",
               "-bröstcancer", "-bröstförstor", "-bröstoperation",
               "-chest>x|xray|xrays|ray|infection"),
-    "HEART": ("sydä", "sydam", "hjärt", "heart", "cardiac", "-sydänfilm", "-sydänlääk", "-sydänään",
+    "HEART": ("=sydä", "sydan$", "sydamen$", "sydameen$", "sydamesa$", "sydamesta$", "sydanta$",
+              "hjärt", "heart", "cardiac", "-sydänfilm", "-sydänlääk", "-sydänään",
               "-sydänfilmi", "-hjärtmedicin", "-heart>rate|beat|murmur|medication|medicine|failure",
               "-heartburn", "-hjärtklapp", "-sydämentykyty"),
     "ATTACK": ("kohtau", "attack", "anfall", "infarkt", "infarct"),
     "HEART_ATTACK_TERM": ("sydänkohtau", "*sydäninfarkt", "hjärtinfarkt", "hjärtattack",
                           "*hjärtattack", "myocardial", "stemi$", "sepelvaltimokohtau",
                           "heartattack"),
-    "PAIN": ("kipu", "*kipu", "kivu", "*kivu", "kipe", "*kipe", "satu$", "satui$", "satunut$", "satuneet$", "satuva", "satuu$", "kolot",
+    "PAIN": ("kipu", "*kipu", "kivu", "*kivu", "kipe", "*kipe", "=sattu", "=satuu$", "-sattuma", "kolot",
              "jomot", "=särk", "=särj", "särky", "*särky", "särki", "särke", "*särke", "särje",
              "*särje", "pistä$", "pistää$", "pistel", "pistävä", "vihlo", "viiltävä", "polta",
              "poltav", "tykyt", "ont$", "onda$", "smärt", "*smärt", "värk", "*värk", "sveder", "sveda",
              "hugger$", "huggande$", "hugg$", "sticker$", "bränner$", "brännande$", "bränn$", "pain", "*pain", "hurt", "ache", "*ache", "aching",
-             "sore", "stab$", "stabbing", "stabs$", "burning", "discomfort", "agony", "koske", "-varken$",
+             "sore", "stab$", "stabbing", "stabs$", "burning", "-paint", "discomfort", "agony", "koske", "-varken$",
              "-painting", "-painkil", "-hurt>myself|himself|herself"),
     "PRESSURE": ("purist", "puristu", "paina$", "painaa", "painav", "paine$", "paineen",
                  "painett", "paineentun", "ahdist", "kirist", "kiristä", "tiuka", "tiili", "weight$", "painon$", "istuis", "sitting$", "sitter$", "sits$",
@@ -324,16 +327,17 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "COLD": ("kylm", "kal$", "kalt$", "kalla$", "cold$"),
     "PALE": ("kalpe", "harma", "=harmaa", "blek", "=grå", "pale$", "grey$", "gray$", "ashen"),
     # --- breathing -------------------------------------------------------------------------
-    "BREATH": ("hengi", "henge", "henke", "hengä", "henki$", "ilma$", "ilmaa$", "happe", "happi$",
+    "BREATH": ("hengi", "henge", "henke", "hengä", "henki$", "ilma$", "ilmaa$", "happea$", "hapen$", "happi$",
                "andas", "andn", "andet", "andhämt", "andan$", "luft$", "luften$", "breath",
                "air$", "*andning",
                "-hengitysharjoit", "-hengitystie", "-hengityslait", "-hengityskone",
                "-hengitysliit", "-hengityssuoj", "-hengitysilma", "-andningsövning",
-               "-andningsväg", "-andningsskydd", "-hengenvaar", "-*andningsöv",
+               "-andningsväg", "-andningsskydd", "-*användn", "-hengenvaar", "-*andningsöv",
                "-breath>test|freshener|mint|mints|alcohol", "-breathing>exercise|exercises|technique|techniques|test",
                "-air>pods|port|line|bnb|fryer|conditioning|conditioner|purifier|quality"),
-    "BREATH_VERB": ("hengitä$", "hengittänyt$", "hengitä", "andas$", "andades$", "breathing$",
-                    "breathe$", "breathes$"),
+    "BREATH_VERB_FI": ("hengitä$", "hengittänyt$", "hengitä"),
+    "BREATH_VERB_SV": ("andas$", "andades$", "andats$"),
+    "BREATH_VERB_EN": ("breathing$", "breathe$", "breathes$"),
     "DYSPNEA": ("hengenahd", "*hengenahd", "hengitysahdist", "andnöd", "*andnöd", "*andningssvår",
                 "*andningsbesvär", "*andningsprobl", "dyspn", "breathless", "hengitysvaik"),
     "SHORT": ("short", "shortnes", "kort$", "korta$"),
@@ -341,7 +345,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "salpautu", "-tukehtumisvaar"),
     "CYANOSIS": ("sinert", "syano", "cyano", "sinipun", "=blåakt", "=blålila", "=blåfärg", "bluish",
                  "blueish"),
-    "BLUE": ("sinin", "sinis", "sininen", "=blå", "blue$", "purple", "lila$", "violet", "harmaa",
+    "BLUE": ("sinin", "sinis", "sininen", "=blå$", "=blåa$", "=blått$", "=blåakt", "blue$", "purple", "lila$", "violet", "harmaa",
              "=grå", "grey$", "gray$"),
     "GASP": ("haukkoo$", "haukkoi$", "haukkova$", "haukkoen$", "kippar$", "kippade$", "kippande", "gasp"),
     "FLOW": ("kulje", "kulke", "kulk", "kulj", "riitä", "räck", "enough"),
@@ -356,7 +360,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
                     "stroke", "ministroke"),
     "FACE": ("kasvo", "*kasvo", "naama", "suupiel", "=suu$", "=suun$", "=suuta$", "poski",
              "posk", "huuli", "huule", "ansikt", "mungip", "munen$", "face", "facial", "mouth",
-             "lip$", "lips$", "cheek", "smile", "-kasvohoi", "-kasvovoi", "-face>book|time|mask"),
+             "lip$", "lips$", "cheek", "smile", "-kasvohoi", "-kasvovoi", "-face>book|time|mask", "-facebo", "-facetim"),
     "DROOP": ("roiku", "roikku", "lerpa", "lerp", "vino$", "vinos", "vinoon", "vinot", "notkahta",
               "vääristy", "väänty", "toispuol", "=häng", "hänger", "sned", "sneda", "snet",
               "sjunk", "droop", "sag$", "sags$", "sagged$", "sagging$", "crooked", "uneven", "lopsid", "hang", "hanging", "fallen"),
@@ -373,7 +377,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "LIFT": ("nost", "ylös", "ylos", "upp$", "lyft", "lift", "raise", "up$"),
     "SPEECH": ("puhe", "puhu", "sanoja$", "sanat$", "sanaa$", "sana$", "sanotu", "sanoa$",
                "=tal$", "talet$", "prata", "tala$", "talar$", "talade$", "ord$", "orden$",
-               "speech", "speak", "speaking", "talk", "talking", "words$", "word$",
+               "speech", "speak$", "speaks$", "speaking$", "talk", "talking", "words$",
                "-puhelin", "-puhelu", "-puhepost", "-puheterap", "-puheenj", "-puhelim"),
     "SPEECH_BAD": ("=sammal", "puuroutu", "puroutu", "puurois", "purois", "=sössöt", "=sönkk", "=sönkä",
                    "sluddr",
@@ -393,16 +397,16 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "omalääk", "puhelu", "sms", "chat", "kysymyks", "question", "frågor", "frågan",
               "kela", "=fk$", "försäkring", "vakuut", "insurance", "apotek", "pharmac"),
     "ONE_SIDE_TOKEN": ("toispuol", "ensidig", "halvsid", "hemipar"),
-    "ONE": ("toinen", "toise", "vasen", "vasem", "oikea", "oike", "ena$", "ensidig", "vänster",
+    "ONE": ("toinen", "toise", "vasen", "vasem", "oikea", "oike", "=ena$", "ensidig", "vänster",
             "höger", "one$", "left$", "right$"),
     "SIDE": ("puoli$", "puolel", "puoli", "puole", "sida$", "sidan$", "side$", "sided$", "sides$",
              "kehon", "kropp"),
     "SUDDEN": ("äkil", "äkis", "äkkiä$", "=äkkiä", "äkkinäi", "yhtäk", "yhtäkiä", "ylät", "yllät", "salama",
                "räjäht", "=kuin$", "nopeasti", "plöts", "hastig", "blixt", "sudden", "suddenly",
                "abrupt", "instant", "nowhere", "rapidly", "quickly", "snabbt$"),
-    "VISION": ("näkö", "*näkö", "näkökent", "syn$", "synen$", "synfält", "sight", "vision",
+    "VISION": ("näkö", "*näkö", "näkökent", "-näköjä", "-näköi", "-näkökul", "-näköal", "-näkyv", "syn$", "synen$", "synfält", "sight", "vision",
                "eyesight", "=näe$", "=näkee$", "näen$"),
-    "LOSS": ("lähti", "=meni", "menet", "katos", "katoa", "=hävi", "pimen", "pimeä", "sammu",
+    "LOSS": ("lähti", "=meni$", "=menett", "=menetin", "=menetti", "katos", "katoa", "=hävi", "pimen", "pimeä", "sammu",
              "förlor", "borta", "försvan", "lost$", "loss$", "gone$", "went$", "sokeu", "blind"),
     "DOUBLE_VISION": ("kaksoiskuv", "dubbelsee", "dubbelsyn", "double"),
     # --- consciousness -----------------------------------------------------------------------
@@ -416,7 +420,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
              "waking", "woke", "rous", "-herätys", "-herätyskel"),
     "REACT": ("reagoi", "reager", "respond", "responding", "reacting"),
     "CONSCIOUSNESS": ("taju$", "tajun", "tajunt", "tajuaan", "medvetande", "consciousnes"),
-    "CONSCIOUS_STATE": ("tajuis", "tajuiss", "medveten", "vid$", "conscious$", "awake$"),
+    "CONSCIOUS_STATE": ("tajuis", "tajuiss", "medveten", "medvetande$", "conscious$", "awake$"),
     "PASS": ("passed$", "passing$", "pases$", "pass$", "blacked$"),
     "OUT": ("out$",),
     # --- seizure --------------------------------------------------------------------------------
@@ -449,7 +453,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
              "huvud", "huvet$", "head$", "skull$", "=päänsä$", "=päätään$", "=päähänsä$", "ohimo", "takarai"),
     "HEADACHE_TOKEN": ("*pänsärk", "*pänsärj", "*päänsär", "*päkipu", "*päkivu", "*pänkipu",
                        "*pänsär", "huvudvärk", "*huvudvärk", "headache", "*headache", "migreen",
-                       "migrän", "migraine"),
+                       "migrän$", "migränen$", "migränanfal", "migraine"),
     "WORST": ("pahin", "pahim", "ikinä", "ikina", "koskaan", "kosana", "elämäni", "sietämät",
               "sietämät", "hirvein", "kamalin", "räjähtäv", "räjäyt", "värst", "outhärdl",
               "aldrig", "worst", "ever$", "never$", "unbearabl", "excruciat", "explod", "10/10",
@@ -462,8 +466,7 @@ _LEXICON: dict[str, tuple[str, ...]] = {
              "petech"),
     "FADE": ("haalist", "halist", "vaalen", "häviä", "bleknar", "blekna", "fade", "fades", "blanch"),
     # --- bleeding -----------------------------------------------------------------------------
-    "BLOOD": ("veri", "vere", "verta$", "*verta$", "*verenvuo", "*kahvinporo", "kaffesump", "verin", "*verin", "veris",
-              "*veris", "=blöd", "blod", "*blöd", "bleed", "bleding", "bled$", "blody",
+    "BLOOD": ("veri", "vere", "verta$", "*verenvuo", "*kahvinporo", "kaffesump", "verin", "veris", "=blöd", "blod", "*blöd", "bleed", "bleding", "bled$", "blody",
               "hemorag", "haemorag", "hemorrhag", "haemorrhag",
               "-verikoe", "-veriko", "-verenpain", "-verensoker", "-veriarvo", "-verenohen",
               "-verenluovut", "-veriryhm", "-verisuon", "-verenkuv", "-verikok", "-verinäyt",
@@ -512,16 +515,17 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "SUICIDE_TERM": ("itsemurh", "*itsemurh", "itsetuho", "*itsetuho", "självmord", "*självmord",
                      "suicid", "*suicid", "självskad", "*självskad", "viiltel", "viltel",
                      "-itsemurhaseul"),
-    "KILL": ("=tappa", "=tapan$", "=tapoi", "=tapettu", "=tappo", "=döda", "kill$", "kills$",
-             "killing$", "killed$", "murder", "hirt", "=hänga", "hang$", "hanging$", "hukut",
-             "dränk", "drown", "shoot$", "skjuta"),
-    "SELF": ("itse", "itte", "mig$", "själv", "myself", "himself", "herself", "themselves",
+    "KILL": ("=tappaa", "=tappais", "=tappama", "=tappamis", "=tapan$", "=tapoi", "=tapettu", "=döda",
+             "kill$", "kills$", "killing$", "killed$", "murder", "hirt", "=hänga", "=hang$",
+             "=hanging$", "hukut", "dränk", "drown", "shoot$", "skjuta"),
+    "SELF": ("itse", "itte", "mig$", "själv$", "själva$", "myself", "himself", "herself", "themselves",
              "yourself", "self$"),
     "WANT": ("halua", "haluis", "halus", "tahdo", "tahto", "toivo", "vill$", "ville$", "want",
              "wana", "wanna", "wish", "wished", "rather", "going$", "gona$", "plan", "aion$", "aikoo$",
              "aikova", "aikomu", "tänker$", "ska$", "skall$", "intend"),
     "WANT_SV": ("vill$", "ville$", "önskar"),
-    "DIE": ("kuola$", "kuolla$", "kuole", "kuolis", "kuolem", "die$", "dying$", "dead$", "death$"),
+    "DIE": ("kuolla$", "kuola$", "kuolisin$", "kuolisi$", "kuolis$", "kuolen$", "kuolema$",
+            "kuolemaa$", "kuolemaan$", "die$", "dying$", "dead$", "death$"),
     "DIE_SV": ("=dö$", "do$", "död$", "döden$", "dödd"),
     "LIVE": ("~elä", "~eläm", "~elämis", "elämä$", "leva$", "lever$", "livet$", "live$",
              "living$", "life$", "alive$", "olemassa$", "exist", "existera", "finnas$", "here$"),
@@ -530,11 +534,11 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "syytä$", "syitä$", "anledning", "reasons$"),
     "HARM": ("vahingoit", "skada", "skadar", "harm$", "harming$", "harmed$"),
     "HURT": ("satuta", "satutta", "hurt", "hurting", "cut$", "cutting", "skära", "skär"),
-    "END": ("lopet", "lopeta", "=päättä", "=päätän", "=päätin", "=päätt", "end$", "ending$", "ends$"),
-    "ENDABLE": ("elämä", "eläm", "päiväni", "päivät", "kaike", "kaiken", "life$", "all$",
-                "everything", "livet$", "alt$", "allt$"),
+    "END": ("lopet", "lopeta", "=päättä", "=päätän$", "=päätt", "end$", "ending$", "ends$"),
+    "ALL": ("kaiken$", "kaikki$", "all$", "allt$", "alt$", "everything$"),
     "TAKE": ("=ta$", "=tar$", "=tog$", "take", "taking", "took"),
-    "LIFE": ("livet$", "liv$", "life$", "henkeni$", "elämäni$", "elämäsi$", "elämänsä$"),
+    "LIFE": ("livet$", "liv$", "life$", "henkeni$", "elämäni$", "elämäsi$", "elämänsä$", "päiväni$",
+             "päivänsä$"),
     "BETTER": ("parempi", "paremp", "bättre", "better"),
     # --- general condition --------------------------------------------------------------------
     "GENERAL_STRONG": ("yleisvoint", "*yleisvoint", "yleistil", "yleiskun", "allmäntil",
@@ -549,8 +553,9 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "VERY": ("todella", "tosi$", "erittäin", "hyvin$", "aivan$", "väldigt", "mycket", "jätte",
              "very$", "extremely", "really$", "seriously", "gravely"),
     "UNWELL_TOKEN": ("unwell", "ill$", "huonovoint", "dålig$", "sjuk$"),
-    "LIMP_TERM": ("veltto", "velto", "velttona", "lerppu", "=slö$", "=slöa$", "=slapp$", "=slappt$", "apaatt", "apatisk",
-                  "floppy", "letharg", "listless", "limp$"),
+    "LIMP_TERM": ("veltto", "velto", "velttona", "lerppu", "=slö$", "=slöa$", "apaatt", "apatisk",
+                  "floppy", "letharg", "listless"),
+    "LIMP_WEAK": ("=slapp$", "=slappt$", "limp$", "flacid", "slack$"),
     "CONFUSED": ("sekav", "*sekav", "sekais", "sekavuu", "desorient", "disorient", "förvir",
                  "confus", "delir", "harhail", "hallusin", "hallucin"),
     "RECOGNIZE": ("tunnista", "tunne$", "tunnistanut", "känner$", "recogni", "recogniz"),
@@ -662,13 +667,14 @@ class _Rule(NamedTuple):
     window: int
     unless: frozenset[str] = frozenset()
     unless_window: int = 2
+    ordered: bool = False  # the parts must appear in this order ("haluan kuolla", "want to die")
 
 
 def _r(flag: str | None, parts: str, window: int = 3, emit: str | None = None,
-       unless: str = "", unless_window: int = 2) -> _Rule:
+       unless: str = "", unless_window: int = 2, ordered: bool = False) -> _Rule:
     ps = tuple(frozenset(p.split("|")) for p in parts.split())
     return _Rule(flag, emit, ps, window, frozenset(unless.split("|")) if unless else frozenset(),
-                 unless_window)
+                 unless_window, ordered)
 
 
 _NEG = "NEG_FI|NEG_SV|NEG_EN"
@@ -681,7 +687,7 @@ _RULES: tuple[_Rule, ...] = (
     _r(None, "NEGCAN", 0, emit="INAB"),
     _r(None, f"{_NEG} STOPPING", 2, emit="NOT_STOP"),
     _r(None, "SHORT BREATH", 2, emit="DYSPNEA"),
-    _r(None, "HEAD PAIN|PRESSURE", 2, emit="HEADACHE_TOKEN"),
+    _r(None, "HEAD PAIN", 2, emit="HEADACHE_TOKEN"),
     _r(None, "ONE SIDE", 1, emit="ONE_SIDE_TOKEN"),
     _r(None, f"{_NEG} RECOGNIZE", 2, emit="CONFUSED"),
     _r(None, f"{_NEG} SENSE", 2, emit="CONFUSED"),
@@ -707,10 +713,13 @@ _RULES: tuple[_Rule, ...] = (
     _r("breathing", "CHOKE", 0, emit="BREATH_PROBLEM"),
     _r("breathing", "CYANOSIS", 0, emit="BREATH_PROBLEM"),
     _r("breathing", "BLUE LIPS|FACE", 3, emit="BREATH_PROBLEM"),
-    _r("breathing", "CYANOSIS|BLUE BREATH", 6, emit="BREATH_PROBLEM"),
+    _r("breathing", "CYANOSIS BREATH", 6, emit="BREATH_PROBLEM"),
+    _r("breathing", "BLUE BREATH", 2, emit="BREATH_PROBLEM"),
     _r("breathing", "BREATH STOPPING", 2, emit="BREATH_PROBLEM"),
     _r("breathing", "GASP", 0, emit="BREATH_PROBLEM"),
-    _r("breathing", f"{_NEG} BREATH_VERB", 1, emit="BREATH_PROBLEM"),
+    _r("breathing", "NEG_FI BREATH_VERB_FI", 1, emit="BREATH_PROBLEM"),
+    _r("breathing", "NEG_SV BREATH_VERB_SV", 1, emit="BREATH_PROBLEM"),
+    _r("breathing", "NEG_EN BREATH_VERB_EN", 1, emit="BREATH_PROBLEM"),
     _r("breathing", f"BREATH {_NEG} FLOW", 2, emit="BREATH_PROBLEM"),
     # breathlessness (urgent)
     _r("breathlessness", "BREATHLESS_MILD", 0),
@@ -725,7 +734,7 @@ _RULES: tuple[_Rule, ...] = (
     _r("stroke", "LIMB INAB LIFT", 3),
     _r("stroke", "SPEECH_BAD", 0),
     _r("stroke", "SPEECH STRANGE", 3),
-    _r("stroke", "SPEECH DIFFICULT", 2, unless="THROAT", unless_window=4),
+    _r("stroke", "SPEECH DIFFICULT_CORE", 2, unless="THROAT", unless_window=4),
     _r("stroke", "SPEECH INAB", 3, unless="PHONE_CONTEXT", unless_window=3),
     _r("stroke", "ONE_SIDE_TOKEN WEAK|NUMB|DROOP|FACE", 4),
     _r("stroke", "SUDDEN LIMB|FACE NUMB|WEAK", 6),
@@ -772,15 +781,15 @@ _RULES: tuple[_Rule, ...] = (
     # suicidal
     _r("suicidal", "SUICIDE_TERM", 0),
     _r("suicidal", "KILL SELF", 3),
-    _r("suicidal", "WANT DIE", 3),
-    _r("suicidal", "WANT_SV DIE_SV", 2),
+    _r("suicidal", "WANT DIE", 3, ordered=True),
+    _r("suicidal", "WANT_SV DIE_SV", 2, ordered=True),
     _r("suicidal", f"{_NEG}|INAB WANT|COPE LIVE", 3),
-    _r("suicidal", f"LIVE {_NEG}|NEG_ANNOT_EXTRA WORTH", 5),
+    _r("suicidal", f"LIVE {_NEG}|NEG_ANNOT_EXTRA WORTH", 4),
     _r("suicidal", "HARM SELF", 3),
     _r("suicidal", "WANT HURT SELF", 4),
-    _r("suicidal", "END ENDABLE", 2),
-    _r("suicidal", "TAKE|END LIFE", 3),
-    _r("suicidal", "BETTER DIE", 3),
+    _r("suicidal", "END ALL", 2, ordered=True),
+    _r("suicidal", "TAKE|END LIFE", 3, ordered=True),
+    _r("suicidal", "BETTER DIE", 3, ordered=True),
     _r("suicidal", "JUMP HEIGHT", 4),
     _r("suicidal", f"{_NEG} WANT WAKE ANYMORE", 5),
     _r("suicidal", f"BETTER {_NEG} LIVE", 5),
@@ -798,9 +807,10 @@ _RULES: tuple[_Rule, ...] = (
     _r("general_condition", "PALE BAD|WEAK|LIMP_TERM|DROWSY", 4),
     _r("general_condition", "VERY UNWELL_TOKEN", 1),
     _r("general_condition", "LIMP_TERM", 0),
+    _r("general_condition", "LIMP_WEAK PERSON|CHILD|INFANT", 4),
     _r("general_condition", "DROWSY VERY|CONFUSED|SUDDEN|LIMP_TERM|FEVER|VOMIT", 6),
     _r("head_injury", "HEAD_HIT ANTICOAG|VOMIT|DROWSY|CONFUSED|UNCONSCIOUS_TERM|SEIZURE_STRONG", 12),
-    _r("general_condition", "DIFFICULT WAKE", 2),
+    _r("general_condition", "DIFFICULT_CORE WAKE", 2),
     _r("general_condition", "CONFUSED SUDDEN|PERSON|FEVER|ELDERLY", 8, unless="ABOUT", unless_window=2),
     _r("general_condition", "COLD_SWEAT PAIN|PRESSURE|PALE|BAD", 6),
     _r("general_condition", "PALE SWEAT|LIMP_TERM", 3),
@@ -900,7 +910,7 @@ _FUZZY_CONCEPTS = frozenset({
     "CHEST", "HEART", "PAIN", "PRESSURE", "BREATH", "DYSPNEA", "CHOKE", "CYANOSIS", "STROKE_TERM",
     "SPEECH_BAD", "UNCONSCIOUS_TERM", "SEIZURE_STRONG", "SEIZURE_WEAK", "HEADACHE_TOKEN", "BLOOD",
     "SWELL", "THROAT", "TONGUE", "ANAPH_TERM", "SUICIDE_TERM", "POISON_TERM", "HEART_ATTACK_TERM",
-    "LIMP_TERM", "CONFUSED", "DROOP", "NUMB", "WEAK", "HIVES", "GENERAL_STRONG", "DIFFICULT",
+    "LIMP_TERM", "LIMP_WEAK", "CONFUSED", "DROOP", "NUMB", "WEAK", "HIVES", "GENERAL_STRONG", "DIFFICULT",
     "WHEEZE", "BREATHLESS_MILD", "RETENTION_TERM",
 })
 # Typo tolerance. Keys of 4..7 letters forgive one transposition of neighbouring letters
@@ -1072,7 +1082,7 @@ _STOP = frozenset(fold(w) for w in (
     "being this that and or i im me he she they we you just also "
     "i på av en ett och att det den som har är var min mitt mina hans hennes jag han hon vi de "
     "med till sig så "
-    "on oli ja että kuin niin se sen hän minä mä mulla minulla hänellä ihan aivan vähän myös "
+    "on oli ole oo ollu ja että kuin niin se sen hän minä mä mulla minulla hänellä ihan aivan vähän myös "
     "vain jo kun ku olis olisi ollut sitä tämä tuo"
 ).split())
 
@@ -1199,18 +1209,19 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
                 break
             cands.append(sel[:12])
         else:
-            best = _best_combo(cands, w, unless, rule.unless_window)
+            best = _best_combo(cands, w, unless, rule.unless_window, rule.ordered)
             if best is not None and (best.tlo, best.thi) not in seen:
                 seen.add((best.tlo, best.thi))
                 found.append(best)
     return found
 
 
-def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int) -> _Occ | None:
+def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
+                ordered: bool = False) -> _Occ | None:
     """The tightest combination whose parts lie within ``w`` words of each other."""
     best: _Occ | None = None
 
-    def rec(k: int, lo: int, hi: int, maxlo: int, minhi: int, tlo: int, thi: int) -> None:
+    def rec(k: int, lo: int, hi: int, maxlo: int, minhi: int, tlo: int, thi: int, last: int = -1) -> None:
         nonlocal best
         if maxlo - minhi > w:
             return
@@ -1223,11 +1234,13 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int) ->
                 best = _Occ(lo, hi, tlo, thi)
             return
         for o in cands[k]:
+            if ordered and o.tlo <= last:
+                continue
             rec(k + 1, min(lo, o.lo), max(hi, o.hi), max(maxlo, o.lo), min(minhi, o.hi),
-                min(tlo, o.tlo), max(thi, o.thi))
+                min(tlo, o.tlo), max(thi, o.thi), o.thi)
 
     for o in cands[0]:
-        rec(1, o.lo, o.hi, o.lo, o.hi, o.tlo, o.thi)
+        rec(1, o.lo, o.hi, o.lo, o.hi, o.tlo, o.thi, o.thi)
     return best
 
 

@@ -29,6 +29,7 @@ from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
 from app.services.errors import NotFound, ServiceError
 from app.services.intake import InboundContact, intake
+from app.services.survey import survey_token
 
 log = logging.getLogger("firstline.chat")
 
@@ -379,7 +380,9 @@ class Session:
         await _send(self.socket, {"type": "joined", "professional": {"display_name": name, "role": p.role if p else "nurse"}})
 
     async def _closed(self) -> None:
-        await _send(self.socket, {"type": "closed", "survey_url": f"/survey/{self.case_id}"})
+        assert self.case_id is not None
+        token = survey_token(self.hub.settings.secret_key, self.case_id)
+        await _send(self.socket, {"type": "closed", "survey_url": f"/survey/{token}?lang={self.lang}"})
         await self.socket.close(code=1000, reason="closed")
 
     async def _update_position(self) -> None:

@@ -147,3 +147,28 @@ async def test_red_flag_in_a_chat_message_shows_112_and_escalates(server, http):
     urgent = (await http.get("/api/inbox?queue=urgent", headers=nurse)).json()["items"]
     assert [c["id"] for c in urgent] == [session["case_id"]]
     await ws.close()
+
+
+async def test_survey_after_close(server, http):  # type: ignore[no-untyped-def]
+    ws = await start_chat(server)
+    session = (await frames_until(ws, "queued"))[0]
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    await http.post(f"/api/cases/{session['case_id']}/claim", headers=nurse)
+    await http.post(f"/api/cases/{session['case_id']}/resolve", json={"outcome": "ADVICE"}, headers=nurse)
+    url = (await frames_until(ws, "closed"))[-1]["survey_url"]
+    page = await http.get(url)
+    assert page.status_code == 200 and "Content-Security-Policy" in page.headers and 'name="nps"' in page.text
+    path = url.split("?")[0]
+    promoters = 'firstline_survey_responses_total{nps_band="promoter",unit="kajaani"}'
+
+    def count(text: str) -> float:
+        return next((float(line.split()[-1]) for line in text.splitlines() if line.startswith(promoters)), 0.0)
+
+    before = count((await http.get("/metrics")).text)
+    r = await http.post(path, data={"nps": "9", "solved": "yes", "knows_how_continues": "yes"})
+    assert r.status_code == 201 and "Kiitos" in r.text
+    again = await http.post(path, json={"nps": 3})
+    assert again.status_code == 409
+    assert (await http.post(path + "x", json={"nps": 3})).status_code == 404
+    assert (await http.post(path, json={"nps": 11})).status_code == 422
+    assert count((await http.get("/metrics")).text) == before + 1
