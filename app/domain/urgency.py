@@ -8,68 +8,85 @@ choice below prefers recall of ``emergency`` over quiet inboxes.
 How a text is read
 ==================
 1. **Tokens.** The text is NFC-normalised and split into words and numbers; ``. ! ? ;`` and line
-   breaks end a sentence (they widen the distance between words, so concepts in different
-   sentences rarely combine), ``,`` and ``:`` end a clause (they stop the scope of a negation).
+   breaks end a sentence (they add distance, so concepts in different sentences rarely combine),
+   ``,`` and ``:`` end a clause (they stop the scope of a negation). Function words (``the, of,
+   my, on, ja, että, och, att`` …) do not count in distances: "pain in the middle of my chest" is
+   as close as "chest pain".
 2. **Normalisation of every token and every lexicon term, the same way** (:func:`fold`):
-   case-folded, diacritics stripped (``ä→a``, ``ö→o``, ``å→a``; so a text typed without a Finnish
+   case-folded, diacritics stripped (``ä→a``, ``ö→o``, ``å→a``; a text typed without a Finnish
    keyboard matches too), runs of one letter collapsed (``sattuu → satu``, ``henkee → henke``,
-   ``kurkku → kurku``; doubled letters are also the commonest typo). A few colloquial forms are
-   mapped to the standard ones (``mulla/mul → minulla``, ``itteni → itseni``, ``henkee → henkeä``,
-   ``kipee → kipeä``). Where folding would make two common words collide (``pää`` head vs ``paha``
-   bad, ``saa`` gets vs ``sä`` you, ``dö`` die vs ``do``), the lexicon names the raw form instead.
-3. **Concepts, not sentences.** The lexicon maps *stems* (matched as prefixes of a token, so every
-   Finnish/Swedish/English inflection that keeps the stem matches), *compound heads* (matched
-   anywhere in a token: ``rinta|kipu``, ``nenä|veren|vuoto``, ``bröst|smärta``), exact forms, and
-   Snowball stems (Finnish, Swedish, English; used for exact-stem terms such as ``eläm`` so that
-   ``elämä/elämään/elämäni`` match but the compound ``elämäntapa`` does not) to language-neutral
-   concepts such as CHEST, PAIN, PRESSURE, BREATH, INABILITY. Finnish consonant gradation is
-   covered by listing both grades of a stem (``rinta/rinna``, ``kipu/kivu``).
-4. **Typos.** A token that matched nothing is compared with the stems of five letters or more:
-   one transposition (``hnegitys``), and from six letters also one substitution, insertion or
-   deletion (``unconcious``, ``kourstelee``). Compound tails get the same treatment
-   (``rintakpiu``).
-5. **Rules** combine concepts inside a small window of words, in any order: CHEST + PAIN|PRESSURE
-   within three words (``puristaa rinnassa``, ``har ont i bröstet``, ``crushing chest pain``),
-   INABILITY + BREATH (``ei saa henkee``, ``kan inte andas``, ``can't breathe``), FACE + DROOP,
-   LIMB + NOT + WORKS, HEADACHE + SUDDEN|WORST, BLOOD + HEAVY|NOT-STOPPING, SWELLING +
-   THROAT|TONGUE|LIPS, WANT + DIE, ... Each rule names its flag; a flag has one level.
-6. **Traps** are handled by *blockers* (a token like ``rintaliivit``, ``rintasyöpä``,
-   ``verikoe``, ``verenpaine``, ``hengitysharjoitukset``, ``blodprov`` does not count as CHEST /
+   ``kurkku → kurku``; doubled letters are also the commonest typo). Colloquial forms are mapped
+   to standard ones (``mulla/mul → minulla``, ``itteni → itseni``, ``henkee → henkeä``, ``kipee
+   → kipeä``). Where folding makes two common words collide (``pää`` head / ``paha`` bad, ``saa``
+   gets / ``sä`` you, ``lääke`` medicine / ``lääkäri`` doctor, ``dö`` die / ``do``, ``svårt``
+   hard / ``svart`` black), the lexicon names the raw (unfolded) form instead.
+3. **Concepts, not sentences.** The lexicon maps *stems* (matched as prefixes, so every Finnish /
+   Swedish / English inflection that keeps the stem matches), *compound heads* (anywhere in, or
+   at the end of, a token: ``rinta|kipu``, ``nenä|veren|vuoto``, ``bröst|smärta``, ``head|ache``),
+   exact forms, and Snowball stems (fi/sv/en; ``~eläm`` matches ``elämä/elämään/elämäni`` but not
+   the compound ``elämäntapa``) to language-neutral concepts: CHEST, PAIN, PRESSURE, BREATH,
+   INABILITY, FACE, DROOP, LIMB, … Finnish consonant gradation is covered by listing both grades
+   (``rinta/rinnan``, ``kipu/kivut``, ``äiti/äidillä``).
+4. **Typos**, only for the symptom words themselves (never for context or function words): a
+   stem of 4–7 letters forgives one transposition of neighbouring letters (``hnegitys``,
+   ``siezure``, ``ritnakipu``), a stem of 8+ letters also one substitution, insertion or deletion
+   (``unconcious``, ``kourstelee``) or a missing last letter; a compound tail after a recognised
+   first part gets the same treatment (``rintakpiu``). Real words one typo away from a symptom
+   stem (``pian``, ``send``, ``version``, ``levyt`` …, found by running the 40,000 most frequent
+   Finnish, Swedish and English words through the matcher) are listed as KNOWN_WORD and never
+   match by typo.
+5. **Rules** combine concepts within a small window of words, in any order unless the rule says
+   otherwise: CHEST + PAIN|PRESSURE (``puristaa rinnassa``, ``har ont i bröstet``, ``crushing
+   chest pain``), INABILITY + BREATH (``ei saa henkee``, ``kan inte andas``, ``can't breathe``),
+   FACE + DROOP, LIMB + NOT + WORKS, SPEECH + STRANGE, HEADACHE + SUDDEN|WORST, BLOOD +
+   HEAVY|NOT-STOPPING, SWELLING + THROAT|TONGUE|LIPS, WANT → DIE (ordered), … Derived concepts
+   (INABILITY = NOT + CAN, NOT-STOPPING, HEADACHE = HEAD + PAIN, …) are rules too. Each flag
+   has one level.
+6. **Traps** are handled by *blockers* (``rintaliivit``, ``rintasyöpä``, ``verikoe``,
+   ``verenpaine``, ``hengitysharjoitukset``, ``blodprov``, ``heartburn`` do not count as CHEST /
    BLOOD / BREATH), by neighbour blockers (``blood test``, ``breathing exercises``, ``food
-   poisoning``) and by rule exceptions (``unless``): ``kouristus`` next to a muscle word
-   (``lihaskouristus``, ``kouristus pohkeessa``, ``kramp i vaden``) is a muscle cramp, not a
-   seizure — but ``kouristelee`` / ``kouristuskohtaus`` / cramps with jerking or unconsciousness
-   always raise ``seizure``; "can't talk" next to *now / at work / phone* is not a speech
-   disorder; swollen *tonsils* are not a swollen throat. A plain headache (``päänsärky``) raises
+   poisoning``, ``fit note``) and by rule exceptions (``unless``): ``kouristus`` / ``kramp`` next
+   to a muscle word (``lihaskouristus``, ``kouristus pohkeessa``, ``kramp i vaden``) is a muscle
+   cramp, not a seizure — but ``kouristelee``, ``kouristuskohtaus``, ``kuumekouristus`` or cramps
+   with jerking, stiffness or unconsciousness always raise ``seizure``; "can't talk" next to
+   *now / at work / phone* is not a speech disorder; "doesn't answer" next to *doctor / messages*
+   is not unconsciousness; swollen *tonsils* are not a swollen throat; a *stroke* in the history
+   (``kuntoutus aivoinfarktin jälkeen``) is not a new one. A plain headache (``päänsärky``) raises
    nothing; it needs *sudden* or *worst ever*.
 
 Negation (decision)
 ===================
 A negated mention **still raises the flag at its full level**; the explanation says the mention
-was negated (``ei rintakipua`` → "Punainen lippu: rintakipu ("rintakipua") — mainittu
-kieltomuodossa, tarkista"). Reasons: recall comes first; the symptoms themselves are often
-phrased with a negation (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``),
-and "not" in real messages is often not a denial (``ei oo ikinä ollut näin kovaa rintakipua`` —
-*never had such chest pain*). A flag counts as negated only when *every* mention of it is
-preceded, within three words and in the same clause, by a negator (``ei, eikä, ilman, inte, ej,
-ingen, utan, no, not, don't, without`` …) that is not itself part of the rule. The cost is
-measured: the corpus labels such texts as routine and counts them as false alarms.
+was negated: ``ei rintakipua`` → 'Punainen lippu: rintakipu ("ei rintakipua") — mainittu
+kieltomuodossa, tarkista'. Reasons: recall comes first; the symptoms themselves are often phrased
+with a negation (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``), and
+"not" in real messages is often not a denial (``ei oo ikinä ollut näin kovaa rintakipua`` — *never
+had such chest pain*). A flag counts as negated only when *every* mention of it is denied: a
+negator (``ei, eikä, ilman, inte, ej, ingen, utan, no, not, don't, without`` …) within three words
+before it in the same clause, or "… ei ole" right after it — and the negator is not part of the
+rule itself. The cost is measured: the corpus labels such texts as routine and counts them as
+false alarms.
 
 Levels
 ======
 Emergency flags: ``chest_pain, stroke, breathing, unconscious, seizure, thunderclap_headache,
-bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning``. Urgent flags:
-``breathlessness`` (mild: winded, wheezing, fast breathing), ``severe_pain`` (sudden or
-unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``.
-No text and no answers → ``unassessed``; text without any flag → ``unassessed`` as well: the
-engine does not grade routine matters (``soon`` / ``non_urgent`` are the nurse's decision), and an
-unassessed matter is ranked before the assessed routine ones in the inbox.
+bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning, head_injury``.
+Urgent flags: ``breathlessness`` (winded, wheezing, fast breathing), ``severe_pain`` (sudden or
+unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``,
+``dehydration`` (a child or an old person not drinking). An urgent sign that is only part of an
+emergency mention is not listed separately. No text and no answers → ``unassessed``; text without
+any flag → ``unassessed`` as well: the engine does not grade routine matters (``soon`` /
+``non_urgent`` are the nurse's decision), and an unassessed matter is ranked before the assessed
+routine ones in the inbox.
 
 Answers from the pre-information form: a key that is a flag id (the chat form's question ids are
-flag ids) with a *yes* (``True``, ``"yes"``, ``"kyllä"``, ``"ja"``, ...) raises that flag by
-itself; any other string answer is read as text too. ``lang`` (``fi``/``sv``/``en``, or a tag
+flag ids) with a *yes* (``True``, ``"yes"``, ``"kyllä"``, ``"ja"``, ``"joo"`` …) raises that flag
+by itself; any other string answer is read as text too. ``lang`` (``fi``/``sv``/``en``, or a tag
 like ``sv-FI``) only picks the language of the explanation (unknown → Finnish); all three
 lexicons are matched on every text, because patients mix languages.
+
+Speed: the per-word analysis is cached (``lru_cache``), so a typical 300-character message takes
+about 0.1 ms once its words have been seen and about 1 ms when none have.
 """
 
 from __future__ import annotations
@@ -156,11 +173,23 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
         "en": "head injury with warning signs",
     },
     "breathlessness": {"fi": "hengästyneisyys", "sv": "andfåddhet", "en": "breathlessness"},
-    "severe_pain": {"fi": "äkillinen tai sietämätön kipu", "sv": "plötslig eller outhärdlig smärta", "en": "sudden or unbearable pain"},
-    "infant_fever": {"fi": "kuume pienellä vauvalla", "sv": "feber hos spädbarn", "en": "fever in a young infant"},
+    "severe_pain": {
+        "fi": "äkillinen tai sietämätön kipu",
+        "sv": "plötslig eller outhärdlig smärta",
+        "en": "sudden or unbearable pain",
+    },
+    "infant_fever": {
+        "fi": "kuume pienellä vauvalla",
+        "sv": "feber hos spädbarn",
+        "en": "fever in a young infant",
+    },
     "high_fever": {"fi": "korkea kuume", "sv": "hög feber", "en": "high fever"},
     "urinary_retention": {"fi": "virtsaumpi", "sv": "urinstopp", "en": "urinary retention"},
-    "dehydration": {"fi": "ei juo (nestehukan vaara)", "sv": "dricker inte (risk för uttorkning)", "en": "not drinking (risk of dehydration)"},
+    "dehydration": {
+        "fi": "ei juo (nestehukan vaara)",
+        "sv": "dricker inte (risk för uttorkning)",
+        "en": "not drinking (risk of dehydration)",
+    },
 }
 
 _TEXTS: dict[str, dict[str, str]] = {
@@ -255,85 +284,89 @@ _COLLOQUIAL: dict[str, str] = {
 # Lexicon.  Term syntax (all forms are folded like the text unless raw):
 #   "stem"    prefix of the token            "stem$"  the whole token
 #   "~stem"   a Snowball stem (fi/sv/en) of the token: "~eläm" = elämä, elämään, elämäni …
-#   "*head"   anywhere in the token (compound heads)
-#   "=raw"    raw (unfolded) prefix          "=raw$"  raw whole token
+#   "*head"   anywhere in the token (compound heads)   "*head$"  at the end of the token
+#   "=raw"    raw (unfolded) prefix          "=raw$"  raw whole token     "=*raw" raw, anywhere
 #   "-stem" / "-*head"  blocker: a token matching it does NOT carry this concept
 #   "term>a|b" the next token must not start with a or b;  "term<a|b" same for the previous token
 # --------------------------------------------------------------------------------------------
 
 _LEXICON: dict[str, tuple[str, ...]] = {
     # --- negation, ability ------------------------------------------------------------------
-    "NEG_FI": ("ei$", "en$", "et$", "emme$", "ette$", "eivät$", "eikä$", "enkä$", "eikai$", "ilman$",
+    "NEG_FI": ("ei$", "en$", "et$", "emme$", "ette$", "eivät$", "eikä$", "enkä$", "eikai$",
                "ettei$", "jottei$", "ettet$", "etten$"),
-    "NEG_SV": ("inte$", "ej$", "icke$", "ingen$", "inga$", "inget$", "utan$"),
+    "NEG_SV": ("inte$", "ej$", "icke$", "ingen$", "inga$", "inget$"),
     "NEG_EN": ("not$", "dont$", "doesnt$", "didnt$", "isnt$", "arent$", "wasnt$", "werent$",
                "hasnt$", "havent$", "hadnt$", "wont$", "cant$", "cannot$", "couldnt$", "wouldnt$",
-               "without$", "nor$"),
-    "NEG_ANNOT_EXTRA": ("no$", "denies$", "negative$", "ingenting$", "kein$"),
+               "nor$"),
+    "NEG_ANNOT_EXTRA": ("no$", "denies$", "negative$", "ingenting$", "without$", "ilman$", "utan$"),
     "CAN_FI": ("pysty", "voi$", "voida$", "voinut$", "voineet$", "kykene", "=saa$", "=saada$",
                "=saanut$", "=saaneet$", "=saisi$", "=sais$", "=saan$", "jaksa", "onnistu"),
-    "CAN_SV": ("kan$", "kunde$", "kunna$", "orkar$", "orka$", "=får$", "=fick$", "lyckas",
-               "=går$", "gick$", "klarar$", "klara$"),
+    "CAN_SV": ("kan$", "kunde$", "kunna$", "orkar$", "orka$", "=får$", "=fick$", "lyckas", "=går$",
+               "gick$", "klarar$", "klara$"),
     "CAN_EN": ("can$", "could$", "able$", "manage", "get$", "getting$"),
     "NEGCAN": ("cant$", "cannot$", "couldnt$", "unable$", "wont$", "incapable", "kykenemätön"),
-    "DIFFICULT": ("vaike", "*vaike", "työlä", "ahdist", "huonosti$", "raskas", "raskal", "tukala", "hankala", "ongelm",
-                  "*ongelm", "svårt$", "svår$", "svåra$", "*svårig", "tungt$", "tung$", "jobbig",
-                  "*besvär", "difficult", "hard$", "harder$", "trouble", "struggl", "laboured", "barely", "hardly",
-                  "knappt", "tuskin",
-                  "labored", "heavy$", "problem"),
-    "DIFFICULT_CORE": ("vaike", "*vaike", "hankal", "svårt$", "svår$", "svårigh", "difficult", "hard$",
-                       "trouble", "struggl"),
-    "STOPPING": ("pysähty", "pysähd", "lakka", "lakan", "lopu$", "loppu$", "lopunut", "lopui$",
-                 "tyrehd", "tyreht", "asetu", "stana", "stanar", "stanat", "slutat", "slutar",
-                 "slutade", "sluta$", "stop$", "stops$", "stoped$", "stoping$", "arest$"),
+    "DIFFICULT": ("vaikea", "vaikeu", "vaikeas", "vaikeam", "*vaikeu", "*vaikea", "työlä", "ahdist",
+                  "huonosti$", "raskas", "raskal", "tukala", "hankala", "ongelm", "*ongelm",
+                  "=svårt$", "=svår$", "=svåra$", "=svårig", "*ningsvårig", "tungt$", "tung$",
+                  "jobbig", "*besvär", "difficult", "hard$", "harder$", "trouble", "struggl",
+                  "laboured", "labored", "barely", "hardly", "knappt", "tuskin", "heavy$", "problem"),
+    "DIFFICULT_CORE": ("vaikea", "vaikeu", "vaikeas", "vaikeam", "*vaikeu", "*vaikea", "hankal",
+                       "=svårt$", "=svår$", "=svårig", "difficult", "hard$", "trouble", "struggl"),
+    "STOPPING": ("pysähty", "pysähd", "=lakka", "=lakkas", "=lakann", "lopu$", "loppu$", "lopunut",
+                 "lopui$", "tyrehd", "tyreht", "asetu", "=stanna", "slutat", "slutar", "slutade",
+                 "sluta$", "stop$", "stops$", "stoped$", "stoping$", "arest$"),
     # --- body --------------------------------------------------------------------------------
-    "CHEST": ("rinta", "rina", "rino", "rintoj", "rintakeh", "rintalast", "bröst", "chest",
-              "sternum", "breastbone", "rib$", "ribs$",
-              "-rintaliiv", "-rintasyöp", "-rintasyöv", "-rintaruok", "-rintamaito", "-rintapump",
-              "-rintauint", "-rintaimplant", "-rintaprotee", "-rintatasku", "-rintarauha",
-              "-rintakuv", "-rinnakkai", "-rinnalla", "-rintaman", "-rintama$", "-bröstcancer",
-              "-bröstmjölk", "-bröstpump", "-bröstsim", "-bröstvårt", "-brösthållar",
-              "-bröstcancer", "-bröstförstor", "-bröstoperation",
+    "CHEST": ("rinta", "=rinnan", "=rinnas", "=rinnoi", "=rinnoist", "rintoj", "rintakeh",
+              "rintalast", "bröst", "chest", "sternum", "breastbone", "rib$", "ribs$", "-rintaliiv",
+              "-rintasyöp", "-rintasyöv", "-rintaruok", "-rintamaito", "-rintapump", "-rintauint",
+              "-rintaimplant", "-rintaprotee", "-rintatasku", "-rintarauha", "-rintakuv",
+              "-rinnakkai", "-rinnalla", "-rinnalle", "-rinnast", "-rintaman", "-rintama$",
+              "-rintala$", "-bröstcancer", "-bröstmjölk", "-bröstpump", "-bröstsim", "-bröstvårt",
+              "-brösthållar", "-bröstförstor", "-bröstoperation", "-chestnut", "-chester",
               "-chest>x|xray|xrays|ray|infection"),
     "HEART": ("=sydä", "sydan$", "sydamen$", "sydameen$", "sydamesa$", "sydamesta$", "sydanta$",
-              "hjärt", "heart", "cardiac", "-sydänfilm", "-sydänlääk", "-sydänään",
-              "-sydänfilmi", "-hjärtmedicin", "-heart>rate|beat|murmur|medication|medicine|failure",
-              "-heartburn", "-hjärtklapp", "-sydämentykyty"),
+              "hjärt", "heart", "cardiac", "-sydänfilm", "-sydänlääk", "-sydänään", "-hjärtmedicin",
+              "-heart>rate|beat|murmur|medication|medicine|failure", "-heartburn", "-hjärtklapp",
+              "-sydämentykyty", "-hjärtlig", "-hjärtans"),
     "ATTACK": ("kohtau", "attack", "anfall", "infarkt", "infarct"),
     "HEART_ATTACK_TERM": ("sydänkohtau", "*sydäninfarkt", "hjärtinfarkt", "hjärtattack",
                           "*hjärtattack", "myocardial", "stemi$", "sepelvaltimokohtau",
                           "heartattack"),
-    "PAIN": ("kipu", "*kipu", "kivu", "*kivu", "kipe", "*kipe", "=sattu", "=satuu$", "-sattuma", "kolot",
-             "jomot", "=särk", "=särj", "särky", "*särky", "särki", "särke", "*särke", "särje",
-             "*särje", "pistä$", "pistää$", "pistel", "pistävä", "vihlo", "viiltävä", "polta",
-             "poltav", "tykyt", "ont$", "onda$", "smärt", "*smärt", "värk", "*värk", "sveder", "sveda",
-             "hugger$", "huggande$", "hugg$", "sticker$", "bränner$", "brännande$", "bränn$", "pain", "*pain", "hurt", "ache", "*ache", "aching",
-             "sore", "stab$", "stabbing", "stabs$", "burning", "-paint", "discomfort", "agony", "koske", "-varken$",
-             "-painting", "-painkil", "-hurt>myself|himself|herself"),
-    "PRESSURE": ("purist", "puristu", "paina$", "painaa", "painav", "paine$", "paineen",
-                 "painett", "paineentun", "ahdist", "kirist", "kiristä", "tiuka", "tiili", "weight$", "painon$", "istuis", "sitting$", "sitter$", "sits$",
-                 "kramas$", "pressas", "snörs", "kurist", "jumi", "vane$", "vanne", "band$", "bandet$",
-                 "clamp", "raskas",
-                 "raskal", "tryck", "kläm", "tyngd", "tungt$", "=snör", "ångest", "pressure",
+    "PAIN": ("kipu", "*kipu", "kivu", "*kivu", "kipe", "*kipe", "=sattu", "=satuu$", "-sattuma",
+             "koskee$", "koski$", "koskis$", "kolot", "jomot", "=särk", "=särj", "särky", "*särky",
+             "särki", "särke", "*särke", "särje", "*särje", "pistä$", "pistää$", "=pistel",
+             "pistävä", "vihlo", "viiltävä", "polta", "poltav", "tykyt", "ont$", "onda$", "=smärt",
+             "=*smärt", "*smarta$", "*smartor$", "*smartan$", "*smartorna$", "=värk", "=*värk",
+             "*varkar$", "=sveder", "=sveda", "=hugger$", "=huggande$", "=hugg$", "=sticker$",
+             "=bränner$", "=brännande$", "=bränn$", "=pain$", "=pains$", "=painful", "chestpain",
+             "=hurt", "ache$", "aches$", "*ache$", "*aches$", "aching", "sore", "stab$", "stabbing",
+             "stabs$", "burning", "discomfort", "agony", "-hurt>myself|himself|herself"),
+    "PRESSURE": ("purist", "puristu", "paina$", "painaa", "painav", "paine$", "paineen", "painett",
+                 "paineentun", "ahdist", "kirist", "kiristä", "tiuka", "=tiili", "weight$",
+                 "painon$", "istuis", "sitting$", "=sitter$", "sits$", "=kramas$", "=pressas",
+                 "=snörs", "kurist", "jumi", "=vanne", "band$", "bandet$", "clamp", "raskas",
+                 "raskal", "tryck", "=kläm", "tyngd", "tungt$", "=snör", "=ångest", "pressure",
                  "tight", "squeez", "crush", "heavy", "heaviness", "vice$", "elephant",
                  "-ahdistuneisuus", "-tryckt$", "-raskau", "-raskaan", "-raskaana"),
     "RADIATE": ("säteil", "säteily", "strål", "radiat", "spread"),
     "JAW": ("leuka", "leuan", "leuo", "käke", "käken", "jaw", "jaws"),
     "LEFT": ("vasen", "vasem", "vänster", "vänstra", "left$"),
-    "ARM": ("=käsi", "=käde", "=kätt", "=kätee", "kasi$", "kadet$", "kadesa$", "kateen$", "kasivar",
-            "käsivar", "arm$", "armen$", "armar", "arms$", "olkavar", "olkapä"),
-    "SWEAT": ("hiki$", "hike", "hikoil", "hikin", "hies", "hiesä", "svet", "svett", "sweat",
-              "clamy", "kylmänhik", "kalsvet"),
-    "COLD": ("kylm", "kal$", "kalt$", "kalla$", "cold$"),
-    "PALE": ("kalpe", "harma", "=harmaa", "blek", "=grå", "pale$", "grey$", "gray$", "ashen"),
+    "ARM": ("=käsi$", "=käsivar", "=käsiin$", "=käsissä$", "=käsistä$", "=käde", "=kätt", "=kätee",
+            "kasi$", "kadet$", "kadesa$", "kateen$", "kasivar", "arm$", "armen$", "armar", "arms$",
+            "olkavar", "olkapä"),
+    "SWEAT": ("hiki$", "=hikeä", "hikoil", "hikin", "hies", "hiesä", "=svett", "sweat", "clamy",
+              "kylmänhik", "kalsvet"),
+    "COLD": ("kylm", "=kall$", "=kallt$", "=kalla$", "cold$"),
+    "PALE": ("kalpe", "=harmaa", "=blek", "=grå$", "=gråa$", "=grått$", "=pale$", "grey$", "gray$",
+             "ashen"),
     # --- breathing -------------------------------------------------------------------------
-    "BREATH": ("hengi", "henge", "henke", "hengä", "henki$", "ilma$", "ilmaa$", "happea$", "hapen$", "happi$",
-               "andas", "andn", "andet", "andhämt", "andan$", "luft$", "luften$", "breath",
-               "air$", "*andning",
-               "-hengitysharjoit", "-hengitystie", "-hengityslait", "-hengityskone",
-               "-hengitysliit", "-hengityssuoj", "-hengitysilma", "-andningsövning",
-               "-andningsväg", "-andningsskydd", "-*användn", "-hengenvaar", "-*andningsöv",
-               "-breath>test|freshener|mint|mints|alcohol", "-breathing>exercise|exercises|technique|techniques|test",
+    "BREATH": ("hengit", "hengity", "henke", "hengä", "henki$", "ilma$", "ilmaa$", "=happea$",
+               "=hapen$", "=happi$", "andas", "andn", "andet", "andhämt", "andan$", "luft$",
+               "luften$", "breath", "air$", "andning", "*andnings", "-hengitysharjoit",
+               "-hengitystie", "-hengityslait", "-hengityskone", "-hengitysliit", "-hengityssuoj",
+               "-hengitysilma", "-andningsövning", "-andningsväg", "-andningsskydd", "-hengenvaar",
+               "-*andningsöv", "-breath>test|freshener|mint|mints|alcohol",
+               "-breathing>exercise|exercises|technique|techniques|test",
                "-air>pods|port|line|bnb|fryer|conditioning|conditioner|purifier|quality"),
     "BREATH_VERB_FI": ("hengitä$", "hengittänyt$", "hengitä"),
     "BREATH_VERB_SV": ("andas$", "andades$", "andats$"),
@@ -341,13 +374,14 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "DYSPNEA": ("hengenahd", "*hengenahd", "hengitysahdist", "andnöd", "*andnöd", "*andningssvår",
                 "*andningsbesvär", "*andningsprobl", "dyspn", "breathless", "hengitysvaik"),
     "SHORT": ("short", "shortnes", "kort$", "korta$"),
-    "CHOKE": ("tukeht", "tukehd", "tukeh", "kvävs$", "kvävas", "kvävning", "kvävd", "kväver$", "choking", "choke", "suffocat",
-              "salpautu", "-tukehtumisvaar"),
+    "CHOKE": ("tukeht", "tukehd", "tukeh", "kvävs$", "kvävas", "kvävning", "kvävd", "kväver$",
+              "choking", "choke", "suffocat", "salpautu", "-tukehtumisvaar"),
     "CYANOSIS": ("sinert", "syano", "cyano", "sinipun", "=blåakt", "=blålila", "=blåfärg", "bluish",
                  "blueish"),
-    "BLUE": ("sinin", "sinis", "sininen", "=blå$", "=blåa$", "=blått$", "=blåakt", "blue$", "purple", "lila$", "violet", "harmaa",
-             "=grå", "grey$", "gray$"),
-    "GASP": ("haukkoo$", "haukkoi$", "haukkova$", "haukkoen$", "kippar$", "kippade$", "kippande", "gasp"),
+    "BLUE": ("sinin", "sinis", "sininen", "=blå$", "=blåa$", "=blått$", "=blåakt", "blue$",
+             "purple", "=lila$", "violet", "=harmaa", "=grå$", "=gråa$", "grey$", "gray$"),
+    "GASP": ("haukkoo$", "haukkoi$", "haukkova$", "haukkoen$", "kippar$", "kippade$", "kippande",
+             "gasp"),
     "FLOW": ("kulje", "kulke", "kulk", "kulj", "riitä", "räck", "enough"),
     "BREATHLESS_MILD": ("hengästy", "*hengästy", "hengästyt", "andfåd", "puffed", "winded"),
     "WHEEZE": ("vinku", "pihis", "rohis", "korise", "korisev", "rosslar", "rosslig", "rosslande",
@@ -358,33 +392,38 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "STROKE_TERM": ("halvau", "*halvau", "aivoinfark", "aivoveren", "*aivoveren", "aivohalva",
                     "aivotapahtum", "avh$", "tia-kohtau", "slaganfal", "hjärninfarkt", "hjärnblödn",
                     "stroke", "ministroke"),
-    "FACE": ("kasvo", "*kasvo", "naama", "suupiel", "=suu$", "=suun$", "=suuta$", "poski",
-             "posk", "huuli", "huule", "ansikt", "mungip", "munen$", "face", "facial", "mouth",
-             "lip$", "lips$", "cheek", "smile", "-kasvohoi", "-kasvovoi", "-face>book|time|mask", "-facebo", "-facetim"),
+    "FACE": ("kasvot", "kasvoj", "kasvoil", "kasvois", "kasvon", "kasvoni", "kasvoa$", "*kasvot",
+             "=naama", "suupiel", "=suu$", "=suun$", "=suuta$", "poski", "posk", "=huul", "ansikt",
+             "mungip", "munen$", "face", "facial", "mouth", "lip$", "lips$", "cheek", "smile",
+             "-kasvohoi", "-kasvovoi", "-facebo", "-facetim", "-face>book|time|mask"),
     "DROOP": ("roiku", "roikku", "lerpa", "lerp", "vino$", "vinos", "vinoon", "vinot", "notkahta",
-              "vääristy", "väänty", "toispuol", "=häng", "hänger", "sned", "sneda", "snet",
-              "sjunk", "droop", "sag$", "sags$", "sagged$", "sagging$", "crooked", "uneven", "lopsid", "hang", "hanging", "fallen"),
-    "LIMB": ("=käsi", "=käde", "=kätt", "=kätee", "kasi$", "kadet$", "kadesa$", "kadesta$", "kateen$",
-             "kasivar", "jalka", "jalko", "jaloi", "jalat", "jalas", "jalan$", "=raaj", "=raajo", "arm$", "armen$",
-             "armar", "arms$", "ben$", "benet$", "benen$", "benen", "hand$", "handen$", "hands$",
-             "händer", "leg$", "legs$", "limb", "sormet", "finger"),
-    "WEAK": ("halvaant", "halvant", "lamaant", "lamant", "voimat", "heiko", "*heiko", "heikot",
-             "tunnot", "förlam", "svag", "weak", "paraly", "dead$", "limp$", "floppy"),
-    "NUMB": ("puutu", "putu", "tunnot", "pistel", "kihelm", "domn", "numb", "tingl", "*puutum"),
-    "FUNCTION": ("toimi", "tottele", "totele", "liiku", "liikku", "liiku", "nouse", "nous",
-                 "pysty", "fungera", "lyd", "=rör", "lyft", "work$", "works$", "working$",
-                 "move", "moving", "lift", "obey", "respond"),
+              "vääristy", "väänty", "toispuol", "=häng", "=hänger", "sned", "sneda", "snet",
+              "sjunk", "=droop", "=sag$", "=sags$", "=sagged", "=sagging", "crooked", "uneven",
+              "lopsid", "hang$", "hangs$", "hanging$", "fallen"),
+    "LIMB": ("=käsi$", "=käsivar", "=käsiin$", "=käsissä$", "=käsistä$", "=käde", "=kätt", "=kätee",
+             "kasi$", "kadet$", "kadesa$", "kadesta$", "kateen$", "kasivar", "jalka", "jalko",
+             "jaloi", "jalat", "jalas", "jalan$", "=raaj", "=raajo", "arm$", "armen$", "armar",
+             "arms$", "=ben$", "=benet$", "=benen", "hand$", "handen$", "hands$", "händer", "leg$",
+             "legs$", "limb", "sormet", "finger"),
+    "WEAK": ("halvaant", "halvant", "lamaant", "lamant", "voimaton", "voimatom", "voimatomuu",
+             "heiko", "*heiko", "heikot", "tunnot", "förlam", "svag", "weak", "paraly", "limp$",
+             "floppy"),
+    "NUMB": ("=puutu", "=puutun", "tunnot", "=pistel", "kihelm", "domn", "numb$", "numbnes",
+             "numbed$", "tingl", "*puutum"),
+    "FUNCTION": ("toimi", "tottele", "totele", "liiku", "liikku", "liiku", "nouse", "nous", "pysty",
+                 "fungera", "lyd", "=rör", "lyft", "work$", "works$", "working$", "move", "moving",
+                 "lift", "obey", "respond"),
     "LIFT": ("nost", "ylös", "ylos", "upp$", "lyft", "lift", "raise", "up$"),
     "SPEECH": ("puhe", "puhu", "sanoja$", "sanat$", "sanaa$", "sana$", "sanotu", "sanoa$",
-               "=tal$", "talet$", "prata", "tala$", "talar$", "talade$", "ord$", "orden$",
-               "speech", "speak$", "speaks$", "speaking$", "talk", "talking", "words$",
-               "-puhelin", "-puhelu", "-puhepost", "-puheterap", "-puheenj", "-puhelim"),
-    "SPEECH_BAD": ("=sammal", "puuroutu", "puroutu", "puurois", "purois", "=sössöt", "=sönkk", "=sönkä",
-                   "sluddr",
-                   "sludr", "slurred$", "slurring$", "slur$", "slurs$", "garbl", "afasi", "aphasi", "sekapuhe"),
-    "STRANGE": ("outo", "oudo", "oudost", "sekav", "epäsel", "epasel", "konstig", "otydl", "osammanhäng",
-                "incoheren", "wrong$", "väärin", "gibberish",
-                "weird", "strange", "odd$", "oddly", "unclear", "jumbl", "nonsens", "funny"),
+               "=talet$", "prata", "=tala$", "=talar$", "=talade$", "ord$", "orden$", "speech",
+               "speak$", "speaks$", "speaking$", "talk", "talking", "words$", "-puhelin", "-puhelu",
+               "-puhepost", "-puheterap", "-puheenj", "-puhelim"),
+    "SPEECH_BAD": ("=sammal", "puuroutu", "puroutu", "puurois", "purois", "=sössöt", "=sönkk",
+                   "=sönkä", "sluddr", "sludr", "slurred$", "slurring$", "slur$", "slurs$", "garbl",
+                   "afasi", "aphasi", "sekapuhe"),
+    "STRANGE": ("outo", "oudo", "oudost", "sekav", "sekais", "epäsel", "epasel", "konstig", "otydl",
+                "osammanhäng", "incoheren", "wrong$", "=väärin", "gibberish", "weird", "strange",
+                "=odd$", "oddly", "unclear", "jumbl", "nonsens", "funny"),
     # "can't talk right now / at work": not a speech disorder
     "PHONE_CONTEXT": ("nyt$", "tällä$", "=töis", "työpaik", "puhelim", "telefon", "nu$", "jobb",
                       "möte", "now$", "moment$", "work$", "phone", "later", "meeting", "myöhemm",
@@ -397,113 +436,118 @@ _LEXICON: dict[str, tuple[str, ...]] = {
               "omalääk", "puhelu", "sms", "chat", "kysymyks", "question", "frågor", "frågan",
               "kela", "=fk$", "försäkring", "vakuut", "insurance", "apotek", "pharmac"),
     "ONE_SIDE_TOKEN": ("toispuol", "ensidig", "halvsid", "hemipar"),
-    "ONE": ("toinen", "toise", "vasen", "vasem", "oikea", "oike", "=ena$", "ensidig", "vänster",
-            "höger", "one$", "left$", "right$"),
+    "ONE": ("toinen", "toise", "vasen", "vasem", "oikea", "oikean", "oikeal", "=ena$", "ensidig",
+            "vänster", "höger", "one$", "left$", "right$"),
     "SIDE": ("puoli$", "puolel", "puoli", "puole", "sida$", "sidan$", "side$", "sided$", "sides$",
              "kehon", "kropp"),
-    "SUDDEN": ("äkil", "äkis", "äkkiä$", "=äkkiä", "äkkinäi", "yhtäk", "yhtäkiä", "ylät", "yllät", "salama",
-               "räjäht", "=kuin$", "nopeasti", "plöts", "hastig", "blixt", "sudden", "suddenly",
-               "abrupt", "instant", "nowhere", "rapidly", "quickly", "snabbt$"),
-    "VISION": ("näkö", "*näkö", "näkökent", "-näköjä", "-näköi", "-näkökul", "-näköal", "-näkyv", "syn$", "synen$", "synfält", "sight", "vision",
-               "eyesight", "=näe$", "=näkee$", "näen$"),
-    "LOSS": ("lähti", "=meni$", "=menett", "=menetin", "=menetti", "katos", "katoa", "=hävi", "pimen", "pimeä", "sammu",
-             "förlor", "borta", "försvan", "lost$", "loss$", "gone$", "went$", "sokeu", "blind"),
+    "SUDDEN": ("äkil", "äkis", "äkkiä$", "=äkkiä", "äkkinäi", "yhtäkkiä", "yhtäkiä", "yhtäkkinen",
+               "yhtäkinen", "ylät", "yllät", "salama", "räjäht", "nopeasti", "=plöts", "hastig",
+               "blixt", "sudden", "suddenly", "abrupt", "instant", "nowhere", "rapidly", "quickly",
+               "snabbt$"),
+    "VISION": ("näkö", "näkökent", "-näköjä", "-näköi", "-näkökul", "-näköal", "-näkyv", "=syn$",
+               "=synen$", "synfält", "sight$", "vision$", "eyesight", "=näe$", "=näkee$", "näen$"),
+    "LOSS": ("lähti", "=meni$", "=menett", "=menetin", "=menetti", "katos", "katoa", "=hävi",
+             "pimen", "pimeä", "sammu", "förlor", "borta", "försvan", "lost$", "loss$", "gone$",
+             "went$", "sokeu", "blind"),
     "DOUBLE_VISION": ("kaksoiskuv", "dubbelsee", "dubbelsyn", "double"),
     # --- consciousness -----------------------------------------------------------------------
-    "UNCONSCIOUS_TERM": ("tajut", "tajuton", "tajuto", "pyörty", "pyörtyi", "pyörtyil",
-                         "lyyhist", "lyhist", "eloton", "svim", "medvetslö", "medvetslos",
-                         "tupade", "unconscious", "unrespons", "unrous", "unarous", "fainted", "fainting", "faints$",
-                         "blacked", "blackout", "collaps", "kollaps", "romahti$", "sydänpysäh",
-                         "hjärtstop", "elvyt", "hlr$", "cpr$",
-                         "-tajuton$<ei|en", "-tajuta$"),
-    "WAKE": ("herä", "herät", "herei", "hereil", "hereillä", "=väck", "väcka", "vakna", "wake",
+    "UNCONSCIOUS_TERM": ("tajut", "tajuton", "tajuto", "pyörty", "pyörtyi", "pyörtyil", "lyyhist",
+                         "lyhist", "eloton", "svim", "medvetslö", "medvetslos", "tupade",
+                         "unconscious", "unrespons", "unrous", "unarous", "fainted", "fainting",
+                         "faints$", "blacked", "blackout", "collaps", "kollaps", "romahti$",
+                         "sydänpysäh", "hjärtstop", "elvyt", "hlr$", "cpr$", "-tajuton$<ei|en",
+                         "-tajuta$"),
+    "WAKE": ("=herä", "=heräs", "=herät", "herei", "hereil", "=väck", "väcka", "vakna", "wake",
              "waking", "woke", "rous", "-herätys", "-herätyskel"),
     "REACT": ("reagoi", "reager", "respond", "responding", "reacting"),
-    "CONSCIOUSNESS": ("taju$", "tajun", "tajunt", "tajuaan", "medvetande", "consciousnes"),
+    "CONSCIOUSNESS": ("taju$", "tajunt", "tajunan", "medvetande", "consciousnes"),
     "CONSCIOUS_STATE": ("tajuis", "tajuiss", "medveten", "medvetande$", "conscious$", "awake$"),
     "PASS": ("passed$", "passing$", "pases$", "pass$", "blacked$"),
     "OUT": ("out$",),
     # --- seizure --------------------------------------------------------------------------------
-    "SEIZURE_STRONG": ("kouristel", "*kouristel", "kouristuskoht", "*kouristuskoht",
-                       "kuumekourist", "kuumekramp", "krampanfal", "*krampanfal", "seizure",
-                       "seizing", "seized$", "convuls", "epilepsiakoht",
-                       "-seizure>medication|medicine|meds|tablets"),
+    "SEIZURE_STRONG": ("kouristel", "*kouristel", "kouristuskoht", "*kouristuskoht", "kuumekourist",
+                       "kuumekramp", "krampanfal", "*krampanfal", "seizure", "seizing", "seized$",
+                       "convuls", "epilepsiakoht", "-seizure>medication|medicine|meds|tablets"),
     "SEIZURE_WEAK": ("kourist", "*kourist", "kramp", "*kramp", "kouristu", "-lihaskourist",
                      "-pohjekourist", "-jalkakourist", "-vatsakourist", "-kuukautiskourist",
                      "-menskramp", "-mensvärk", "-magkramp", "-vadkramp", "-benkramp",
                      "-muskelkramp", "-lihaskramp", "-suonenvet"),
     "MUSCLE": ("lihas", "pohje", "pohke", "pohkee", "sääri", "sääre", "reisi", "reide", "varvas",
                "varpa", "vatsa", "maha", "kuukautis", "jalka$", "jalkaa$", "jalasa$", "jalan$",
-               "jalkaan$", "jalkan", "vad$", "vaden$", "vaderna", "ben$", "benet$", "foten",
-               "fot$", "tå$", "tårna", "magen", "mage$", "muskel", "lår", "nacke", "niska",
-               "mens", "calf", "muscle", "stomach", "period", "toe", "foot", "leg$", "thigh",
-               "yöllä", "öisin", "natten", "night"),
-    "JERK": ("nyki", "nyky", "nytky", "nytkä", "tempoi", "täris", "tärin", "ryck", "skak", "sprattl", "jerk", "twitch",
-             "shaking", "shakes", "shook", "thrash", "spasm"),
-    "WHOLE_BODY": ("koko$", "kokonaan", "hela$", "all$", "whole$", "over$", "kroppen",
-                   "body", "kehoa", "kehon", "keho$", "raajat", "raajoj", "kädet", "jalat",
-                   "armar", "arms$", "legs$", "limbs"),
-    "STIFF": ("jäykist", "jäyk", "*jäyk", "jayk", "kankea", "kange", "stel", "stiff", "rigid"),
+               "jalkaan$", "jalkan", "=vad$", "=vaden$", "=vaderna", "=ben$", "=benet$", "=foten",
+               "=fot$", "=tå$", "=tårna", "magen", "mage$", "muskel", "=lår", "nacke", "niska",
+               "=mens", "calf", "muscle", "stomach", "period", "toe$", "toes$", "foot", "leg$",
+               "thigh", "yöllä", "öisin", "natten", "night"),
+    "JERK": ("nyki", "nyky", "nytky", "nytkä", "tempoi", "=täris", "=tärin", "ryck", "skak",
+             "sprattl", "jerk", "twitch", "shaking", "shakes", "shook", "thrash", "spasm"),
+    "WHOLE_BODY": ("koko$", "kokonaan", "hela$", "all$", "whole$", "over$", "kroppen", "body",
+                   "kehoa", "kehon", "keho$", "=raajat", "=raajoj", "=kädet$", "jalat$", "armar",
+                   "arms$", "legs$", "limbs"),
+    "STIFF": ("jäykist", "jäyk", "*jäyk", "jayk", "kankea", "kange", "=stel$", "=stelt$", "=stela$",
+              "=stelnade", "stiff$", "stiffnes", "stiffened", "rigid"),
     "EPI": ("epilep", "epileps", "epileptic"),
     "HAVE": ("have$", "having$", "had$", "has$"),
     "FIT": ("fit$", "fits$", "-fit>note|notes|test"),
     # --- headache, meningitis -----------------------------------------------------------------
-    "HEAD": ("=pää$", "=pään$", "=päätä$", "=päähän$", "=päässä$", "=päästä$", "=pääni$",
-             "=päätäni$", "=päähäni$", "=päässäni$", "=pääs$", "paahan$", "paasa$", "pata$",
-             "huvud", "huvet$", "head$", "skull$", "=päänsä$", "=päätään$", "=päähänsä$", "ohimo", "takarai"),
-    "HEADACHE_TOKEN": ("*pänsärk", "*pänsärj", "*päänsär", "*päkipu", "*päkivu", "*pänkipu",
-                       "*pänsär", "huvudvärk", "*huvudvärk", "headache", "*headache", "migreen",
-                       "migrän$", "migränen$", "migränanfal", "migraine"),
+    "HEAD": ("=pää$", "=pään$", "=päätä$", "=päähän$", "=päässä$", "=pääni$", "=päätäni$",
+             "=päähäni$", "=päässäni$", "=pääs$", "=päänsä$", "=päätään$", "=päähänsä$", "=paa$",
+             "=paahan$", "=paassa$", "=paata$", "=paansa$", "=paahansa$", "huvud", "huvet$",
+             "head$", "skull$", "ohimo", "takarai"),
+    "HEADACHE_TOKEN": ("*pänsärk", "*pänsärj", "*päänsärk", "*päänsärj", "*päkipu", "*päkivu",
+                       "*pänkipu", "huvudvärk", "*huvudvärk", "headache", "*headache", "migreen",
+                       "=migrän$", "=migränen$", "=migränanfal", "migraine"),
     "WORST": ("pahin", "pahim", "ikinä", "ikina", "koskaan", "kosana", "elämäni", "sietämät",
-              "sietämät", "hirvein", "kamalin", "räjähtäv", "räjäyt", "värst", "outhärdl",
-              "aldrig", "worst", "ever$", "never$", "unbearabl", "excruciat", "explod", "10/10",
+              "sietämät", "hirvein", "kamalin", "räjähtäv", "räjäyt", "värst", "outhärdl", "aldrig",
+              "worst", "ever$", "never$", "unbearabl", "excruciat", "explod", "10/10",
               "thunderclap", "ukkosen"),
     "THUNDERCLAP": ("thunderclap", "ukkosenjyrähdys"),
-    "NECK": ("niska", "*niska", "nacke", "nacken", "neck"),
-    "FEVER": ("kuume", "*kuume", "kume", "*kume", "feber", "*feber", "febr", "fever", "*fever",
-              "temperatur", "temp$", "lämpö", "lämmö"),
+    "NECK": ("niska", "nacke", "nacken", "neck"),
+    "FEVER": ("kuume", "*kuume", "kume", "*kume", "-*dokum", "feber", "*feber", "febri", "fever",
+              "*fever", "temperatur", "temp$", "=lämpö", "=lämmö"),
     "RASH": ("ihottum", "*ihottum", "täplä", "pilku", "petek", "utslag", "prick", "rash", "spots",
              "petech"),
-    "FADE": ("haalist", "halist", "vaalen", "häviä", "bleknar", "blekna", "fade", "fades", "blanch"),
+    "FADE": ("=haalist", "=vaalen", "häviä", "bleknar", "blekna", "fade$", "fades$", "fading$",
+             "blanch"),
     # --- bleeding -----------------------------------------------------------------------------
-    "BLOOD": ("veri", "vere", "verta$", "*verenvuo", "*kahvinporo", "kaffesump", "verin", "veris", "=blöd", "blod", "*blöd", "bleed", "bleding", "bled$", "blody",
-              "hemorag", "haemorag", "hemorrhag", "haemorrhag",
-              "-verikoe", "-veriko", "-verenpain", "-verensoker", "-veriarvo", "-verenohen",
-              "-verenluovut", "-veriryhm", "-verisuon", "-verenkuv", "-verikok", "-verinäyt",
-              "-verilöy", "-veritulp", "-verenkier", "-verisok", "-verenkiert", "-verkko",
-              "-verinen$<ei", "-blodprov", "-blodtryck", "-blodsocker", "-blodvärd",
-              "-blodförtun", "-blodgrupp", "-blodkärl", "-blodgiv", "-blodprop", "-blodbild",
-              "-blodtryckmed", "-blodcirkul", "-bloodwork",
+    "BLOOD": ("veri", "vere", "=verta$", "*verenvuo", "*kahvinporo", "kaffesump", "verin", "veris",
+              "=blöd", "blod", "*blöd", "bleed", "bleding", "bled$", "blody", "hemorag", "haemorag",
+              "hemorrhag", "haemorrhag", "-verikoe", "-veriko", "-verenpain", "-verensoker",
+              "-veriarvo", "-verenohen", "-verenluovut", "-veriryhm", "-verisuon", "-verenkuv",
+              "-verikok", "-verinäyt", "-verilöy", "-veritulp", "-verenkier", "-verisok",
+              "-verenkiert", "-verkko", "-verif", "-verizon", "-verinen$<ei", "-blodprov",
+              "-blodtryck", "-blodsocker", "-blodvärd", "-blodförtun", "-blodgrupp", "-blodkärl",
+              "-blodgiv", "-blodprop", "-blodbild", "-blodtryckmed", "-blodcirkul", "-bloodwork",
               "-veren>paine|paineen|paineet|sokeri|sokerit|kuva|arvot|ohennus|luovutus|ryhmä",
               "-blood>test|tests|pressure|sugar|sugars|result|results|work|count|counts|thinner|thinners|type|donation|donor|vessel|vessels|glucose|level|levels|panel|draw|sample|samples|clot|clots|cell|cells|group|bank|orange"),
-    "BLEED_FI": ("vuot", "vuoda", "vuodo", "*vuot", "-vuoteen", "-vuotee", "-vuotia", "-*vuotia"),
-    "HEAVY": ("runsa", "runsas", "runsaa", "paljo", "lentä", "ruisku", "roisku", "tulvi", "kova$", "kovaa$", "kovasti", "kovin", "valtav",
-              "hirve", "tolkut", "lätäk", "pulpu", "suihku", "koko$", "jatku", "lakkaamat",
-              "mycket", "kraftig", "riklig", "masor", "hela$", "sprut", "fortsät", "forsar",
+    "BLEED_FI": ("vuota", "vuoti$", "vuoto", "vuodo", "*vuoto", "-vuoteen", "-vuotee", "-vuotia",
+                 "-*vuotia"),
+    "HEAVY": ("runsa", "runsas", "runsaa", "paljo", "lentä", "ruisku", "roisku", "tulvi", "kova$",
+              "kovaa$", "kovasti", "valtav", "hirve", "tolkut", "lätäk", "pulpu", "suihku", "jatku",
+              "lakkaamat", "mycket", "kraftig", "riklig", "masor", "sprut", "fortsät", "forsar",
               "heavy", "heavily", "lot$", "lots$", "profus", "severe", "spurt", "gush", "pour",
               "soak", "everywhere", "keeps$", "continu", "nonstop", "stopping$", "loads"),
-    "VOMIT": ("oksen", "*oksen", "oksent", "yski", "ysko", "ysk", "=kräk", "kräk", "spyr", "spy$",
-              "=host", "vomit", "cough", "throwing", "puke", "puking"),
-    "WOUND": ("=haav", "haavau", "viilto", "=sår$", "=såret$", "sår$", "cut$", "wound", "lacerat",
-              "gash", "amput", "irti"),
+    "VOMIT": ("oksen", "*oksenus", "oksent", "yski", "ysko", "=kräk", "=spyr", "=spy$", "=hostar",
+              "=hostade", "=hosta$", "vomit", "cough", "throwing", "puke", "puking"),
+    "WOUND": ("=haava", "=haavan", "=haavas", "=haavat", "=haavoj", "haavau", "viilto", "=sår$",
+              "=såret$", "cut$", "wound", "lacerat", "gash", "amput", "irti$"),
     # --- allergy -------------------------------------------------------------------------------
     "ANAPH_TERM": ("anafyl", "*anafyl", "anaphyl", "*anaphyl", "anafylakt", "anafylaks"),
-    "SWELL": ("turpo", "turvo", "turvot", "ajettu", "svul", "svull", "svälld", "svällt",
-              "swel", "swol", "swollen", "puffy", "-turvotus$"),
-    "THROAT": ("kurk", "*kurku", "niel", "=hals$", "halsen", "strup", "svalg", "throat",
+    "SWELL": ("turpo", "turvo", "turvot", "ajettu", "svul", "svull", "=svälld", "=svällt", "swel",
+              "swol", "swollen", "puffy", "-turvotus$"),
+    "THROAT": ("kurku", "kurkun", "*kurku", "nielu", "=hals$", "halsen", "strup", "svalg", "throat",
                "airway", "windpipe", "-nielurisa", "-nielemis", "-nieleminen"),
-    "TONGUE": ("kieli$", "kielen$", "kieleni", "kieli", "kiele", "tunga", "tungan", "tongue",
-               "-kielitai", "-kieliop", "-kielinen"),
+    "TONGUE": ("kieli$", "kielen$", "kieleni$", "kielesä$", "kieleen$", "kieltä$", "tunga",
+               "tungan", "tongue"),
     "LIPS": ("huuli", "huule", "=läpp", "lapar$", "lip$", "lips$"),
-    "TONSIL": ("nielurisa", "*risa", "risat", "kitaris", "mandl", "tonsil", "imusolm", "lymf",
+    "TONSIL": ("nielurisa", "kitarisa", "risat$", "risoja$", "mandl", "tonsil", "imusolm", "lymf",
                "lymph", "gland", "körtl", "rauhas"),
-    "CLOSING": ("umpe", "umpeen", "kiinni", "tuko", "tukko", "kurout", "slut$", "sluter",
+    "CLOSING": ("umpe", "umpeen", "kiinni$", "tuko", "tukko", "kurout", "slut$", "sluter",
                 "closing", "closes", "closed", "close$", "=snör", "kurist", "tighten"),
     "ALLERGEN": ("allerg", "*allerg", "alerg", "ampiai", "mehiläi", "pistiäi", "ötökk", "hyönteis",
-                 "pisto", "piston", "pistos", "pähkin", "*pähkin", "maapähk", "äyriäi", "rokot",
-                 "antibiot", "geting", "=bi$", "stick", "nötter", "jordnöt", "=nöt", "skaldjur",
-                 "vaccin", "sting", "stung", "wasp", "bee$", "bees$", "hornet", "peanut", "*nut$",
-                 "nuts$", "shellfish", "vaccine", "jab$",
+                 "pisto$", "piston$", "pistosta$", "pistoksen$", "pähkin", "*pähkin", "maapähk",
+                 "äyriäi", "rokot", "antibiot", "geting", "=bi$", "nötter", "jordnöt", "=nöt",
+                 "skaldjur", "vaccin", "sting", "stung", "wasp", "=bee$", "=bees$", "hornet",
+                 "peanut", "=nut$", "=nuts$", "walnut", "hazelnut", "shellfish", "vaccine", "jab$",
                  "-siitepöl", "-siitepol", "-pollen", "-*pollen", "-hösnuv", "-heinänuh"),
     "HIVES": ("nokosihot", "nokkosihot", "urtikar", "nässelutsl", "hives", "welts", "kuprul"),
     "EPIPEN": ("epipen", "adrenalin", "jext$", "adrenalinpen", "*adrenalin"),
@@ -515,91 +559,93 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "SUICIDE_TERM": ("itsemurh", "*itsemurh", "itsetuho", "*itsetuho", "självmord", "*självmord",
                      "suicid", "*suicid", "självskad", "*självskad", "viiltel", "viltel",
                      "-itsemurhaseul"),
-    "KILL": ("=tappaa", "=tappais", "=tappama", "=tappamis", "=tapan$", "=tapoi", "=tapettu", "=döda",
-             "kill$", "kills$", "killing$", "killed$", "murder", "hirt", "=hänga", "=hang$",
-             "=hanging$", "hukut", "dränk", "drown", "shoot$", "skjuta"),
-    "SELF": ("itse", "itte", "mig$", "själv$", "själva$", "myself", "himself", "herself", "themselves",
-             "yourself", "self$"),
+    "KILL": ("=tappaa", "=tappais", "=tappama", "=tappamis", "=tapan$", "=tapoi", "=tapettu",
+             "=döda", "kill$", "kills$", "killing$", "killed$", "murder", "hirt", "=hänga",
+             "=hang$", "=hanging$", "hukut", "dränk", "drown", "shoot$", "skjuta"),
+    "SELF": ("itse", "=itte", "=ite$", "mig$", "själv$", "själva$", "myself", "himself", "herself",
+             "themselves", "yourself", "self$"),
     "WANT": ("halua", "haluis", "halus", "tahdo", "tahto", "toivo", "vill$", "ville$", "want",
-             "wana", "wanna", "wish", "wished", "rather", "going$", "gona$", "plan", "aion$", "aikoo$",
-             "aikova", "aikomu", "tänker$", "ska$", "skall$", "intend"),
+             "wana", "wanna", "wish", "wished", "rather", "going$", "gona$", "plan", "aion$",
+             "aikoo$", "aikova", "aikomu", "tänker$", "=ska$", "=skall$", "intend"),
     "WANT_SV": ("vill$", "ville$", "önskar"),
     "DIE": ("kuolla$", "kuola$", "kuolisin$", "kuolisi$", "kuolis$", "kuolen$", "kuolema$",
             "kuolemaa$", "kuolemaan$", "die$", "dying$", "dead$", "death$"),
     "DIE_SV": ("=dö$", "do$", "död$", "döden$", "dödd"),
-    "LIVE": ("~elä", "~eläm", "~elämis", "elämä$", "leva$", "lever$", "livet$", "live$",
-             "living$", "life$", "alive$", "olemassa$", "exist", "existera", "finnas$", "here$"),
+    "LIVE": ("~elä", "~eläm", "~elämis", "elämä$", "leva$", "lever$", "livet$", "live$", "living$",
+             "life$", "alive$", "olemassa$", "exist", "existera", "finnas$", "here$"),
     "COPE": ("jaksa", "orka", "orkar"),
-    "WORTH": ("arvo", "värt$", "värd$", "worth", "point$", "reason$", "järkeä", "mening", "syy$",
+    "WORTH": ("arvo", "=värt$", "=värd$", "worth", "point$", "reason$", "järkeä", "mening", "syy$",
               "syytä$", "syitä$", "anledning", "reasons$"),
     "HARM": ("vahingoit", "skada", "skadar", "harm$", "harming$", "harmed$"),
-    "HURT": ("satuta", "satutta", "hurt", "hurting", "cut$", "cutting", "skära", "skär"),
-    "END": ("lopet", "lopeta", "=päättä", "=päätän$", "=päätt", "end$", "ending$", "ends$"),
-    "ALL": ("kaiken$", "kaikki$", "all$", "allt$", "alt$", "everything$"),
-    "TAKE": ("=ta$", "=tar$", "=tog$", "take", "taking", "took"),
+    "HURT": ("satuta", "satutta", "hurt", "hurting", "cut$", "cuts$", "cutting", "=skära", "=skär$",
+             "=skar$", "=skurit", "=viilsin", "=viilsi", "viilto", "viilt", "slashed", "slit$"),
+    "WRIST": ("ranne", "rantee", "rantei", "=handled$", "=handleden", "=handlederna", "wrist"),
+    "SENSE_VERB": ("=feel$", "=tunne$", "=tunnu$", "=tunnen$", "=känner$", "=känna$"),
+    "END": ("=lopett", "=lopeta", "=päättä", "=päätän$", "=päätt", "end$", "ending$", "ends$"),
+    "ALL": ("kaiken$", "kaikki$", "koko$", "hela$", "all$", "allt$", "alt$", "everything$"),
+    "TAKE": ("=ta$", "=tar$", "=tog$", "take", "taking", "=took$"),
     "LIFE": ("livet$", "liv$", "life$", "henkeni$", "elämäni$", "elämäsi$", "elämänsä$", "päiväni$",
              "päivänsä$"),
     "BETTER": ("parempi", "paremp", "bättre", "better"),
     # --- general condition --------------------------------------------------------------------
     "GENERAL_STRONG": ("yleisvoint", "*yleisvoint", "yleistil", "yleiskun", "allmäntil",
-                       "*allmäntil", "allmäntilstånd", "general$"),
-    "BAD": ("huono", "heiko", "heikent", "kurja", "surkea", "romaht", "laskenut", "dålig",
-            "sämre", "försämr", "poor$", "bad$", "worse", "terrible", "awful", "deteriorat", "poorly$",
+                       "*allmäntil", "allmäntilstånd"),
+    "BAD": ("huono", "heiko", "heikent", "kurja", "surkea", "romaht", "laskenut", "dålig", "sämre",
+            "försämr", "poor$", "bad$", "worse", "terrible", "awful", "deteriorat", "poorly$",
             "declin", "dreadful"),
     "FEEL": ("vointi", "*vointi", "=olo$", "olon$", "oloa$", "olotila", "kunto", "kunos", "kunoss",
-             "=mår$", "mående", "condition", "feel", "feeling", "state$"),
-    "COLLAPSE_COND": ("romaht", "romahd", "romahtanut", "rasahti", "kollaps", "collaps",
-                      "plummet", "crashed"),
-    "VERY": ("todella", "tosi$", "erittäin", "hyvin$", "aivan$", "väldigt", "mycket", "jätte",
+             "=mår$", "mående", "condition", "=feel", "=felt$", "state$"),
+    "COLLAPSE_COND": ("romaht", "romahd", "romahtanut", "rasahti", "kollaps", "collaps", "plummet",
+                      "crashed"),
+    "VERY": ("todella", "tosi$", "erittäin", "hyvin$", "aivan$", "väldigt", "mycket", "=jätte",
              "very$", "extremely", "really$", "seriously", "gravely"),
-    "UNWELL_TOKEN": ("unwell", "ill$", "huonovoint", "dålig$", "sjuk$"),
+    "UNWELL_TOKEN": ("unwell", "=ill$", "huonovoint", "dålig$", "sjuk$"),
     "LIMP_TERM": ("veltto", "velto", "velttona", "lerppu", "=slö$", "=slöa$", "apaatt", "apatisk",
                   "floppy", "letharg", "listless"),
     "LIMP_WEAK": ("=slapp$", "=slappt$", "limp$", "flacid", "slack$"),
     "CONFUSED": ("sekav", "*sekav", "sekais", "sekavuu", "desorient", "disorient", "förvir",
-                 "confus", "delir", "harhail", "hallusin", "hallucin"),
+                 "confus", "delir", "harhail", "=hallusin", "hallucin"),
     "RECOGNIZE": ("tunnista", "tunne$", "tunnistanut", "känner$", "recogni", "recogniz"),
     "ABOUT": ("about$", "regarding", "om$", "över$", "asia", "ohje", "kanssa$", "lasku", "by$",
               "with$", "instructions", "bill", "appointment"),
-    "PERSON": ("=isä", "=äiti", "isä$", "isälä", "isalla", "aiti$", "äiti", "mumo", "mumi",
-               "isoäi", "isoisä", "=pappa", "=vaari", "=ukki", "mummu", "mies$", "miehe",
+    "PERSON": ("=isä", "=äiti", "=äidi", "=aidi", "isä$", "isälä", "isalla", "aiti$", "mumo",
+               "mumi", "isoäi", "isoisä", "=pappa", "=vaari", "=ukki", "mummu", "mies$", "miehe",
                "vaimo", "puoliso", "lapsi", "lapse", "vauva", "poika", "pojan", "tytö", "tyttö",
-               "dad$", "mum$", "mom$", "mother", "father", "grandm", "grandf", "grandpa",
-               "husband", "wife", "partner", "son$", "daughter", "baby", "child", "kid$",
-               "mama", "papa", "farmor", "mormor", "farfar", "morfar", "maken$", "make$", "frun",
-               "barnet", "barn$", "dotter", "sonen", "bebis", "han$", "hon$", "hän$", "he$", "she$"),
+               "dad$", "mum$", "mom$", "mother", "father", "grandm", "grandf", "grandpa", "husband",
+               "wife", "partner", "=son$", "daughter", "baby", "child", "kid$", "mama", "papa",
+               "farmor", "mormor", "farfar", "morfar", "=maken$", "frun", "barnet", "barn$",
+               "dotter", "=sonen", "bebis", "han$", "hon$", "hän$", "he$", "she$"),
     "CHILD": ("lapsi", "lapse", "lapsel", "taapero", "vauva", "*vauva", "poika", "pojan", "tytö",
               "tyttö", "barn$", "barnet", "bebis", "child", "kid$", "kids$", "toddler", "baby",
-              "son$", "daughter", "dotter", "sonen"),
+              "=son$", "daughter", "dotter", "=sonen"),
     "HISTORY": ("kuntout", "*kuntout", "rehab", "seuranta", "follow", "jälkitark", "sairastan",
                 "sairastet", "sitten$", "ago$", "aikaisemp", "previous", "tidigare", "history",
                 "historia", "anamnes", "sairaskertom", "rehabiliter"),
-    "DROWSY": ("uneli", "tokkur", "horro", "horteis", "dåsig", "drowsy", "somnolen", "sleepy",
-               "groggy", "unine$", "uninen$"),
+    "DROWSY": ("uneli", "tokkur", "horok", "horoks", "horteis", "dåsig", "drowsy", "somnolen",
+               "sleepy", "groggy", "unine$", "uninen$"),
     "SENSE": ("sense$",),
-    "UNDERSTAND": ("ymmärrä", "ymmärtä", "förstår", "understand"),
+    "UNDERSTAND": ("ymmärrä", "ymmärtä", "=förstår", "understand"),
     "IT": ("it$",),
     "TIA": ("tia$",),
-    "HIT": ("löi$", "lyönyt", "lyöny", "iski$", "kolaut", "kopaut", "=slog$", "slagit", "hit$",
-            "bang", "bumped", "knocked", "struck"),
-    "ANTICOAG": ("verenohen", "*verenohen", "marevan", "warfarin", "eliquis", "xarelto",
-                 "lixiana", "pradaxa", "blodförtun", "*blodförtun", "thinner", "anticoag",
-                 "antikoag"),
+    "HIT": ("=löi$", "lyönyt", "lyöny", "iski$", "kolaut", "kopaut", "=slog$", "slagit", "hit$",
+            "bang$", "banged", "bumped", "knocked", "struck"),
+    "ANTICOAG": ("verenohen", "*verenohen", "marevan", "warfarin", "eliquis", "xarelto", "lixiana",
+                 "pradaxa", "blodförtun", "*blodförtun", "thinner", "anticoag", "antikoag"),
     "BE": ("ole$", "olleet$", "ollut$", "=oo$", "finns$", "present$"),
     "SENSATION": ("tunto", "tunnon", "tuntoa", "feeling$", "känsel", "känseln", "sensation"),
-    "ANSWER": ("vasta$", "vastanut$", "vastaile", "svarar$", "svara$", "svarade$", "answer$",
+    "ANSWER": ("vasta$", "vastanut$", "vastaile", "=svarar$", "=svara$", "=svarade$", "answer$",
                "answering$", "answers$"),
-    "CONTACT": ("kontakt", "contact", "yhteyt", "through$"),
+    "CONTACT": ("kontakt", "contact", "yhteyt"),
     "ANYMORE": ("enää$", "ena$", "längre$", "mer$", "igen$", "anymore$", "again$", "ever$",
                 "never$", "koskaan$"),
     "USUAL": ("tavalli", "tavanomai", "normaali", "normaalist", "ohjeen", "ohjeiden", "määrätty",
               "vanligt", "vanlig", "normalt", "ordinerat", "usual", "normally", "prescribed",
               "directed"),
-    "BEND": ("taivut", "koukist", "kääntä", "böja", "böj", "bend", "touch$", "move$"),
+    "BEND": ("taivut", "koukist", "=käänt", "böja", "böj", "bend", "touch$", "move$"),
     "JUMP": ("hypä", "hyppä", "hoppa", "jump"),
-    "HEIGHT": ("silla", "sillal", "junan$", "juna$", "junaan", "parvek", "katol", "kerrok", "=bro$",
-               "=bron$", "tåg", "balkong", "=tak$", "=taket$", "bridge", "train$", "balcony",
-               "roof", "building", "cliff"),
+    "HEIGHT": ("silal", "silasta$", "silan$", "junan$", "juna$", "junaan", "parvek", "katol",
+               "kerrok", "=bro$", "=bron$", "=tåg", "balkong", "=tak$", "=taket$", "bridge",
+               "train$", "balcony", "roof", "building", "cliff"),
     "COFFEE": ("kahvi", "coffee", "kaffe"),
     "GROUND": ("poro", "ground$", "grounds$", "sump"),
     "CONDITION": ("kunto", "kunos", "kunoss", "yleisvoint", "yleistil", "condition$", "skick$",
@@ -613,30 +659,32 @@ _LEXICON: dict[str, tuple[str, ...]] = {
                    "jaet", "kalmar", "koriste", "kruk", "kurs", "labourer", "lepros", "levy",
                    "liima", "lima", "limma", "lämna", "neil", "niille", "nile", "overdo$", "pani",
                    "pian", "pitsa", "rbis", "riian", "rion$", "röst", "seend", "send", "sent",
-                   "säkring", "tikku", "tuont", "uppfyll", "varsity", "vernis", "versio",
-                   "viholli", "vinson", "vrak", "vräk", "väen$", "yleisil", "ösregn", "brinnand",
-                   "posion"),
+                   "säkring", "sist$", "tikku", "tuont", "paint", "=päinv", "uppfyll", "varsity",
+                   "vernis", "versio", "viholli", "vinson", "vrak", "vräk", "väen$", "yleisil",
+                   "ösregn", "brinnand", "posion"),
+    "TIME": ("ajan$", "tiden$", "time$"),
     "ELDERLY": ("iäkä", "vanhus", "äldre", "elderly", "gamal", "*vuotias"),
     # --- poisoning -------------------------------------------------------------------------------
     "POISON_TERM": ("myrkyt", "*myrkyt", "yliannost", "*yliannost", "förgift", "*förgift",
                     "överdos", "overdos", "poison", "=häkä", "häkämyrk", "monoxid", "monoksid",
-                    "-ruokamyrk", "-matförgift", "-salmonel",
-                    "-poison<food"),
-    "SUBSTANCE": ("=lääk", "lääkke", "laakke", "tablet", "*tablet", "piler", "pill$", "pills$",
-                  "pesuain", "*pesuain", "*pesunest", "*liuotin", "lipeä", "*lipeä", "*valkaisu",
-                  "*jäänesto", "*tuholais", "metanol", "*metanol", "bensiin", "lampolj",
-                  "spolarvätsk", "antifreez", "petrol", "lamp$", "paristo", "*paristo", "kemikaal", "myrky", "medicin",
-                  "medication", "medicine", "battery", "batteries", "bleach", "detergent",
-                  "chemical", "parasetamol", "paracetamol", "panadol", "burana", "ibuprofe",
-                  "sömntablet", "unilääk", "sleeping$", "tvättmed", "klor$", "dishwasher"),
-    "SWALLOW": ("nielaisi", "nielais", "nieli$", "niellyt", "svalde", "svalt", "swallowed"),
-    "TOOK": ("joi$", "juonut", "drack", "druckit", "drank$", "drunk$", "otti$", "otin$", "ottanut", "söi$", "söin$", "syönyt", "nielaisi", "tog$", "tagit",
-             "=åt$", "took$", "taken$", "ate$", "swallowed", "had$"),
-    "TOO": ("liian$", "för$", "too$"),
-    "MANY": ("monta$", "paljon$", "många$", "mycket$", "many$", "much$", "lot$", "whole$",
-             "koko$", "hela$"),
-    "TOO_MANY_TERM": ("liikaa$", "lika$", "ylimäär", "koko$", "hela$", "whole$", "kaikki$", "all$",
-                      "alla$", "every$"),
+                    "-ruokamyrk", "-matförgift", "-salmonel", "-poison<food"),
+    "SUBSTANCE": ("=lääke", "=lääkk", "=lääkettä", "=lääkkeitä", "*lääke", "tablet", "*tablet",
+                  "piler", "=pill$", "=pills$", "pesuain", "*pesuain", "*pesunest", "*liuotin",
+                  "lipeä", "*lipeä", "*valkaisu", "*jäänesto", "*tuholais", "metanol", "*metanol",
+                  "bensiin", "lampolj", "spolarvätsk", "antifreez", "petrol", "paristo",
+                  "*nappiparist", "kemikaal", "myrky", "medicin", "medication", "medicine",
+                  "battery", "batteries", "bleach", "detergent", "chemical", "parasetamol",
+                  "paracetamol", "panadol", "burana", "ibuprofe", "sömntablet", "unilääk",
+                  "tvättmed", "klor$", "dishwasher", "-lääkär"),
+    "SWALLOW": ("nielaisi", "nielais", "nieli$", "niellyt", "svalde", "swallowed"),
+    "TOOK": ("joi$", "juonut", "drack", "druckit", "drank$", "drunk$", "otti$", "otin$", "ottanut",
+             "=söi$", "=söin$", "syönyt", "nielaisi", "=tog$", "tagit", "=åt$", "=ätit$", "=took$",
+             "taken$", "=ate$", "swallowed"),
+    "TOO": ("liian$", "=för$", "=too$"),
+    "MANY": ("monta$", "paljon$", "många$", "mycket$", "many$", "much$", "lot$", "whole$", "koko$",
+             "hela$"),
+    "TOO_MANY_TERM": ("=liikaa$", "ylimäär", "koko$", "hela$", "whole$", "kaikki$", "all$",
+                      "=alla$", "every$"),
     # --- urgent ---------------------------------------------------------------------------------
     "INFANT": ("vauva", "*vauva", "imeväi", "vastasynt", "bebis", "spädbarn", "nyfödd", "nyföd",
                "infant", "newborn", "baby", "babies", "-vauvauin", "-vauvaperhe", "-vauvaneuvol"),
@@ -646,9 +694,10 @@ _LEXICON: dict[str, tuple[str, ...]] = {
     "AGE_WORD": ("ikäi", "*ikäi", "ikäne", "vanha", "=old$", "gamal", "old$", "aged$", "born"),
     "UNBEARABLE": ("sietämät", "sietämätön", "hirveä", "kamala", "outhärd", "olidl", "unbearabl",
                    "excruciat", "worst", "agony", "pahin", "10/10"),
-    "PEE": ("virtsa", "*virtsa", "pisa", "*pisa", "=kusi", "kusta", "kisa$", "=kissa$", "kisar",
-            "urin", "*urin", "pee$", "peeing", "urinat", "wee$", "-virtsanäyt", "-virtsakoe",
-            "-virtsatie", "-urinprov", "-virtsaviljel", "-urine>test|sample|culture"),
+    "PEE": ("virtsa", "*virtsa", "=pissa", "=pissi", "=pisu", "=kusi$", "=kusta$", "=kissa$",
+            "=kissar", "urine", "urinat", "urinera", "=pee$", "=peeing", "=wee$", "=weeing",
+            "-virtsanäyt", "-virtsakoe", "-virtsatie", "-urinprov", "-virtsaviljel",
+            "-urine>test|sample|culture"),
     "RETENTION_TERM": ("virtsaumpi", "*virtsaump", "umpirakko", "urinstop", "urinretent",
                        "retention"),
 }
@@ -697,9 +746,11 @@ _RULES: tuple[_Rule, ...] = (
     _r(None, "NECK STIFF", 2, emit="NECK_STIFF"),
     _r(None, "NECK INAB BEND", 7, emit="NECK_STIFF"),
     _r(None, "TOO MANY", 1, emit="TOO_MANY_TERM"),
+    _r(None, "ALL TIME", 1, emit="HEAVY", ordered=True),
     _r(None, "PASS OUT", 1, emit="UNCONSCIOUS_TERM"),
     _r(None, "HIT HEAD", 2, emit="HEAD_HIT"),
     _r(None, "LOSS SENSATION", 2, emit="NUMB"),
+    _r(None, f"INAB|{_NEG} SENSE_VERB LIMB|FACE|SIDE|ONE", 4, emit="NO_FEELING", ordered=True),
     # chest pain
     _r("chest_pain", "CHEST|HEART PAIN|PRESSURE", 4),
     _r("chest_pain", "HEART_ATTACK_TERM", 0),
@@ -738,6 +789,7 @@ _RULES: tuple[_Rule, ...] = (
     _r("stroke", "SPEECH INAB", 3, unless="PHONE_CONTEXT", unless_window=3),
     _r("stroke", "ONE_SIDE_TOKEN WEAK|NUMB|DROOP|FACE", 4),
     _r("stroke", "SUDDEN LIMB|FACE NUMB|WEAK", 6),
+    _r("stroke", "NO_FEELING", 0),
     _r("stroke", "VISION LOSS", 2),
     _r("stroke", f"{_NEG}|INAB VISION SUDDEN", 4),
     _r("stroke", "SUDDEN VISION|DOUBLE_VISION", 4),
@@ -787,6 +839,7 @@ _RULES: tuple[_Rule, ...] = (
     _r("suicidal", f"LIVE {_NEG}|NEG_ANNOT_EXTRA WORTH", 4),
     _r("suicidal", "HARM SELF", 3),
     _r("suicidal", "WANT HURT SELF", 4),
+    _r("suicidal", "HURT WRIST", 3),
     _r("suicidal", "END ALL", 2, ordered=True),
     _r("suicidal", "TAKE|END LIFE", 3, ordered=True),
     _r("suicidal", "BETTER DIE", 3, ordered=True),
@@ -841,10 +894,12 @@ class _Term(NamedTuple):
 class _Lex(NamedTuple):
     prefix: dict[int, dict[str, list[_Term]]]  # folded prefix by length
     exact: dict[str, list[_Term]]  # folded whole token
-    infix: list[tuple[str, _Term]]
+    infix: list[tuple[str, _Term]]  # folded, anywhere in the token
     raw_prefix: dict[int, dict[str, list[_Term]]]
     raw_exact: dict[str, list[_Term]]
     stem: dict[str, list[_Term]]  # folded Snowball stem (fi/sv/en) of the token
+    raw_infix: list[tuple[str, _Term]]
+    suffix: list[tuple[str, _Term]]  # folded, at the end of the token
 
 
 def _parse_term(concept: str, spec: str) -> tuple[str, str, _Term]:
@@ -867,8 +922,12 @@ def _parse_term(concept: str, spec: str) -> tuple[str, str, _Term]:
     exact = spec.endswith("$")
     if exact:
         spec = spec[:-1]
-    if raw:
+    if raw and infix:
+        kind, key = "raw_infix", _raw(spec)
+    elif raw:
         kind, key = ("raw_exact" if exact else "raw_prefix"), _raw(spec)
+    elif infix and exact:
+        kind, key = "suffix", fold(spec)
     elif infix:
         kind, key = "infix", fold(spec)
     else:
@@ -877,8 +936,8 @@ def _parse_term(concept: str, spec: str) -> tuple[str, str, _Term]:
 
 
 def _compile(entries: Mapping[str, Iterable[str]]) -> tuple[_Lex, _Lex]:
-    pos = _Lex({}, {}, [], {}, {}, {})
-    neg = _Lex({}, {}, [], {}, {}, {})
+    pos = _Lex({}, {}, [], {}, {}, {}, [], [])
+    neg = _Lex({}, {}, [], {}, {}, {}, [], [])
     for concept, terms in entries.items():
         for spec in terms:
             lex = pos
@@ -895,6 +954,10 @@ def _compile(entries: Mapping[str, Iterable[str]]) -> tuple[_Lex, _Lex]:
                 lex.infix.append((key, term))
             elif kind == "stem":
                 lex.stem.setdefault(key, []).append(term)
+            elif kind == "raw_infix":
+                lex.raw_infix.append((key, term))
+            elif kind == "suffix":
+                lex.suffix.append((key, term))
             elif kind == "raw_prefix":
                 lex.raw_prefix.setdefault(len(key), {}).setdefault(key, []).append(term)
             else:
@@ -907,7 +970,7 @@ _POS, _NEGLEX = _compile(_LEXICON)
 # Only the symptom words themselves are matched despite a typo; context words (who, when, how
 # much, function words) never are: too many real words are one edit away from them.
 _FUZZY_CONCEPTS = frozenset({
-    "CHEST", "HEART", "PAIN", "PRESSURE", "BREATH", "DYSPNEA", "CHOKE", "CYANOSIS", "STROKE_TERM",
+    "CHEST", "PAIN", "PRESSURE", "BREATH", "DYSPNEA", "CHOKE", "CYANOSIS", "STROKE_TERM",
     "SPEECH_BAD", "UNCONSCIOUS_TERM", "SEIZURE_STRONG", "SEIZURE_WEAK", "HEADACHE_TOKEN", "BLOOD",
     "SWELL", "THROAT", "TONGUE", "ANAPH_TERM", "SUICIDE_TERM", "POISON_TERM", "HEART_ATTACK_TERM",
     "LIMP_TERM", "LIMP_WEAK", "CONFUSED", "DROOP", "NUMB", "WEAK", "HIVES", "GENERAL_STRONG", "DIFFICULT",
@@ -960,7 +1023,8 @@ def _within_one(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+        i, j = diff if len(diff) == 2 else (0, 0)
+        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
     if abs(la - lb) != 1:
         return False
     if la > lb:
@@ -1027,6 +1091,7 @@ def _token_concepts(raw: str) -> tuple[_Term, ...]:
                 if len(r) >= n:
                     out.extend(bucket.get(r[:n], ()))
             out.extend(lex.raw_exact.get(r, ()))
+            heads.extend(term for key, term in lex.raw_infix if key in r)
         for f in folds:
             for n, bucket in lex.prefix.items():
                 if len(f) >= n:
@@ -1036,6 +1101,7 @@ def _token_concepts(raw: str) -> tuple[_Term, ...]:
                         prefix_lengths.append(n)
             out.extend(lex.exact.get(f, ()))
             heads.extend(term for key, term in lex.infix if key in f)
+            heads.extend(term for key, term in lex.suffix if f.endswith(key))
         if lex.stem and folds[0][:2] in _STEM_PREFIXES:
             for r in forms_raw:
                 for st in _STEMMERS:
@@ -1141,6 +1207,9 @@ def _occurrences(toks: list[_Tok]) -> dict[str, list[_Occ]]:
     return occ
 
 
+_SHORT_UNITS = ("vi", "vk", "vec", "vek", "we", "wk", "pa", "vuo", "dag", "day", "dyg")  # weeks, days
+
+
 def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
     tok = toks[i]
     text = tok.raw
@@ -1148,31 +1217,29 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
         if text in ("9/10", "10/10"):
             occ.setdefault("UNBEARABLE", []).append(_Occ(tok.pos, tok.pos, i, i))
         return
+    if len(text) > 8:
+        return  # a phone number, an id: not a temperature, an age or a count
     try:
         value = float(text.replace(",", "."))
     except ValueError:
         return
     o = _Occ(tok.pos, tok.pos, i, i)
-    if value >= 10 and value == int(value) and i + 1 < len(toks):
-        # "30 paracetamol", "20 tablettia": a count of pills is an overdose candidate
-        if any(t.concept == "SUBSTANCE" for t in _token_concepts(toks[i + 1].raw)):
-            occ.setdefault("TOO_MANY_TERM", []).append(o)
+    # "30 paracetamol", "20 tablettia": a count of pills is an overdose candidate
+    if value >= 10 and value == int(value) and i + 1 < len(toks) and any(
+        t.concept == "SUBSTANCE" for t in _token_concepts(toks[i + 1].raw)
+    ):
+        occ.setdefault("TOO_MANY_TERM", []).append(o)
     if 40.0 <= value <= 44.0:
         occ.setdefault("NUM_HIGH", []).append(o)
-    if 0 < value <= 12 and value == int(value):
-        # "3 kk", "6 viikon ikäinen", "2 months old": the unit follows the number
-        if i + 1 < len(toks):
-            unit = _token_concepts(toks[i + 1].raw)
-            uc = {t.concept for t in unit}
-            if "MONTHS" in uc:
-                f = toks[i + 1].fold
-                weeks = f.startswith(("vi", "vk", "vec", "vek", "we", "wk"))
-                days = f.startswith(("pa", "vuo", "dag", "day", "dyg"))
-                young = value <= 12 if (weeks or days) else value <= 3
-                near = toks[i + 1: i + 4]
-                age = any({"AGE_WORD", "INFANT"} & {t.concept for t in _token_concepts(x.raw)} for x in near)
-                if young and (age or f in ("kk", "k")):
-                    occ.setdefault("INFANT_YOUNG", []).append(_Occ(tok.pos, toks[i + 1].pos, i, i + 1))
+    # "3 kk", "6 viikon ikäinen", "2 months old": a young infant's age, the unit after the number
+    if 0 < value <= 12 and value == int(value) and i + 1 < len(toks):
+        unit = toks[i + 1]
+        if any(t.concept == "MONTHS" for t in _token_concepts(unit.raw)):
+            short_unit = unit.fold.startswith(_SHORT_UNITS)
+            young = value <= 12 if short_unit else value <= 3
+            near = {t.concept for x in toks[i + 1: i + 4] for t in _token_concepts(x.raw)}
+            if young and (near & {"AGE_WORD", "INFANT"} or unit.fold in ("kk", "k")):
+                occ.setdefault("INFANT_YOUNG", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
 
 
 def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
