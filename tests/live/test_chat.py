@@ -172,3 +172,34 @@ async def test_survey_after_close(server, http):  # type: ignore[no-untyped-def]
     assert (await http.post(path + "x", json={"nps": 3})).status_code == 404
     assert (await http.post(path, json={"nps": 11})).status_code == 422
     assert count((await http.get("/metrics")).text) == before + 1
+
+
+async def test_portal_token_identifies_the_visitor(server, http, patient_token):  # type: ignore[no-untyped-def]
+    ws = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+    await ws.send(json.dumps({"type": "start", "form": {"reason": "Kysymys"}, "portal_token": patient_token("p-0001")}))
+    session = (await frames_until(ws, "session"))[-1]
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    detail = (await http.get(f"/api/cases/{session['case_id']}", headers=nurse)).json()
+    assert detail["patient"]["id"] == "p-0001" and detail["patient"]["named_nurse"] == "n-aino"
+    assert detail["queue"] == "chat:kajaani"  # chat duty queue even when identified (rule 4)
+    await ws.close()
+    bad = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+    await bad.send(json.dumps({"type": "start", "form": {"reason": "x"}, "portal_token": "forged"}))
+    frames = await frames_until(bad, "session")
+    assert any(f["type"] == "error" and "not valid" in f["detail"] for f in frames)
+    await bad.close()
+
+
+async def test_idle_visitor_is_timed_out(settings, region, db):  # type: ignore[no-untyped-def]
+    from app.main import create_app
+    from app.settings import Settings
+    from tests.live.conftest import ThreadServer, free_port
+
+    quick = Settings(**{**{f: getattr(settings, f) for f in settings.__struct_fields__}, "chat_idle_seconds": 0.5})
+    with ThreadServer(create_app(quick, region), free_port()) as srv:
+        ws = await start_chat(srv)
+        await frames_until(ws, "queued")
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            while True:
+                await asyncio.wait_for(ws.recv(), 5)
+        assert closed.value.rcvd.code == 1000 and closed.value.rcvd.reason == "idle"
