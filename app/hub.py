@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import schema as t
 from app.domain.region import Region
@@ -42,14 +43,15 @@ class AbsenceBook:
     def invalidate(self) -> None:
         self._loaded_at = -1e9
 
-    async def active(self, conn: AsyncConnection, now: datetime) -> dict[str, str | None]:
+    async def active(self, engine: AsyncEngine, now: datetime) -> dict[str, str | None]:
         if time.monotonic() - self._loaded_at > self.ttl:
-            rows = await conn.execute(
-                select(t.absences.c.professional, t.absences.c.starts_at, t.absences.c.ends_at, t.absences.c.substitute)
-                .where(t.absences.c.ends_at > now)
-                .order_by(t.absences.c.created_at)
-            )
-            self._rows = [tuple(r) for r in rows]  # type: ignore[misc]
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    select(t.absences.c.professional, t.absences.c.starts_at, t.absences.c.ends_at, t.absences.c.substitute)
+                    .where(t.absences.c.ends_at > now)
+                    .order_by(t.absences.c.created_at)
+                )
+                self._rows = [tuple(r) for r in rows]  # type: ignore[misc]
             self._loaded_at = time.monotonic()
         return {prof: sub for prof, start, end, sub in self._rows if start <= now < end}
 
@@ -64,6 +66,7 @@ class Hub:
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()
         self.fanout: Fanout | None = None  # set when the channels plugin has started
+        self.pg_pool: Any = None  # asyncpg pool for the intake hot path, on PostgreSQL
         self.dialect = engine.dialect.name
         self.insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._publishers: list[Publisher] = []
@@ -81,5 +84,5 @@ class Hub:
 
                 logging.getLogger("firstline.live").exception("publishing %d events failed", len(events))
 
-    async def staffing(self, conn: AsyncConnection, now: datetime) -> Staffing:
-        return Staffing(absent=await self.absences.active(conn, now))
+    async def staffing(self, now: datetime) -> Staffing:
+        return Staffing(absent=await self.absences.active(self.engine, now))

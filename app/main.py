@@ -32,6 +32,16 @@ from app.settings import Settings
 log = logging.getLogger("firstline")
 
 
+async def make_intake_pool(settings: Settings):  # type: ignore[no-untyped-def]
+    """The intake hot path's own asyncpg pool (app/db/pg_intake.py). Connections are opened
+    lazily (min_size=0) so that a database outage at start-up still lets the app answer 503."""
+    import asyncpg
+
+    from app.db.pg_intake import asyncpg_dsn
+
+    return await asyncpg.create_pool(asyncpg_dsn(settings.database_url), min_size=0, max_size=settings.db_pool_size, timeout=10)
+
+
 def create_app(settings: Settings | None = None, region: Region | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     region = region or load_region(settings.region_file)
@@ -40,10 +50,14 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.db_pool_size)
         hub = Hub(settings, region, engine)
+        if engine.dialect.name == "postgresql":
+            hub.pg_pool = await make_intake_pool(settings)
         app.state.hub = hub
         try:
             yield
         finally:
+            if hub.pg_pool is not None:
+                await hub.pg_pool.close()
             await engine.dispose()
 
     async def start_fanout(app: Litestar) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+
+import asyncpg
 
 import msgspec
 from litestar import Request, Response
@@ -29,7 +32,7 @@ def database_unavailable(request: Request, exc: Exception) -> Response:
         return Response(_body(500, "internal error"), status_code=500)
     log.warning("database unavailable: %s", type(exc).__name__)
     return Response(
-        _body(503, "the database is not answering; nothing was stored, try again shortly"),
+        _body(503, "the database is busy or not answering; nothing was stored, try again shortly"),
         status_code=503,
         headers={"Retry-After": "5"},
     )
@@ -48,6 +51,11 @@ EXCEPTION_HANDLERS = {
     DBAPIError: database_unavailable,
     PoolTimeout: database_unavailable,
     ConnectionError: database_unavailable,
+    OSError: database_unavailable,
+    asyncio.TimeoutError: database_unavailable,
+    asyncpg.exceptions.PostgresConnectionError: database_unavailable,
+    asyncpg.exceptions.InterfaceError: database_unavailable,
+    asyncpg.exceptions.CannotConnectNowError: database_unavailable,
     msgspec.ValidationError: validation_error,
     msgspec.DecodeError: validation_error,
 }

@@ -500,6 +500,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
     now = utcnow()
     region = hub.region
     events: list[dict[str, Any]] = []
+    staffing = await hub.staffing(now)  # outside the transaction: SQLite has one writer
     async with hub.engine.begin() as conn:
         case = await _visible_case(hub, conn, who, case_id)
         if not case.queue.startswith("overflow:"):
@@ -560,7 +561,6 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
             facts = PatientFacts(
                 id=p.id, named_nurse=p.named_nurse, responsible_worker=p.responsible_worker, responsible_until=p.responsible_until
             )
-            staffing = await hub.staffing(conn, now)
             if p.named_nurse:
                 load = (
                     await conn.execute(

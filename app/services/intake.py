@@ -1,10 +1,15 @@
 """Intake: one inbound contact → an identified, routed, committed case and its event.
 
 This is the hot path (every call, chat and message passes here), so it is written for few
-round trips: one read of everything routing needs, then the inserts, in one transaction.
-Idempotency rides on the unique (channel, external_id) of `contacts`: the contact row is
-inserted with ON CONFLICT DO NOTHING before anything else is written, so a retry — even a
-concurrent one — finds the first attempt's stored answer and writes nothing.
+round trips: one read of everything routing needs, then the writes. Idempotency rides on the
+unique (channel, external_id) of `contacts`: the contact row is inserted with ON CONFLICT DO
+NOTHING before anything else is written, so a retry — even a concurrent one — finds the first
+attempt's stored answer and writes nothing.
+
+Two stores do the I/O: on PostgreSQL raw asyncpg, one read and one atomic write statement
+(app/db/pg_intake.py); elsewhere (the SQLite default) SQLAlchemy Core in one transaction.
+Everything between the read and the write — urgency, routing, due times, the answer and the
+events — is decided here once, for both.
 """
 
 from __future__ import annotations
@@ -17,14 +22,15 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import metrics
+from app.db import pg_intake
 from app.db import schema as t
 from app.domain import sla
 from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import queue_unit
-from app.domain.routing import Contact, PatientFacts, route
+from app.domain.routing import Contact, Decision, PatientFacts, Staffing, route
 from app.domain.urgency import assess
 from app.hub import Hub, utcnow
-from app.services.views import CaseSummary, PatientRef, write_event
+from app.services.views import CaseSummary, PatientRef, event_body, summary_from_returning, write_event
 
 
 class InboundContact(msgspec.Struct, kw_only=True):
@@ -66,162 +72,382 @@ class IntakeResult(msgspec.Struct):
     red_flags: list[str] = msgspec.field(default_factory=list)
 
 
-# Matters a new contact may attach to (rule 6): all open ones but chat sessions and line-3
-# errands. A prescription renewal waiting with the assistants is not "the same matter" as a
-# call to the nurse, and a live chat cannot be merged into a callback.
+class Context(msgspec.Struct):
+    """What the one read returns: the patient, their open matter, their nurse's load."""
+
+    facts: PatientFacts | None = None
+    name: str | None = None
+    nurse_load: int = 0
+    open_urgency: str | None = None
+    open_due: datetime | None = None
+
+
+class Triage(msgspec.Struct):
+    urgency: str
+    source: str
+    flags: list[str]
+    emergency: bool
+
 
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
 _encode = msgspec.json.Encoder().encode
 
 
-async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]:
-    """Returns (result, created). created=False means the channel id was seen before."""
-    region = hub.region
-    unit = region.unit_by_id[contact.unit]
-    now = utcnow()
-    received = min(contact.received_at, now)
-
+def triage(contact: InboundContact) -> Triage:
+    """Urgency before routing: red flags (rules) first, then line 2, else unassessed."""
     assessment = assess(contact.text, contact.answers, contact.lang) if (contact.text or contact.answers) else None
     flags = sorted(set(contact.emergency_flags) | set(assessment.flags if assessment else ()))
     emergency = bool(contact.emergency_flags) or (assessment is not None and assessment.level == "emergency")
     if emergency:
-        urgency, source = "emergency", "rules"
-    elif assessment is not None and assessment.level != "unassessed":
-        urgency, source = assessment.level, "rules"
-    elif contact.line == 2:
-        urgency, source = "urgent", "line"
-    else:
-        urgency, source = "unassessed", "none"
+        return Triage("emergency", "rules", flags, True)
+    if assessment is not None and assessment.level != "unassessed":
+        return Triage(assessment.level, "rules", flags, False)
+    if contact.line == 2:
+        return Triage("urgent", "line", flags, False)
+    return Triage("unassessed", "none", flags, False)
 
-    async with hub.engine.begin() as conn:
-        found = await _patient_facts(conn, contact, now)
-        facts, patient_name = found if found else (None, None)
-        patient_id = facts.id if facts else None
-        staffing = await hub.staffing(conn, now)
-        if facts is not None and facts.named_nurse and facts.open_case_id is None:
-            load = await _open_count(conn, f"personal:{facts.named_nurse}")
-            staffing = msgspec.structs.replace(staffing, open_cases={facts.named_nurse: load})
+
+async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]:
+    """Returns (result, created). created=False means the channel id was seen before."""
+    now = utcnow()
+    tri = triage(contact)
+    store = PgStore(hub) if hub.pg_pool is not None else CoreStore(hub)
+    absent = await hub.absences.active(hub.engine, now)  # before the store: SQLite has one writer
+    async with store:
+        ctx = await store.context(contact)
+        loads = {ctx.facts.named_nurse: ctx.nurse_load} if ctx.facts and ctx.facts.named_nurse else {}
         decision = route(
-            Contact(channel=contact.channel, unit=unit.id, line=contact.line, emergency=emergency),
-            facts,
-            staffing,
-            region,
+            Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
+            ctx.facts,
+            Staffing(absent=absent, open_cases=loads),
+            hub.region,
             now,
         )
-        contact_id = t.new_id()
-
         if decision.merge_into is not None:
-            row = (
-                await conn.execute(
-                    select(t.cases.c.due_at, t.cases.c.urgency).where(t.cases.c.id == decision.merge_into)
-                )
-            ).one()
-            result = IntakeResult(
-                contact_id=contact_id,
-                case_id=decision.merge_into,
-                queue=decision.queue,
-                routing_reason=decision.reason,
-                urgency=row.urgency,
-                due_at=row.due_at.astimezone(hub.tz),
-                promised_callback_by=row.due_at.astimezone(hub.tz),
-                merged=True,
-                red_flags=flags,
-            )
-            if not await _insert_contact(hub, conn, contact, result, patient_id, received, now):
-                await conn.rollback()
-                return await _stored(hub, contact), False
-            values: dict[str, Any] = {
-                "contacts_count": t.cases.c.contacts_count + 1,
-                "updated_at": now,
-                "version": t.cases.c.version + 1,
-            }
-            case = (
-                await conn.execute(
-                    update(t.cases)
-                    .where(t.cases.c.id == decision.merge_into)
-                    .values(**values)
-                    .returning(*_RETURNING)
-                )
-            ).one()
-            summary = _summary(case, patient_name)
-            events = [await write_event(conn, "case.updated", summary, now, extra={"contact": "merged"})]
+            result = _merged_result(hub, decision, ctx, tri)
+            events = await store.merge(contact, result, ctx, now)
         else:
-            case_id = t.new_id()
-            due = sla.due_at(received, urgency, unit, region.sla, hub.tz)
-            result = IntakeResult(
-                contact_id=contact_id,
-                case_id=case_id,
-                queue=decision.queue,
-                routing_reason=decision.reason,
-                urgency=urgency,
-                due_at=due,
-                promised_callback_by=due,
-                merged=False,
-                red_flags=flags,
-            )
-            if not await _insert_contact(hub, conn, contact, result, patient_id, received, now):
-                await conn.rollback()
-                return await _stored(hub, contact), False
-            case_unit = queue_unit(region, decision.queue) or unit.id
-            values = {
-                "id": case_id,
-                "status": "new",
-                "queue": decision.queue,
-                "unit": case_unit,
-                "urgency": urgency,
-                "urgency_rank": URGENCY_RANK[urgency],
-                "urgency_source": source,
-                "red_flags": ",".join(flags),
-                "due_at": due,
-                "at_risk_at": sla.at_risk_at(received, due, region.sla.at_risk_fraction),
-                "at_risk": False,
-                "channel": contact.channel,
-                "line": contact.line,
-                "patient_id": patient_id,
-                "caller_phone": contact.caller,
-                "routing_reason": decision.reason,
-                "subject": contact.subject,
-                "contacts_count": 1,
-                "created_at": received,
-                "updated_at": now,
-            }
-            await conn.execute(t.cases.insert().values(**values))
-            summary = CaseSummary(
-                id=case_id,
-                status="new",
-                queue=decision.queue,
-                assignee=None,
-                urgency=urgency,
-                due_at=due,
-                at_risk=False,
-                channel=contact.channel,
-                line=contact.line,
-                unit=case_unit,
-                patient=PatientRef(patient_id, patient_name or "") if patient_id else None,
-                routing_reason=decision.reason,
-                created_at=received,
-                updated_at=now,
-                contacts=1,
-            )
-            events = [await write_event(conn, "case.created", summary, now)]
-        if contact.is_thread and contact.text:
-            events.append(await _thread_message(conn, summary, contact.text, now))
+            result, case, summary = _new_case(hub, contact, decision, ctx, tri, now)
+            events = await store.create(contact, result, case, summary, now)
+        if events is None:
+            return await store.stored(contact), False
 
-    metrics.contact_received(contact.channel, unit.id, contact.line, decision.reason, merged=result.merged)
-    for flag in flags:
+    metrics.contact_received(contact.channel, contact.unit, contact.line, decision.reason, merged=result.merged)
+    for flag in tri.flags:
         metrics.RED_FLAGS.labels(flag).inc()
     await hub.publish(events)
     return result, True
 
 
-async def _thread_message(conn: AsyncConnection, summary: CaseSummary, text: str, now: datetime) -> dict[str, Any]:
-    message_id = t.new_id()
-    await conn.execute(t.messages.insert().values(id=message_id, case_id=summary.id, sender="patient", author=None, text=text, at=now))
-    payload = {"id": message_id, "from": "patient", "text": text, "at": now, "author": None}
-    return await write_event(conn, "message.created", summary, now, extra={"message": payload})
+def _merged_result(hub: Hub, decision: Decision, ctx: Context, tri: Triage) -> IntakeResult:
+    assert decision.merge_into is not None and ctx.open_due is not None and ctx.open_urgency is not None
+    due = ctx.open_due.astimezone(hub.tz)
+    return IntakeResult(
+        contact_id=t.new_id(),
+        case_id=decision.merge_into,
+        queue=decision.queue,
+        routing_reason=decision.reason,
+        urgency=ctx.open_urgency,
+        due_at=due,
+        promised_callback_by=due,
+        merged=True,
+        red_flags=tri.flags,
+    )
 
 
-_RETURNING = (
+def _new_case(
+    hub: Hub, contact: InboundContact, decision: Decision, ctx: Context, tri: Triage, now: datetime
+) -> tuple[IntakeResult, dict[str, Any], CaseSummary]:
+    region = hub.region
+    received = min(contact.received_at, now)
+    due = sla.due_at(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, hub.tz)
+    case_id = t.new_id()
+    result = IntakeResult(
+        contact_id=t.new_id(),
+        case_id=case_id,
+        queue=decision.queue,
+        routing_reason=decision.reason,
+        urgency=tri.urgency,
+        due_at=due,
+        promised_callback_by=sla.promised_callback_by(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, hub.tz),
+        merged=False,
+        red_flags=tri.flags,
+    )
+    unit = queue_unit(region, decision.queue) or contact.unit
+    patient_id = ctx.facts.id if ctx.facts else None
+    case = {
+        "id": case_id,
+        "status": "new",
+        "queue": decision.queue,
+        "unit": unit,
+        "urgency": tri.urgency,
+        "urgency_rank": URGENCY_RANK[tri.urgency],
+        "urgency_source": tri.source,
+        "red_flags": ",".join(tri.flags),
+        "due_at": due,
+        "at_risk_at": sla.at_risk_at(received, due, region.sla.at_risk_fraction),
+        "at_risk": False,
+        "channel": contact.channel,
+        "line": contact.line,
+        "patient_id": patient_id,
+        "caller_phone": contact.caller,
+        "routing_reason": decision.reason,
+        "subject": contact.subject,
+        "contacts_count": 1,
+        "created_at": received,
+        "updated_at": now,
+    }
+    summary = CaseSummary(
+        id=case_id,
+        status="new",
+        queue=decision.queue,
+        assignee=None,
+        urgency=tri.urgency,
+        due_at=due,
+        at_risk=False,
+        channel=contact.channel,
+        line=contact.line,
+        unit=unit,
+        patient=PatientRef(patient_id, ctx.name or "") if patient_id else None,
+        routing_reason=decision.reason,
+        created_at=received,
+        updated_at=now,
+        contacts=1,
+    )
+    return result, case, summary
+
+
+def _contact_row(contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> dict[str, Any]:
+    return {
+        "id": result.contact_id,
+        "channel": contact.channel,
+        "external_id": contact.external_id,
+        "case_id": result.case_id,
+        "patient_id": ctx.facts.id if ctx.facts else None,
+        "unit": contact.unit,
+        "line": contact.line,
+        "caller": contact.caller,
+        "dialed": contact.dialed,
+        "text": contact.text,
+        "received_at": min(contact.received_at, now),
+        "created_at": now,
+        "merged": result.merged,
+        "display_name": contact.display_name,
+        "response": _encode(result).decode(),
+    }
+
+
+def _thread_message(contact: InboundContact, now: datetime) -> dict[str, Any] | None:
+    """The patient's text as the first line of a text channel's conversation."""
+    if not (contact.is_thread and contact.text):
+        return None
+    return {"id": t.new_id(), "from": "patient", "text": contact.text, "at": now, "author": None}
+
+
+class CoreStore:
+    """SQLAlchemy Core in one transaction (SQLite's BEGIN IMMEDIATE makes it the only writer)."""
+
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+        self._tx: Any = None
+        self.conn: AsyncConnection
+
+    async def __aenter__(self) -> "CoreStore":
+        self._tx = self.hub.engine.begin()
+        self.conn = await self._tx.__aenter__()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self._tx.__aexit__(*exc)
+
+    async def context(self, contact: InboundContact) -> Context:
+        p = t.patients
+
+        def newest_open(column):  # type: ignore[no-untyped-def]
+            return (
+                select(column)
+                .where(t.cases.c.patient_id == p.c.id, t.cases.c.status.in_(OPEN_STATUSES), _mergeable())
+                .order_by(t.cases.c.created_at.desc())
+                .limit(1)
+                .scalar_subquery()
+            )
+
+        if contact.patient_id is not None:
+            where, source = p.c.id == contact.patient_id, p
+        elif contact.caller:
+            where = t.patient_phones.c.phone == contact.caller
+            source = t.patient_phones.join(p, p.c.id == t.patient_phones.c.patient_id)
+        else:
+            return Context()
+        row = (
+            await self.conn.execute(
+                select(
+                    p.c.id, p.c.name, p.c.named_nurse, p.c.responsible_worker, p.c.responsible_until,
+                    newest_open(t.cases.c.id).label("open_case"),
+                    newest_open(t.cases.c.queue).label("open_queue"),
+                    newest_open(t.cases.c.urgency).label("open_urgency"),
+                    newest_open(t.cases.c.due_at).label("open_due"),
+                )
+                .select_from(source)
+                .where(where)
+            )
+        ).first()  # fmt: skip
+        if row is None:
+            return Context()
+        load = 0
+        if row.named_nurse and row.open_case is None:
+            load = (
+                await self.conn.execute(
+                    select(func.count())
+                    .select_from(t.cases)
+                    .where(t.cases.c.queue == f"personal:{row.named_nurse}", t.cases.c.status.in_(OPEN_STATUSES))
+                )
+            ).scalar_one()
+        facts = PatientFacts(
+            id=row.id,
+            named_nurse=row.named_nurse,
+            responsible_worker=row.responsible_worker,
+            responsible_until=row.responsible_until,
+            open_case_id=row.open_case,
+            open_case_queue=row.open_queue,
+        )
+        return Context(facts, row.name, load, row.open_urgency, row.open_due)
+
+    async def _insert_contact(self, row: dict[str, Any]) -> bool:
+        stmt = (
+            self.hub.insert(t.contacts)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+            .returning(t.contacts.c.id)
+        )
+        if (await self.conn.execute(stmt)).first() is None:
+            await self.conn.rollback()
+            return False
+        return True
+
+    async def create(
+        self, contact: InboundContact, result: IntakeResult, case: dict[str, Any], summary: CaseSummary, now: datetime
+    ) -> list[dict[str, Any]] | None:
+        if not await self._insert_contact(_contact_row(contact, result, Context(), now) | {"patient_id": case["patient_id"]}):
+            return None
+        await self.conn.execute(t.cases.insert().values(**case))
+        events = [await write_event(self.conn, "case.created", summary, now)]
+        return events + await self._message(contact, summary, now)
+
+    async def merge(self, contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> list[dict[str, Any]] | None:
+        if not await self._insert_contact(_contact_row(contact, result, ctx, now)):
+            return None
+        row = (
+            await self.conn.execute(
+                update(t.cases)
+                .where(t.cases.c.id == result.case_id)
+                .values(contacts_count=t.cases.c.contacts_count + 1, updated_at=now, version=t.cases.c.version + 1)
+                .returning(*RETURNING)
+            )
+        ).one()
+        summary = summary_from_returning(row, ctx.name)
+        events = [await write_event(self.conn, "case.updated", summary, now, extra={"contact": "merged"})]
+        return events + await self._message(contact, summary, now)
+
+    async def _message(self, contact: InboundContact, summary: CaseSummary, now: datetime) -> list[dict[str, Any]]:
+        message = _thread_message(contact, now)
+        if message is None:
+            return []
+        await self.conn.execute(
+            t.messages.insert().values(id=message["id"], case_id=summary.id, sender="patient", author=None, text=message["text"], at=now)
+        )
+        return [await write_event(self.conn, "message.created", summary, now, extra={"message": message})]
+
+    async def stored(self, contact: InboundContact) -> IntakeResult:
+        async with self.hub.engine.connect() as conn:
+            response = (
+                await conn.execute(
+                    select(t.contacts.c.response).where(
+                        t.contacts.c.channel == contact.channel, t.contacts.c.external_id == contact.external_id
+                    )
+                )
+            ).scalar_one()
+        return _decode_result(response)
+
+
+class PgStore:
+    """Raw asyncpg: one read, one atomic write (see app/db/pg_intake.py for the why)."""
+
+    def __init__(self, hub: Hub) -> None:
+        assert hub.pg_pool is not None
+        self.pool = hub.pg_pool
+        self.conn: Any = None
+
+    async def __aenter__(self) -> "PgStore":
+        self.conn = await self.pool.acquire()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.pool.release(self.conn)
+
+    async def context(self, contact: InboundContact) -> Context:
+        row = await pg_intake.context(self.conn, phone=contact.caller, patient_id=contact.patient_id)
+        if row is None:
+            return Context()
+        facts = PatientFacts(
+            id=row["id"],
+            named_nurse=row["named_nurse"],
+            responsible_worker=row["responsible_worker"],
+            responsible_until=row["responsible_until"],
+            open_case_id=row["open_case"],
+            open_case_queue=row["open_queue"],
+        )
+        return Context(facts, row["name"], row["nurse_load"], row["open_urgency"], row["open_due"])
+
+    async def create(
+        self, contact: InboundContact, result: IntakeResult, case: dict[str, Any], summary: CaseSummary, now: datetime
+    ) -> list[dict[str, Any]] | None:
+        message = _thread_message(contact, now)
+        bodies = [event_body("case.created", summary, now)]
+        if message is not None:
+            bodies.append(event_body("message.created", summary, now, extra={"message": message}))
+        row = _contact_row(contact, result, Context(), now) | {"patient_id": case["patient_id"]}
+        rows = await pg_intake.create(
+            self.conn,
+            row,
+            case,
+            (message["id"], message["text"]) if message else None,
+            [(b["type"], _encode(b).decode()) for b in bodies],
+        )
+        if not rows:
+            return None
+        seqs = sorted(r["seq"] for r in rows)
+        return [{"seq": seq, **msgspec.to_builtins(body)} for seq, body in zip(seqs, bodies, strict=True)]
+
+    async def merge(self, contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> list[dict[str, Any]] | None:
+        message = _thread_message(contact, now)
+        extras: list[tuple[str, str]] = [("case.updated", '{"contact": "merged"}')]
+        if message is not None:
+            extras.append(("message.created", _encode({"message": message}).decode()))
+        rows = await pg_intake.merge(
+            self.conn,
+            _contact_row(contact, result, ctx, now),
+            (message["id"], message["text"]) if message else None,
+            extras,
+            ctx.name,
+        )
+        if not rows:
+            return None
+        return [{"seq": r["seq"], **msgspec.json.decode(r["data"])} for r in sorted(rows, key=lambda r: r["seq"])]
+
+    async def stored(self, contact: InboundContact) -> IntakeResult:
+        return _decode_result(await pg_intake.stored_response(self.conn, contact.channel, contact.external_id))
+
+
+# Matters a new contact may attach to (rule 6): all open ones but chat sessions and line-3
+# errands. A prescription renewal waiting with the assistants is not "the same matter" as a
+# call to the nurse, and a live chat cannot be merged into a callback.
+def _mergeable():  # type: ignore[no-untyped-def]
+    q = t.cases.c.queue
+    return and_(~q.like("assistants:%"), ~q.like("chat:%"))
+
+
+RETURNING = (
     t.cases.c.id,
     t.cases.c.status,
     t.cases.c.queue,
@@ -238,133 +464,3 @@ _RETURNING = (
     t.cases.c.updated_at,
     t.cases.c.contacts_count,
 )
-
-
-def _summary(row: Any, patient_name: str | None) -> CaseSummary:
-    return CaseSummary(
-        id=row.id,
-        status=row.status,
-        queue=row.queue,
-        assignee=row.assignee,
-        urgency=row.urgency,
-        due_at=row.due_at,
-        at_risk=bool(row.at_risk),
-        channel=row.channel,
-        line=row.line,
-        unit=row.unit,
-        patient=PatientRef(row.patient_id, patient_name or "") if row.patient_id else None,
-        routing_reason=row.routing_reason,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        contacts=row.contacts_count,
-    )
-
-
-async def _patient_facts(conn: AsyncConnection, contact: InboundContact, now: datetime) -> tuple[PatientFacts, str] | None:
-    """The patient behind the contact and their open matter, in one query."""
-    p = t.patients
-
-    def newest_open(column):  # type: ignore[no-untyped-def]
-        return (
-            select(column)
-            .where(t.cases.c.patient_id == p.c.id, t.cases.c.status.in_(OPEN_STATUSES), _mergeable())
-            .order_by(t.cases.c.created_at.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    if contact.patient_id is not None:
-        where = p.c.id == contact.patient_id
-        source = p
-    elif contact.caller:
-        where = t.patient_phones.c.phone == contact.caller
-        source = t.patient_phones.join(p, p.c.id == t.patient_phones.c.patient_id)
-    else:
-        return None
-    row = (
-        await conn.execute(
-            select(
-                p.c.id,
-                p.c.name,
-                p.c.named_nurse,
-                p.c.responsible_worker,
-                p.c.responsible_until,
-                newest_open(t.cases.c.id).label("open_case"),
-                newest_open(t.cases.c.queue).label("open_queue"),
-            )
-            .select_from(source)
-            .where(where)
-        )
-    ).first()
-    if row is None:
-        return None
-    facts = PatientFacts(
-        id=row.id,
-        named_nurse=row.named_nurse,
-        responsible_worker=row.responsible_worker,
-        responsible_until=row.responsible_until,
-        open_case_id=row.open_case,
-        open_case_queue=row.open_queue,
-    )
-    return facts, row.name
-
-
-def _mergeable():  # type: ignore[no-untyped-def]
-    """Rule 6's candidates: see the note at the top of the module."""
-    q = t.cases.c.queue
-    return and_(~q.like("assistants:%"), ~q.like("chat:%"))
-
-
-async def _open_count(conn: AsyncConnection, queue: str) -> int:
-    return (
-        await conn.execute(
-            select(func.count()).select_from(t.cases).where(t.cases.c.queue == queue, t.cases.c.status.in_(OPEN_STATUSES))
-        )
-    ).scalar_one()
-
-
-async def _insert_contact(
-    hub: Hub,
-    conn: AsyncConnection,
-    contact: InboundContact,
-    result: IntakeResult,
-    patient_id: str | None,
-    received: datetime,
-    now: datetime,
-) -> bool:
-    stmt = (
-        hub.insert(t.contacts)
-        .values(
-            id=result.contact_id,
-            channel=contact.channel,
-            external_id=contact.external_id,
-            case_id=result.case_id,
-            patient_id=patient_id,
-            unit=contact.unit,
-            line=contact.line,
-            caller=contact.caller,
-            dialed=contact.dialed,
-            text=contact.text,
-            received_at=received,
-            created_at=now,
-            merged=result.merged,
-            display_name=contact.display_name,
-            response=_encode(result).decode(),
-        )
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(t.contacts.c.id)
-    )
-    return (await conn.execute(stmt)).first() is not None
-
-
-async def _stored(hub: Hub, contact: InboundContact) -> IntakeResult:
-    async with hub.engine.connect() as conn:
-        response = (
-            await conn.execute(
-                select(t.contacts.c.response).where(
-                    t.contacts.c.channel == contact.channel, t.contacts.c.external_id == contact.external_id
-                )
-            )
-        ).scalar_one()
-    return _decode_result(response)
-

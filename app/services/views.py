@@ -90,15 +90,8 @@ _encode = msgspec.json.Encoder().encode
 EVENT_LOCK_KEY = 0x46_4C_45_56  # "FLEV": the event log's append lock
 
 
-async def write_event(
-    conn: AsyncConnection,
-    type_: str,
-    summary: CaseSummary,
-    at: datetime,
-    actor: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Append to the event log inside the caller's transaction; returns the event as published.
+def event_body(type_: str, summary: CaseSummary, at: datetime, actor: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An event as stored (without its seq) and published (with it).
 
     `extra` carries small facts a listener needs besides the summary (e.g. `from_queue` on a
     handover, so the old queue's viewers see the case leave).
@@ -108,6 +101,19 @@ async def write_event(
         body["actor"] = actor
     if extra:
         body.update(extra)
+    return body
+
+
+async def write_event(
+    conn: AsyncConnection,
+    type_: str,
+    summary: CaseSummary,
+    at: datetime,
+    actor: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Append to the event log inside the caller's transaction; returns the event as published."""
+    body = event_body(type_, summary, at, actor, extra)
     data = _encode(body).decode()
     values = {"type": type_, "case_id": summary.id, "queue": summary.queue, "unit": summary.unit, "actor": actor, "at": at, "data": data}
     if conn.dialect.name == "postgresql":
@@ -123,6 +129,27 @@ async def write_event(
         stmt = insert(t.events).values(**values)  # SQLite: BEGIN IMMEDIATE already serialises writers
     seq = (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()
     return {"seq": seq, **msgspec.to_builtins(body)}
+
+
+def summary_from_returning(row: Any, patient_name: str | None) -> CaseSummary:
+    """A summary from a cases row (UPDATE … RETURNING) and the patient's name known already."""
+    return CaseSummary(
+        id=row.id,
+        status=row.status,
+        queue=row.queue,
+        assignee=row.assignee,
+        urgency=row.urgency,
+        due_at=row.due_at,
+        at_risk=bool(row.at_risk),
+        channel=row.channel,
+        line=row.line,
+        unit=row.unit,
+        patient=PatientRef(row.patient_id, patient_name or "") if row.patient_id else None,
+        routing_reason=row.routing_reason,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        contacts=row.contacts_count,
+    )
 
 
 def event_from_row(seq: int, data: str) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Operations tooling (benchmarks); not part of the installed app."""

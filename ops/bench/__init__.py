@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m ops.bench.run` (see README.md in this directory)."""
