@@ -39,7 +39,14 @@ async def make_intake_pool(settings: Settings):  # type: ignore[no-untyped-def]
 
     from app.db.pg_intake import asyncpg_dsn
 
-    return await asyncpg.create_pool(asyncpg_dsn(settings.database_url), min_size=0, max_size=settings.db_pool_size, timeout=10)
+    async def keep_session(_conn: asyncpg.Connection) -> None:
+        # The default reset (UNLISTEN, RESET ALL, advisory unlock…) is a round trip per request;
+        # intake's statements leave no session state behind (its advisory lock is per transaction).
+        return None
+
+    return await asyncpg.create_pool(
+        asyncpg_dsn(settings.database_url), min_size=0, max_size=settings.db_pool_size, timeout=10, reset=keep_session
+    )
 
 
 def create_app(settings: Settings | None = None, region: Region | None = None) -> Litestar:

@@ -64,6 +64,8 @@ class Fanout:
 
     async def _dispatch(self, subscriber: Any) -> None:
         async for raw in subscriber.iter_events():
+            if not self.listeners:
+                continue  # nobody connected to this instance: skip the decode
             try:
                 event = _decode(raw)
             except msgspec.DecodeError:

@@ -169,7 +169,7 @@ def _new_case(
         routing_reason=decision.reason,
         urgency=tri.urgency,
         due_at=due,
-        promised_callback_by=sla.promised_callback_by(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, hub.tz),
+        promised_callback_by=due,  # the promise told to the caller is the due time (sla.promised_callback_by)
         merged=False,
         red_flags=tri.flags,
     )
