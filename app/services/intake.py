@@ -30,7 +30,7 @@ from app.domain.region import queue_unit
 from app.domain.routing import Contact, Decision, PatientFacts, Staffing, route
 from app.domain.urgency import assess
 from app.hub import Hub, utcnow
-from app.services.views import CaseSummary, PatientRef, event_body, summary_from_returning, write_event
+from app.services.views import CASE_COLUMNS, CaseSummary, PatientRef, event_body, summary_from_row, write_event
 
 
 class InboundContact(msgspec.Struct, kw_only=True):
@@ -342,10 +342,10 @@ class CoreStore:
                 update(t.cases)
                 .where(t.cases.c.id == result.case_id)
                 .values(contacts_count=t.cases.c.contacts_count + 1, updated_at=now, version=t.cases.c.version + 1)
-                .returning(*RETURNING)
+                .returning(*CASE_COLUMNS)
             )
         ).one()
-        summary = summary_from_returning(row, ctx.name)
+        summary = summary_from_row(row, ctx.name)
         events = [await write_event(self.conn, "case.updated", summary, now, extra={"contact": "merged"})]
         return events + await self._message(contact, summary, now)
 
@@ -445,22 +445,3 @@ class PgStore:
 def _mergeable():  # type: ignore[no-untyped-def]
     q = t.cases.c.queue
     return and_(~q.like("assistants:%"), ~q.like("chat:%"))
-
-
-RETURNING = (
-    t.cases.c.id,
-    t.cases.c.status,
-    t.cases.c.queue,
-    t.cases.c.assignee,
-    t.cases.c.urgency,
-    t.cases.c.due_at,
-    t.cases.c.at_risk,
-    t.cases.c.channel,
-    t.cases.c.line,
-    t.cases.c.unit,
-    t.cases.c.patient_id,
-    t.cases.c.routing_reason,
-    t.cases.c.created_at,
-    t.cases.c.updated_at,
-    t.cases.c.contacts_count,
-)

@@ -35,7 +35,7 @@ class CaseSummary(msgspec.Struct):
     contacts: int
 
 
-SUMMARY_COLUMNS = (
+CASE_COLUMNS = (
     t.cases.c.id,
     t.cases.c.status,
     t.cases.c.queue,
@@ -47,21 +47,23 @@ SUMMARY_COLUMNS = (
     t.cases.c.line,
     t.cases.c.unit,
     t.cases.c.patient_id,
-    t.patients.c.name.label("patient_name"),
     t.cases.c.routing_reason,
     t.cases.c.created_at,
     t.cases.c.updated_at,
     t.cases.c.contacts_count,
 )
+SUMMARY_COLUMNS = (*CASE_COLUMNS, t.patients.c.name.label("patient_name"))
 
 
 def summary_select() -> Select[Any]:
     return select(*SUMMARY_COLUMNS).select_from(t.cases.outerjoin(t.patients, t.patients.c.id == t.cases.c.patient_id))
 
 
-def summary_from_row(row: Any) -> CaseSummary:
+def summary_from_row(row: Any, patient_name: str | None = None) -> CaseSummary:
+    """From a row of SUMMARY_COLUMNS, or of CASE_COLUMNS (e.g. UPDATE … RETURNING) and the name."""
     m = row._mapping
-    patient = PatientRef(m["patient_id"], m["patient_name"] or "") if m["patient_id"] else None
+    name = m.get("patient_name", patient_name)
+    patient = PatientRef(m["patient_id"], name or "") if m["patient_id"] else None
     return CaseSummary(
         id=m["id"],
         status=m["status"],
@@ -129,27 +131,6 @@ async def write_event(
         stmt = insert(t.events).values(**values)  # SQLite: BEGIN IMMEDIATE already serialises writers
     seq = (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()
     return {"seq": seq, **msgspec.to_builtins(body)}
-
-
-def summary_from_returning(row: Any, patient_name: str | None) -> CaseSummary:
-    """A summary from a cases row (UPDATE … RETURNING) and the patient's name known already."""
-    return CaseSummary(
-        id=row.id,
-        status=row.status,
-        queue=row.queue,
-        assignee=row.assignee,
-        urgency=row.urgency,
-        due_at=row.due_at,
-        at_risk=bool(row.at_risk),
-        channel=row.channel,
-        line=row.line,
-        unit=row.unit,
-        patient=PatientRef(row.patient_id, patient_name or "") if row.patient_id else None,
-        routing_reason=row.routing_reason,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        contacts=row.contacts_count,
-    )
 
 
 def event_from_row(seq: int, data: str) -> dict[str, Any]:
