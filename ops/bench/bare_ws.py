@@ -123,9 +123,9 @@ class Trigger(asyncio.Protocol):
                 return
             self.buf = self.buf[end + 4 + length :]
             assert self.transport is not None
-            if head.startswith(b"POST "):
-                seq = self.hub.fire()
-                body = b'{"seq":%d,"sockets":%d}' % (seq, len(self.hub.clients))
+            fire = head.startswith(b"POST ")
+            if fire:  # answer first, then broadcast: Firstline also answers while its dispatcher fans out
+                body = b'{"seq":%d,"sockets":%d}' % (self.hub.seq + 1, len(self.hub.clients))
                 status = b"202 Accepted"
             elif head.startswith(b"GET /readyz"):
                 body, status = b'{"status":"ok"}', b"200 OK"
@@ -134,6 +134,8 @@ class Trigger(asyncio.Protocol):
             self.transport.write(
                 b"HTTP/1.1 %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (status, len(body), body)
             )
+            if fire:
+                self.hub.fire()
 
 
 async def main_async(args: argparse.Namespace) -> None:

@@ -362,64 +362,80 @@ class LibClient(BaseClient):
             asyncio.ensure_future(self.ws.close())
 
 
-async def open_clients(cfg: dict[str, Any], tally: Tally) -> tuple[list[BaseClient], dict[str, Any]]:
-    loop = asyncio.get_running_loop()
-    host, port, n = cfg["host"], int(cfg["ws_port"]), int(cfg["sockets"])
-    deflate = bool(cfg.get("deflate"))
-    kind = cfg.get("client", "raw")
-    sem = asyncio.Semaphore(int(cfg.get("connect_concurrency", 50)))
-    errors: Counter[str] = Counter()
-    clients: list[BaseClient] = []
+class Opener:
+    """Opens clients `connect_concurrency` at a time: TCP, handshake, hello, wait for ready."""
 
-    def hello(since: int) -> bytes:
-        return json.dumps({"type": "hello", "token": cfg["token"], "since": since}, separators=(",", ":")).encode()
+    def __init__(self, cfg: dict[str, Any], tally: Tally) -> None:
+        self.cfg = cfg
+        self.tally = tally
+        self.sem = asyncio.Semaphore(int(cfg.get("connect_concurrency", 50)))
+        self.errors: Counter[str] = Counter()
 
-    async def one(idx: int, since: int) -> BaseClient | None:
-        async with sem:
+    def hello(self, since: int) -> bytes:
+        return json.dumps({"type": "hello", "token": self.cfg["token"], "since": since}, separators=(",", ":")).encode()
+
+    async def one(self, idx: int, since: int) -> BaseClient | None:
+        loop = asyncio.get_running_loop()
+        host, port = self.cfg["host"], int(self.cfg["ws_port"])
+        deflate = bool(self.cfg.get("deflate"))
+        async with self.sem:
             for _attempt in range(3):
                 client: BaseClient
-                if kind == "raw":
+                if self.cfg.get("client", "raw") == "raw":
                     try:
                         _, client = await loop.create_connection(
-                            lambda: RawClient(idx, tally, host, port, hello(since), deflate), host, port
+                            lambda: RawClient(idx, self.tally, host, port, self.hello(since), deflate), host, port
                         )
                     except OSError as exc:
-                        errors[f"connect: {type(exc).__name__} {exc}"] += 1
+                        self.errors[f"connect: {type(exc).__name__} {exc}"] += 1
                         await asyncio.sleep(0.2)
                         continue
                 else:
-                    lib = LibClient(idx, tally)
-                    lib.task = asyncio.ensure_future(lib.run(f"ws://{host}:{port}{WS_PATH}", hello(since), deflate))
+                    lib = LibClient(idx, self.tally)
+                    lib.task = asyncio.ensure_future(lib.run(f"ws://{host}:{port}{WS_PATH}", self.hello(since), deflate))
                     client = lib
                 try:
                     await asyncio.wait_for(asyncio.shield(client.ready), 30)
                     return client
                 except (ConnectionError, asyncio.TimeoutError) as exc:
-                    errors[str(exc) or type(exc).__name__] += 1
+                    self.errors[str(exc) or type(exc).__name__] += 1
                     client.close()
                     await asyncio.sleep(0.2)
             return None
 
-    t0 = perf()
-    first = await one(0, 0)
-    if first is None:
-        raise SystemExit(f"the first WebSocket client could not connect: {dict(errors)}")
-    since = first.ready.result()
-    clients.append(first)
-    rest = await asyncio.gather(*(one(i, since) for i in range(1, n)))
-    clients += [c for c in rest if c is not None]
-    return clients, {
-        "connected": len(clients),
-        "connect_seconds": round(perf() - t0, 3),
-        "connect_errors": dict(errors),
-        "since": since,
-    }
+    async def many(self, start: int, count: int, since: int) -> list[BaseClient]:
+        got = await asyncio.gather(*(self.one(i, since) for i in range(start, start + count)))
+        return [c for c in got if c is not None]
+
+
+def schedstat(pid: int | str) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for a CPU) over all threads, in ns precision."""
+    run = wait = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat", "rb") as f:
+                a, b, _ = f.read().split()
+        except (OSError, ValueError):
+            continue
+        run += int(a)
+        wait += int(b)
+    return (run / 1e9, wait / 1e9) if run else None
 
 
 def cpu_now(pid: int | None) -> dict[str, float]:
+    """loadgen's /proc/<pid>/stat figures (10 ms ticks), refined by schedstat where available."""
     from ops.bench.loadgen import cpu_seconds
 
-    return cpu_seconds({"server": pid} if pid else {}, ["postgres"])
+    out = cpu_seconds({"server": pid} if pid else {}, ["postgres"])
+    for key, who in (("server", pid), ("generator", "self")):
+        got = schedstat(who) if who else None
+        if got is not None:
+            out[key], out[key + "_cpu_wait"] = got
+    return out
 
 
 async def rounds(
@@ -487,6 +503,7 @@ def analyse(record: list[dict[str, Any]], tally: Tally, sockets_alive: list[int]
         by_seq.setdefault(seq, []).append(t)
     e2e: list[float] = []
     spread: list[float] = []
+    per_event: list[dict[str, Any]] = []
     first: list[float] = []
     fanout: list[float] = []
     http: list[float] = []
@@ -503,6 +520,15 @@ def analyse(record: list[dict[str, Any]], tally: Tally, sockets_alive: list[int]
         if not times:
             continue
         t0 = times[0]
+        per_event.append(
+            {
+                "seq": r["seq"],
+                "http_ms": round((r["t_resp"] - r["t_send"]) * 1000, 2),
+                "first_ms": round((t0 - r["t_send"]) * 1000, 2),
+                "last_ms": round((times[-1] - r["t_send"]) * 1000, 2),
+                "delivered": len(times),
+            }
+        )
         first.append(t0 - r["t_send"])
         fanout.append(times[-1] - t0)
         e2e += [t - r["t_send"] for t in times]
@@ -521,6 +547,7 @@ def analyse(record: list[dict[str, Any]], tally: Tally, sockets_alive: list[int]
         "trigger_http_ms": percentiles_ms(http),
         # events whose fan-out outlasted the interval: the next one started only after it finished
         "events_longer_than_interval": sum(1 for r in record if r["t_done"] - r["t_send"] > interval),
+        "per_event": per_event,
     }
 
 
@@ -543,10 +570,38 @@ async def generate(cfg: dict[str, Any]) -> dict[str, Any]:
         }
     )
     pid = cfg.get("server_pid")
-    clients, connect = await open_clients(cfg, tally)
+    opener = Opener(cfg, tally)
+    first = await opener.one(0, 0)
+    if first is None:
+        raise SystemExit(f"the first WebSocket client could not connect: {dict(opener.errors)}")
+    clients = [first]
+
+    # One socket: what an event costs the server (CPU) and takes (latency) without the fan-out.
+    conn = await rounds(cfg, tally, None, factory, 3, None)
+    single: list[dict[str, Any]] = []
+    cpu_a = cpu_now(pid)
+    conn = await rounds(cfg, tally, conn, factory, int(cfg.get("single_events", 20)), single)
+    cpu_b = cpu_now(pid)
+    one_socket = analyse(single, tally, [1] * len(single), float(cfg["interval"]))
+    one_socket.pop("per_event", None)
+    one_socket["cpu_ms_per_event"] = {
+        key: round(max(0.0, cpu_b[key] - cpu_a[key]) / max(1, len(single)) * 1000, 2)
+        for key in ("server", "postgres", "generator", "server_cpu_wait", "generator_cpu_wait")
+        if key in cpu_a and key in cpu_b
+    }
+
+    t0 = perf()
+    since = max(first.ready.result(), tally.floor_seq)
+    clients += await opener.many(1, int(cfg["sockets"]) - 1, since)
+    connect = {
+        "connected": len(clients),
+        "connect_seconds": round(perf() - t0, 3),
+        "connect_errors": dict(opener.errors),
+        "since": since,
+    }
     await asyncio.sleep(0.5)  # let the server finish the last hellos' bookkeeping
 
-    conn = await rounds(cfg, tally, None, factory, int(cfg["warmup_events"]), None)
+    conn = await rounds(cfg, tally, conn, factory, int(cfg["warmup_events"]), None)
     record: list[dict[str, Any]] = []
     alive: list[int] = []
     cpu_a, t_a = cpu_now(pid), perf()
@@ -556,10 +611,13 @@ async def generate(cfg: dict[str, Any]) -> dict[str, Any]:
     cpu_b, t_b = cpu_now(pid), perf()
     await asyncio.sleep(0.3)  # stragglers (after a timeout) still count in the analysis
     result = analyse(record, tally, alive, float(cfg["interval"]))
+    result["one_socket"] = one_socket
     elapsed = t_b - t_a
     k = max(1, len(record))
     result["cpu_ms_per_event"] = {
-        key: round(max(0.0, cpu_b[key] - cpu_a[key]) / k * 1000, 2) for key in ("server", "postgres", "generator") if key in cpu_a and key in cpu_b
+        key: round(max(0.0, cpu_b[key] - cpu_a[key]) / k * 1000, 2)
+        for key in ("server", "postgres", "generator", "server_cpu_wait", "generator_cpu_wait")
+        if key in cpu_a and key in cpu_b
     }
     busy = (cpu_b.get("machine", 0) - cpu_a.get("machine", 0)) / elapsed * 100 if elapsed > 0 else 0.0
     ours = sum((cpu_b[x] - cpu_a[x]) / elapsed * 100 for x in ("server", "postgres", "generator") if x in cpu_a and x in cpu_b)
@@ -697,7 +755,7 @@ def smoke(server: Any, token: str) -> dict[str, Any]:
 def run_generator(cfg: dict[str, Any], timeout: float, on_profile: Any = None) -> dict[str, Any]:
     from ops.bench.common import PYTHON, ROOT, VAR, BenchError, clean_env
 
-    err_path = VAR / "live-generator.log"
+    err_path = VAR / f"live-generator-{cfg.get('name', 'x')}.log"
     with open(err_path, "wb") as err:
         proc = subprocess.Popen(
             [PYTHON, "-m", "ops.bench.live"],
@@ -757,6 +815,7 @@ def _gen_config(args: argparse.Namespace, name: str, ws_port: int, trigger_port:
     from ops.bench.intake import DIALED, PATH, SECRET
 
     return {
+        "name": name,
         "host": "127.0.0.1",
         "ws_port": ws_port,
         "trigger_host": "127.0.0.1",
@@ -1001,14 +1060,17 @@ def render(report: dict[str, Any]) -> str:
         r = res[name]
         cpu = r.get("cpu_ms_per_event", {})
         pc = r.get("cpu_percent", {})
+        one = r.get("one_socket", {}).get("end_to_end_ms", {})
         rows.append(
             [
                 label,
+                f"{fmt(one.get('p50'))} / {fmt(one.get('p99'))}",
                 fmt(r["first_delivery_ms"]["p50"]),
                 fmt(r["first_delivery_ms"]["p99"]),
                 fmt(r["fanout_duration_ms"]["p50"]),
                 fmt(r["fanout_duration_ms"]["p99"]),
                 fmt(cpu.get("server"), 2),
+                fmt(cpu.get("server_cpu_wait"), 2),
                 fmt(cpu.get("generator"), 2),
                 fmt(cpu.get("postgres"), 2),
                 " / ".join(fmt(pc.get(k), 0) for k in ("server", "postgres", "generator", "other")),
@@ -1016,8 +1078,8 @@ def render(report: dict[str, Any]) -> str:
         )
     lines.append(
         table(
-            ["target", "1st socket p50 ms", "1st socket p99 ms", "fan-out p50 ms", "fan-out p99 ms",
-             "server CPU ms/event", "gen CPU ms/event", "pg CPU ms/event", "CPU % server/pg/gen/other"],
+            ["target", "1 socket e2e p50/p99 ms", "1st socket p50 ms", "1st socket p99 ms", "fan-out p50 ms", "fan-out p99 ms",
+             "server CPU ms/event", "server waiting for a CPU ms/event", "gen CPU ms/event", "pg CPU ms/event", "CPU % server/pg/gen/other"],
             rows,
         )
     )
@@ -1037,6 +1099,21 @@ def render(report: dict[str, Any]) -> str:
         "  (end-to-end also counts Firstline's intake — signature, lookup, three inserts, commit — which the bare trigger "
         "does not do; spread compares the fan-out path alone, like with like)",
     ]
+    fan = {}
+    for name in ("bare", "firstline"):
+        r = res[name]
+        at_n = r.get("cpu_ms_per_event", {}).get("server")
+        at_1 = r.get("one_socket", {}).get("cpu_ms_per_event", {}).get("server")
+        if at_n is not None and at_1 is not None:
+            fan[name] = (at_n, at_1, max(0.0, at_n - at_1))
+    if len(fan) == 2:
+        (bn, b1, bf), (fn, f1, ff) = fan["bare"], fan["firstline"]
+        per = lambda ms: ms / max(1, s["sockets"] - 1) * 1000  # noqa: E731
+        lines.append(
+            f"server CPU per event: bare {bn:.1f} ms with {s['sockets']:,} sockets ({b1:.1f} with 1), Firstline {fn:.1f} ms ({f1:.1f} with 1: "
+            f"its intake) → fan-out alone {bf:.1f} vs {ff:.1f} ms = {per(bf):.0f} vs {per(ff):.0f} µs per socket"
+            + (f" ({ff / bf:.1f}×; CPU barely moves with other load, latency does)" if bf > 0 else "")
+        )
     for name in ("bare", "firstline"):
         r = res[name]
         notes = []
