@@ -39,6 +39,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tune_gc() -> None:
+    """Fewer, cheaper collections for a long-lived server: with 1,000 live sockets a full
+    collection took 36–250 ms and stalled every socket's event (ops/bench live)."""
+    import gc
+
+    gc.collect()
+    gc.freeze()  # what start-up allocated (modules, region, routes) is never garbage
+    gc.set_threshold(50_000, 50, 1000)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -47,6 +57,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args.region)
     _check_region(settings)
     upgrade(settings.database_url)
+    _tune_gc()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -56,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         log_level="info",
         access_log=False,  # access logs carry URLs and client addresses; our URLs hold no PII, but keep them quiet
+        ws_per_message_deflate=False,  # events are ~500 bytes; deflate per socket cost more than it saved
     )
     return 0
 

@@ -27,8 +27,9 @@ _decode = msgspec.json.Decoder().decode
 
 
 class Listener(Protocol):
-    def deliver(self, event: dict[str, Any], raw: bytes) -> None:
-        """Called in the dispatcher for every event; must not block."""
+    def deliver(self, event: dict[str, Any], text: str) -> None:
+        """Called in the dispatcher for every event (parsed, and as the JSON text to send);
+        must not block."""
 
 
 def make_backend(redis_url: str | None) -> ChannelsBackend:
@@ -68,12 +69,13 @@ class Fanout:
                 continue  # nobody connected to this instance: skip the decode
             try:
                 event = _decode(raw)
-            except msgspec.DecodeError:
+                text = raw.decode()  # once per event, not once per socket
+            except (msgspec.DecodeError, UnicodeDecodeError):
                 log.warning("dropped an undecodable live event")
                 continue
             for listener in list(self.listeners):
                 try:
-                    listener.deliver(event, raw)
+                    listener.deliver(event, text)
                 except Exception:  # noqa: BLE001 - one bad listener must not stop the others
                     log.exception("live listener failed")
 
