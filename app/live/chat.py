@@ -25,6 +25,7 @@ from app.db import schema as t
 from app.domain import chat_form
 from app.domain.common import OPEN_STATUSES
 from app.hub import Hub, utcnow
+from app.live.fanout import SeenSeqs
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
 from app.services.errors import NotFound, ServiceError
@@ -158,7 +159,8 @@ class Session:
     def __init__(self, hub: Hub, socket: WebSocket[Any, Any, Any], listener: ChatListener, unit: str, lang: str) -> None:
         self.hub, self.socket, self.listener, self.unit, self.lang = hub, socket, listener, unit, lang
         self.case_id: str | None = None
-        self.last_seq = 0
+        self.last_seq = 0  # where the replay starts
+        self.seen = SeenSeqs()
         self.position: tuple[int, int] | None = None
         self.joined = False
         self.emergency_shown = False
@@ -263,6 +265,7 @@ class Session:
             return False
         self._bind(case_id, row.queue)
         self.last_seq = resume.last_seq
+        self.seen = SeenSeqs(floor=resume.last_seq)
         await _send(self.socket, {"type": "session", "session_token": resume.session_token, "case_id": case_id})
         await self._replay()
         if row.status == "resolved":
@@ -363,11 +366,10 @@ class Session:
 
     async def _message(self, event: dict[str, Any]) -> None:
         seq = event["seq"]
-        if seq <= self.last_seq:
+        if not self.seen.first_time(seq):
             return
         m = event.get("message") or {}
         await _send(self.socket, {"type": "message", "seq": seq, "from": m.get("from"), "text": m.get("text"), "at": m.get("at")})
-        self.last_seq = seq
 
     async def _emergency(self, flags: list[str]) -> None:
         self.emergency_shown = True

@@ -90,3 +90,30 @@ class Fanout:
             except Exception:  # noqa: BLE001
                 self.publish_failures += 1
                 log.exception("publishing event %s failed; clients will catch up by replay", event.get("seq"))
+
+
+class SeenSeqs:
+    """Which events a stream has already sent.
+
+    Live events can arrive slightly out of seq order (two requests commit in one order and
+    publish in the other), so "skip seq <= last" would silently drop the late one. Instead:
+    a floor (everything up to the replay) plus the set of what was sent above it, bounded.
+    """
+
+    LIMIT = 4096
+
+    def __init__(self, floor: int = 0) -> None:
+        self.floor = floor
+        self.high = floor
+        self._sent: set[int] = set()
+
+    def first_time(self, seq: int) -> bool:
+        if seq <= self.floor or seq in self._sent:
+            return False
+        self._sent.add(seq)
+        if seq > self.high:
+            self.high = seq
+        if len(self._sent) > self.LIMIT:
+            keep = sorted(self._sent)[-self.LIMIT // 4 :]
+            self.floor, self._sent = keep[0] - 1, set(keep)
+        return True

@@ -24,6 +24,7 @@ from app.db import schema as t
 from app.domain.access import visible_queues
 from app.domain.region import Professional
 from app.hub import Hub, utcnow
+from app.live.fanout import SeenSeqs
 
 log = logging.getLogger("firstline.live")
 
@@ -180,6 +181,7 @@ async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxLis
 
 async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, last: int) -> None:
     loop = asyncio.get_running_loop()
+    seen = SeenSeqs(floor=last)
     reader = asyncio.create_task(_read_until_closed(socket, listener))
     timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
     try:
@@ -188,17 +190,15 @@ async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, las
             if item == CLOSED:
                 return
             if item == PING:
-                await socket.send_json({"type": "ping", "seq": last})
+                await socket.send_json({"type": "ping", "seq": seen.high})
                 timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
                 continue
             if item == BEHIND:  # let the client reconnect and replay from the event log
                 await socket.close(code=1013, reason="too far behind; reconnect with since")
                 return
             seq, text = item  # type: ignore[misc]
-            if seq <= last:
-                continue
-            await socket.send_text(text)
-            last = seq
+            if seen.first_time(seq):
+                await socket.send_text(text)
     finally:
         timer.cancel()
         reader.cancel()
