@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import signal
+import subprocess
+import sys
 import uuid
 
 import httpx
@@ -32,7 +35,9 @@ def shared_pg(pg_url: str) -> str:
     asyncio.run(_pg_exec(f"{base}/test", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def test_event_made_on_one_instance_reaches_a_socket_on_the_other(shared_pg: str, redis_url: str) -> None:
+@pytest.fixture
+def two_instances(shared_pg: str, redis_url: str):  # type: ignore[no-untyped-def]
+    """Two `firstline serve` processes on two ports sharing one PostgreSQL and one Redis."""
     env = {
         "FIRSTLINE_DATABASE_URL": shared_pg,
         "FIRSTLINE_REDIS_URL": redis_url,
@@ -40,47 +45,87 @@ def test_event_made_on_one_instance_reaches_a_socket_on_the_other(shared_pg: str
         "FIRSTLINE_SECRET_KEY": "multi-instance-test-secret-key-32-bytes-long",
         "FIRSTLINE_RUN_JOBS": "0",
     }
-    import subprocess
-    import sys
-
     subprocess.run(
         [sys.executable, "-m", "app.cli", "import-patients", "ops/demo/patients.csv"],
-        check=True, env={**__import__("os").environ, **env}, capture_output=True,
-    )
-    a_port, b_port = free_port(), free_port()
-    a = start_process(a_port, env)
-    b = start_process(b_port, env)
+        check=True, env={**os.environ, **env}, capture_output=True,
+    )  # fmt: skip
+    ports = (free_port(), free_port())
+    procs = [start_process(port, env) for port in ports]
     try:
-
-        class B:
-            ws = f"ws://127.0.0.1:{b_port}"
-
-        async def scenario() -> None:
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{a_port}") as on_a, httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{b_port}"
-            ) as on_b:
-                ws, _, _ = await connect(B, await login(on_b, "aino"))
-                created = await call(on_a, "multi-1")
-                event = await next_event(ws, timeout=10)
-                assert event["type"] == "case.created" and event["case_id"] == created["case_id"]
-                # ...and the reverse direction, through a claim on B seen by a socket on A.
-                class A:
-                    ws = f"ws://127.0.0.1:{a_port}"
-
-                ws_a, _, _ = await connect(A, await login(on_a, "aino"))
-                token_b = await login(on_b, "aino")
-                r = await on_b.post(f"/api/cases/{created['case_id']}/claim", headers={"Authorization": f"Bearer {token_b}"})
-                assert r.status_code == 200
-                assert (await next_event(ws_a, timeout=10))["type"] == "case.claimed"
-                assert (await next_event(ws, timeout=10))["type"] == "case.claimed"
-                await ws.close()
-                await ws_a.close()
-
-        asyncio.run(scenario())
+        yield ports
     finally:
-        for proc in (a, b):
+        for proc in procs:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+class At:
+    def __init__(self, port: int) -> None:
+        self.ws = f"ws://127.0.0.1:{port}"
+        self.http = f"http://127.0.0.1:{port}"
+
+
+def test_event_made_on_one_instance_reaches_a_socket_on_the_other(two_instances) -> None:  # type: ignore[no-untyped-def]
+    a, b = (At(p) for p in two_instances)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=a.http) as on_a, httpx.AsyncClient(base_url=b.http) as on_b:
+            ws_b, _, _ = await connect(b, await login(on_b, "aino"))
+            created = await call(on_a, "multi-1")
+            event = await next_event(ws_b, timeout=10)
+            assert event["type"] == "case.created" and event["case_id"] == created["case_id"]
+            # ...and the reverse direction: a claim on B reaches a socket on A.
+            ws_a, _, _ = await connect(a, await login(on_a, "aino"))
+            token_b = await login(on_b, "aino")
+            r = await on_b.post(f"/api/cases/{created['case_id']}/claim", headers={"Authorization": f"Bearer {token_b}"})
+            assert r.status_code == 200
+            assert (await next_event(ws_a, timeout=10))["type"] == "case.claimed"
+            assert (await next_event(ws_b, timeout=10))["type"] == "case.claimed"
+            await ws_a.close()
+            await ws_b.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_chat_across_two_instances(two_instances) -> None:  # type: ignore[no-untyped-def]
+    """The visitor talks to A, the nurse works on B; the visitor drops and resumes on B."""
+    a, b = (At(p) for p in two_instances)
+
+    async def frames_until(ws, kind: str) -> list[dict]:  # type: ignore[no-untyped-def]
+        seen = []
+        while True:
+            seen.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
+            if seen[-1]["type"] == kind:
+                return seen
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(base_url=b.http) as on_b:
+            nurse = {"Authorization": f"Bearer {await login(on_b, 'aino')}"}
+            live_b, _, _ = await connect(b, nurse["Authorization"].split()[1])
+            visitor = await websockets.connect(f"{a.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+            await visitor.send(json.dumps({"type": "start", "form": {"reason": "Kysymys rokotteista"}}))
+            session = (await frames_until(visitor, "queued"))[0]
+            assert (await next_event(live_b, timeout=10))["case_id"] == session["case_id"]  # A's chat on B's stream
+            assert (await on_b.post(f"/api/cases/{session['case_id']}/claim", headers=nurse)).status_code == 200
+            await frames_until(visitor, "joined")
+            await on_b.post(f"/api/cases/{session['case_id']}/messages", json={"text": "Hei!"}, headers=nurse)
+            hello = (await frames_until(visitor, "message"))[-1]
+            assert hello["text"] == "Hei!"
+            await visitor.close()
+            for text in ("Rokotukset tiistaisin.", "Tervetuloa!"):
+                await on_b.post(f"/api/cases/{session['case_id']}/messages", json={"text": text}, headers=nurse)
+            visitor = await websockets.connect(f"{b.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+            await visitor.send(json.dumps({"type": "resume", "session_token": session["session_token"], "last_seq": hello["seq"]}))
+            got = await frames_until(visitor, "joined")
+            assert [f["text"] for f in got if f["type"] == "message"] == ["Rokotukset tiistaisin.", "Tervetuloa!"]
+            async with httpx.AsyncClient(base_url=a.http) as on_a:
+                nurse_a = {"Authorization": f"Bearer {await login(on_a, 'aino')}"}
+                r = await on_a.post(f"/api/cases/{session['case_id']}/resolve", json={"outcome": "ADVICE"}, headers=nurse_a)
+                assert r.status_code == 200
+            assert (await frames_until(visitor, "closed"))[-1]["survey_url"]
+            await live_b.close()
+
+    asyncio.run(scenario())
 
 
 def test_shutdown_closes_sockets_with_1012(tmp_path) -> None:  # type: ignore[no-untyped-def]
