@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,6 +19,8 @@ from app.domain.routing import Staffing
 from app.live.fanout import Fanout
 from app.security.throttle import ChatThrottle, LoginThrottle
 from app.settings import Settings
+
+log = logging.getLogger("firstline.live")
 
 Publisher = Callable[[list[dict]], Awaitable[None]]
 
@@ -80,9 +83,7 @@ class Hub:
             try:
                 await publisher(events)
             except Exception:  # noqa: BLE001 - the event log has it; clients replay on reconnect
-                import logging
-
-                logging.getLogger("firstline.live").exception("publishing %d events failed", len(events))
+                log.exception("publishing %d events failed", len(events))
 
     async def staffing(self, now: datetime) -> Staffing:
         return Staffing(absent=await self.absences.active(self.engine, now))

@@ -243,7 +243,6 @@ class Session:
             emergency_flags=flags,
             display_name=(start.display_name or "").strip() or None,
         )
-        self.listener.case_id = contact.external_id  # placeholder until the case id is known
         result, _ = await intake(self.hub, contact)
         self._bind(result.case_id, result.queue)
         await _send(self.socket, {"type": "session", "session_token": session_token(self.hub.settings.secret_key, result.case_id), "case_id": result.case_id})

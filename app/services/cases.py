@@ -246,7 +246,7 @@ async def release(hub: Hub, who: Professional, case_id: str) -> CaseSummary:
     return summary
 
 
-async def _claimed_by_me_or_claim(case: Any, who: Professional, hub: Hub, now: datetime) -> dict[str, Any]:
+def _claimed_by_me_or_claim(case: Any, who: Professional, hub: Hub, now: datetime) -> dict[str, Any]:
     """Acting on an unclaimed case claims it for you; acting on someone else's is a conflict."""
     if case.status == "resolved":
         raise Conflict("case is already resolved")
@@ -265,7 +265,7 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
     region = hub.region
     async with hub.engine.begin() as conn:
         case = await _visible_case(hub, conn, who, case_id)
-        values = await _claimed_by_me_or_claim(case, who, hub, now)
+        values = _claimed_by_me_or_claim(case, who, hub, now)
         await conn.execute(
             insert(t.callback_attempts).values(id=t.new_id(), case_id=case.id, professional=who.id, result=result, note=note, at=now)
         )

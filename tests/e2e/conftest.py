@@ -59,7 +59,7 @@ def _command(*args: str) -> list[str]:
     return [str(script), *args] if script.exists() else [sys.executable, "-m", "app.cli", *args]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
     if given:
@@ -104,8 +104,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="module")  # not session: the sync API keeps an event loop running in this
+def browser() -> Iterator[object]:  # thread until it closes, and later tests use asyncio.run
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
