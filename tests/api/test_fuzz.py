@@ -17,11 +17,28 @@ from tests.live.conftest import ThreadServer, free_port  # noqa: E402
 
 
 @pytest.fixture
-def running(settings, region, db):  # type: ignore[no-untyped-def]
-    if "sqlite" not in settings.database_url:
-        pytest.skip("fuzzing runs once, on SQLite; the API tests cover PostgreSQL")
+def running(region, sqlite_template, tmp_path, patient_keys):  # type: ignore[no-untyped-def]
+    """Once, on SQLite (the API tests cover PostgreSQL): a real server with the demo patients."""
+    import asyncio
+    import shutil
+
     import httpx
 
+    from app.db.engine import make_engine
+    from app.services.patients import import_patients
+    from app.settings import Settings
+    from tests.conftest import DEMO_PATIENTS
+
+    shutil.copy(sqlite_template, tmp_path / "fuzz.db")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"
+
+    async def seed() -> None:
+        engine = make_engine(url)
+        await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8"))
+        await engine.dispose()
+
+    asyncio.run(seed())
+    settings = Settings(database_url=url, secret_key="fuzz-secret-key-that-is-long-enough-32b", patient_jwt_public_key=patient_keys[1])
     with ThreadServer(create_app(settings, region), free_port()) as server:
         r = httpx.post(f"{server.http}/api/auth/login", json={"username": "paula", "password": "paula-demo"})
         yield server, r.json()["token"]
