@@ -35,6 +35,7 @@ class ContactView(msgspec.Struct):
     caller: str | None
     text: str | None
     merged: bool
+    display_name: str | None = None  # what an anonymous chat visitor called themselves
 
 
 class MessageView(msgspec.Struct):
@@ -172,7 +173,9 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
         patient_informed=case.patient_informed,
         care_pathway=case.care_pathway,
         patient=patient,
-        contacts=[ContactView(r.id, r.channel, r.received_at, r.line, r.caller, r.text, bool(r.merged)) for r in contacts],
+        contacts=[
+            ContactView(r.id, r.channel, r.received_at, r.line, r.caller, r.text, bool(r.merged), r.display_name) for r in contacts
+        ],
         messages=[MessageView(r.id, r.sender, r.author, r.text, r.at) for r in msgs],
         notes=[NoteView(r.id, r.author, r.text, r.at) for r in notes],
         callback_attempts=[AttemptView(r.id, r.professional, r.result, r.note, r.at) for r in attempts],

@@ -74,6 +74,7 @@ async def test_full_chat_with_drop_and_resume(server, http):  # type: ignore[no-
     assert seqs == sorted(seqs) and seqs[0] > last_seq
 
     detail = (await http.get(f"/api/cases/{case_id}", headers=nurse)).json()
+    assert detail["contacts"][0]["display_name"] == "Maija" and detail["patient"] is None
     assert [m["text"] for m in detail["messages"]] == [
         "Kysyisin rokotuksista", "Hei, miten voin auttaa?", "Milloin influenssarokote?",
         "Rokotuksia on tiistaisin.", "Ajan voi varata verkossa.",
