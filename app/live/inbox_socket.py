@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import msgspec
@@ -61,6 +62,11 @@ class InboxListener:
         self.visible: set[str] = set()
         self.me: str | None = None
         self.overflowed = False
+        # Set while streaming live: the dispatcher may then send directly (see _send_now).
+        self.send: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        self.seen = SeenSeqs()
+        self.writing = False
+        self.in_flight: asyncio.Future[None] | None = None
 
     def may_see(self, event: dict[str, Any]) -> bool:
         if event.get("queue") in self.visible or event.get("from_queue") in self.visible:
@@ -72,8 +78,31 @@ class InboxListener:
         if self.pending is not None:
             self.pending.append((event, text))
             return
-        if self.may_see(event):
+        if self.may_see(event) and not self._send_now(event["seq"], text):
             self._put(event["seq"], text)
+
+    def _send_now(self, seq: int, text: str) -> bool:
+        """Send from the dispatcher itself when this socket is idle: no task switch per socket.
+
+        A healthy socket's ASGI send completes without suspending, so the coroutine is stepped
+        once here and is done. If it does suspend (the client is slow and its buffer full), a
+        task finishes it and later events wait in the queue behind it, in order.
+        """
+        if self.send is None or self.writing or not self.queue.empty():
+            return False
+        if self.in_flight is not None and not self.in_flight.done():
+            return False
+        if not self.seen.first_time(seq):
+            return True
+        coro = self.send({"type": "websocket.send", "text": text})
+        try:
+            waiting = coro.send(None)
+        except StopIteration:
+            return True
+        except Exception:  # noqa: BLE001 - the socket is gone; its reader ends the stream
+            return True
+        self.in_flight = asyncio.ensure_future(_finish(coro, waiting))
+        return True
 
     def _put(self, seq: int, text: str) -> None:
         if self.overflowed:
@@ -179,27 +208,60 @@ async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxLis
             return last
 
 
+async def _finish(coro: Any, waiting: Any) -> None:
+    """Drive a send coroutine that suspended (its socket is backed up) to its end."""
+    try:
+        while True:
+            try:
+                if waiting is None:
+                    await asyncio.sleep(0)
+                else:
+                    await waiting
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - hand the failure to the coroutine
+                waiting = coro.throw(exc)
+                continue
+            waiting = coro.send(None)
+    except StopIteration:
+        return
+    except Exception:  # noqa: BLE001 - the socket is gone; its reader ends the stream
+        return
+    finally:
+        coro.close()
+
+
 async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, last: int) -> None:
     loop = asyncio.get_running_loop()
-    seen = SeenSeqs(floor=last)
+    listener.seen = seen = SeenSeqs(floor=last)
     reader = asyncio.create_task(_read_until_closed(socket, listener))
     timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
+    listener.send = socket.send  # from here on the dispatcher may send directly
     try:
         while True:
             item = await listener.queue.get()
             if item == CLOSED:
                 return
-            if item == PING:
-                await socket.send_json({"type": "ping", "seq": seen.high})
-                timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
-                continue
-            if item == BEHIND:  # let the client reconnect and replay from the event log
-                await socket.close(code=1013, reason="too far behind; reconnect with since")
-                return
-            seq, text = item  # type: ignore[misc]
-            if seen.first_time(seq):
-                await socket.send_text(text)
+            if listener.in_flight is not None and not listener.in_flight.done():
+                await listener.in_flight  # a direct send still going out: keep the order
+            listener.writing = True
+            try:
+                if item == PING:
+                    await socket.send_json({"type": "ping", "seq": seen.high})
+                    timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
+                elif item == BEHIND:  # let the client reconnect and replay from the event log
+                    await socket.close(code=1013, reason="too far behind; reconnect with since")
+                    return
+                else:
+                    seq, text = item  # type: ignore[misc]
+                    if seen.first_time(seq):
+                        await socket.send_text(text)
+            finally:
+                listener.writing = False
     finally:
+        listener.send = None
+        if listener.in_flight is not None:
+            listener.in_flight.cancel()
         timer.cancel()
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
