@@ -88,3 +88,22 @@ def test_broken_region_stops_serve_before_anything(tmp_path: Path, monkeypatch: 
     assert result.returncode == 2
     assert "region file" in result.stderr and "units" in result.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_a_region_sized_import_on_postgresql(pg_url: str, region, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """40,000 patients: more than PostgreSQL's 32,767 parameters in one statement."""
+    from app.services.patients import import_patients
+
+    header = "id,name,phones,language,named_nurse,named_doctor,unit,hearing_impaired,interpreter_language\n"
+    lines = [f"x-{i},Potilas {i},+35840{2000000 + i:07d},fi,n-aino,,kajaani,false," for i in range(40_000)]
+
+    async def run() -> tuple[int, int]:
+        engine = make_engine(pg_url)
+        try:
+            first = await import_patients(engine, region, header + "\n".join(lines))
+            again = await import_patients(engine, region, header + "\n".join(lines))
+            return first.created, again.updated
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(run()) == (40_000, 40_000)

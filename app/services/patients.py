@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import schema as t
@@ -35,23 +35,29 @@ async def import_patients(engine: AsyncEngine, region: Region, text: str) -> Imp
     async with engine.begin() as conn:
         existing = set((await conn.execute(select(t.patients.c.id))).scalars())
         ids = [r.id for r in rows]
-        # Numbers move with the file: a number now listed for another patient leaves its old owner.
-        await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.patient_id.in_(ids)))
         all_phones = [ph for r in rows for ph in r.phones]
-        if all_phones:
-            await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.phone.in_(all_phones)))
+        # Numbers move with the file: a number now listed for another patient leaves its old owner.
+        # In batches: PostgreSQL takes at most 32,767 parameters in one statement.
+        for batch in _batches(ids):
+            await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.patient_id.in_(batch)))
+        for batch in _batches(all_phones):
+            await conn.execute(delete(t.patient_phones).where(t.patient_phones.c.phone.in_(batch)))
         new_rows = [_values(r, now) for r in rows if r.id not in existing]
         if new_rows:
             await conn.execute(insert(t.patients), new_rows)
-        for r in rows:
-            if r.id in existing:
-                values = _values(r, now)
-                values.pop("id")
-                await conn.execute(update(t.patients).where(t.patients.c.id == r.id).values(**values))
+        changed = [{**_values(r, now), "b_id": r.id} for r in rows if r.id in existing]
+        if changed:
+            columns = {k: bindparam(k) for k in changed[0] if k not in ("id", "b_id")}
+            for batch in _batches(changed):
+                await conn.execute(update(t.patients).where(t.patients.c.id == bindparam("b_id")).values(columns), batch)
         phone_rows = [{"phone": ph, "patient_id": r.id} for r in rows for ph in r.phones]
         if phone_rows:
             await conn.execute(insert(t.patient_phones), phone_rows)
     return ImportReport(created=len(new_rows), updated=len(rows) - len(new_rows))
+
+
+def _batches(items: list[Any], size: int = 5000) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _values(r: PatientRow, now: datetime) -> dict[str, Any]:
