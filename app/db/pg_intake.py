@@ -26,12 +26,18 @@ _OPEN = "('new','claimed','waiting')"
 _CONTEXT = f"""
 SELECT p.id, p.name, p.named_nurse, p.responsible_worker, p.responsible_until,
        oc.id AS open_case, oc.queue AS open_queue, oc.urgency AS open_urgency, oc.due_at AS open_due,
+       oc.status AS open_status, oc.assignee AS open_assignee, oc.at_risk AS open_at_risk,
+       oc.channel AS open_channel, oc.line AS open_line, oc.unit AS open_unit,
+       oc.routing_reason AS open_reason, oc.created_at AS open_created, oc.contacts_count AS open_contacts,
+       oc.version AS open_version,
        CASE WHEN p.named_nurse IS NULL OR oc.id IS NOT NULL THEN 0 ELSE (
          SELECT count(*) FROM cases n WHERE n.queue = 'personal:' || p.named_nurse AND n.status IN {_OPEN}
        ) END AS nurse_load
 FROM {{source}}
 LEFT JOIN LATERAL (
-  SELECT c.id, c.queue, c.urgency, c.due_at FROM cases c
+  SELECT c.id, c.queue, c.urgency, c.due_at, c.status, c.assignee, c.at_risk, c.channel, c.line, c.unit,
+         c.routing_reason, c.created_at, c.contacts_count, c.version
+  FROM cases c
   WHERE c.patient_id = p.id AND c.status IN {_OPEN}
     AND c.queue NOT LIKE 'assistants:%' AND c.queue NOT LIKE 'chat:%'
   ORDER BY c.created_at DESC LIMIT 1
@@ -76,36 +82,33 @@ ORDER BY e.ord
 RETURNING seq, type
 """
 
-# The merged case's new state is only known inside the statement, so the events' JSON is built
-# here, in the CaseSummary shape (app/services/views.py); $19 is a JSON array of per-event extras.
-MERGE = f"""
-WITH {_CONTACT},
-u AS (
-  UPDATE cases SET contacts_count = cases.contacts_count + 1, updated_at = $12, version = cases.version + 1
-  FROM c WHERE cases.id = c.case_id
-  RETURNING cases.*
+# A merge applies only if the case is still as the read saw it (same version): then the event's
+# summary, built in Python from that read, is exact. Otherwise the statement writes nothing and
+# the caller takes the general path. The contact is a plain INSERT here: a retry's duplicate
+# call id aborts the whole statement (UniqueViolationError), so nothing is half-applied.
+MERGE = """
+WITH u AS (
+  UPDATE cases SET contacts_count = contacts_count + 1, updated_at = $12, version = version + 1
+  WHERE id = $4 AND version = $16
+  RETURNING id, queue, unit
+),
+c AS (
+  INSERT INTO contacts (id, channel, external_id, case_id, patient_id, unit, line, caller, dialed, text,
+                        received_at, created_at, merged, display_name, response)
+  SELECT $1, $2, $3, u.id, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 FROM u
+  RETURNING case_id
 ),
 m AS (
   INSERT INTO messages (id, case_id, sender, author, text, at)
-  SELECT $16::varchar, u.id, 'patient', NULL, $17::text, $12 FROM u WHERE $16::varchar IS NOT NULL
+  SELECT $17::varchar, c.case_id, 'patient', NULL, $18::text, $12 FROM c WHERE $17::varchar IS NOT NULL
   RETURNING id
 ),
-l AS (SELECT pg_advisory_xact_lock($18::bigint) AS locked FROM u)
+l AS (SELECT pg_advisory_xact_lock($19::bigint) AS locked FROM c)
 INSERT INTO events (type, case_id, queue, unit, actor, at, data)
-SELECT e.type, u.id, u.queue, u.unit, NULL, $12,
-  (jsonb_build_object(
-     'type', e.type, 'case_id', u.id, 'queue', u.queue, 'at', $12::timestamptz,
-     'case', jsonb_build_object(
-       'id', u.id, 'status', u.status, 'queue', u.queue, 'assignee', u.assignee, 'urgency', u.urgency,
-       'due_at', u.due_at, 'at_risk', u.at_risk, 'channel', u.channel, 'line', u.line, 'unit', u.unit,
-       'patient', CASE WHEN u.patient_id IS NULL THEN NULL
-                       ELSE jsonb_build_object('id', u.patient_id, 'display_name', coalesce($20::text, '')) END,
-       'routing_reason', u.routing_reason, 'created_at', u.created_at, 'updated_at', u.updated_at,
-       'contacts', u.contacts_count)
-   ) || e.extra::jsonb)::text
-FROM u, l, unnest($19::text[], $21::text[]) WITH ORDINALITY AS e(type, extra, ord)
+SELECT e.type, u.id, u.queue, u.unit, NULL, $12, e.data
+FROM u, l, unnest($20::text[], $21::text[]) WITH ORDINALITY AS e(type, data, ord)
 ORDER BY e.ord
-RETURNING seq, type, data
+RETURNING seq, type
 """
 
 STORED = "SELECT response FROM contacts WHERE channel = $1 AND external_id = $2"
@@ -147,16 +150,21 @@ async def create(
 async def merge(
     conn: asyncpg.Connection,
     contact: dict[str, Any],
+    version: int,
     message: tuple[str, str] | None,
     events: list[tuple[str, str]],
-    patient_name: str | None,
-) -> list[asyncpg.Record]:
-    return await conn.fetch(
-        MERGE,
-        *contact_args(contact),
-        message[0] if message else None, message[1] if message else None,
-        EVENT_LOCK_KEY, [e[0] for e in events], patient_name, [e[1] for e in events],
-    )  # fmt: skip
+) -> list[asyncpg.Record] | None:
+    """Events written, [] when the case changed since it was read, None when the contact is a retry."""
+    try:
+        return await conn.fetch(
+            MERGE,
+            *contact_args(contact),
+            version,
+            message[0] if message else None, message[1] if message else None,
+            EVENT_LOCK_KEY, [e[0] for e in events], [e[1] for e in events],
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        return None
 
 
 async def stored_response(conn: asyncpg.Connection, channel: str, external_id: str) -> str:

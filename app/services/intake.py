@@ -80,6 +80,8 @@ class Context(msgspec.Struct):
     nurse_load: int = 0
     open_urgency: str | None = None
     open_due: datetime | None = None
+    open_case: CaseSummary | None = None  # the open matter as read (PostgreSQL store)
+    open_version: int | None = None
 
 
 class Triage(msgspec.Struct):
@@ -375,6 +377,7 @@ class PgStore:
 
     def __init__(self, hub: Hub) -> None:
         assert hub.pg_pool is not None
+        self.hub = hub
         self.pool = hub.pg_pool
         self.conn: Any = None
 
@@ -397,7 +400,28 @@ class PgStore:
             open_case_id=row["open_case"],
             open_case_queue=row["open_queue"],
         )
-        return Context(facts, row["name"], row["nurse_load"], row["open_urgency"], row["open_due"])
+        open_case = None
+        if row["open_case"] is not None:
+            open_case = CaseSummary(
+                id=row["open_case"],
+                status=row["open_status"],
+                queue=row["open_queue"],
+                assignee=row["open_assignee"],
+                urgency=row["open_urgency"],
+                due_at=row["open_due"],
+                at_risk=row["open_at_risk"],
+                channel=row["open_channel"],
+                line=row["open_line"],
+                unit=row["open_unit"],
+                patient=PatientRef(row["id"], row["name"]),
+                routing_reason=row["open_reason"],
+                created_at=row["open_created"],
+                updated_at=row["open_created"],
+                contacts=row["open_contacts"],
+            )
+        return Context(
+            facts, row["name"], row["nurse_load"], row["open_urgency"], row["open_due"], open_case, row["open_version"]
+        )
 
     async def create(
         self, contact: InboundContact, result: IntakeResult, case: dict[str, Any], summary: CaseSummary, now: datetime
@@ -420,20 +444,28 @@ class PgStore:
         return [{"seq": seq, **msgspec.to_builtins(body)} for seq, body in zip(seqs, bodies, strict=True)]
 
     async def merge(self, contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> list[dict[str, Any]] | None:
+        assert ctx.open_case is not None and ctx.open_version is not None
+        summary = msgspec.structs.replace(ctx.open_case, contacts=ctx.open_case.contacts + 1, updated_at=now)
         message = _thread_message(contact, now)
-        extras: list[tuple[str, str]] = [("case.updated", '{"contact": "merged"}')]
+        bodies = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
         if message is not None:
-            extras.append(("message.created", _encode({"message": message}).decode()))
+            bodies.append(event_body("message.created", summary, now, extra={"message": message}))
         rows = await pg_intake.merge(
             self.conn,
             _contact_row(contact, result, ctx, now),
+            ctx.open_version,
             (message["id"], message["text"]) if message else None,
-            extras,
-            ctx.name,
+            [(b["type"], _encode(b).decode()) for b in bodies],
         )
+        if rows is None:
+            return None  # a retry of a contact already taken
         if not rows:
-            return None
-        return [{"seq": r["seq"], **msgspec.json.decode(r["data"])} for r in sorted(rows, key=lambda r: r["seq"])]
+            # The case changed between the read and the write (claimed, released…): take the
+            # general path, whose UPDATE … RETURNING reads the case as it is now.
+            async with CoreStore(self.hub) as core:
+                return await core.merge(contact, result, ctx, now)
+        seqs = sorted(r["seq"] for r in rows)
+        return [{"seq": seq, **msgspec.to_builtins(body)} for seq, body in zip(seqs, bodies, strict=True)]
 
     async def stored(self, contact: InboundContact) -> IntakeResult:
         return _decode_result(await pg_intake.stored_response(self.conn, contact.channel, contact.external_id))

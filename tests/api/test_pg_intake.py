@@ -1,0 +1,73 @@
+"""The PostgreSQL intake store's merge: exact when the case is unchanged, safe when it changed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app.db import schema as t
+from app.hub import Hub
+from app.main import make_intake_pool
+from app.domain.routing import Decision
+from app.services.intake import InboundContact, PgStore, _merged_result, intake, triage
+from tests.helpers import MATTI, callback
+
+
+def contact(call_id: str) -> InboundContact:
+    return InboundContact(channel="phone", external_id=call_id, unit="kajaani", line=1, caller=MATTI,
+                          dialed="+35886150000", received_at=datetime.now(timezone.utc))  # fmt: skip
+
+
+@pytest.fixture
+async def pg_hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
+    """A hub on PostgreSQL only: the asyncpg store exists there (SQLite runs the Core store)."""
+    from app.db.engine import make_engine
+    from app.services.patients import import_patients
+    from app.settings import Settings
+    from tests.conftest import DEMO_PATIENTS, TABLES
+
+    engine = make_engine(pg_url)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8"))
+    settings = Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long")
+    hub = Hub(settings, region, engine)
+    hub.pg_pool = await make_intake_pool(settings)
+    yield hub
+    await hub.pg_pool.close()
+    await engine.dispose()
+
+
+async def test_merge_falls_back_when_the_case_changed_under_it(pg_hub):  # type: ignore[no-untyped-def]
+    first, _ = await intake(pg_hub, contact("m-1"))
+    c = contact("m-2")
+    now = datetime.now(timezone.utc)
+    async with PgStore(pg_hub) as store:
+        ctx = await store.context(c)
+        assert ctx.open_case is not None and ctx.open_case.id == first.case_id
+        # A nurse claims the case between the read and the write.
+        async with pg_hub.engine.begin() as conn:
+            await conn.execute(
+                update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
+            )
+        decision = Decision(queue=ctx.open_case.queue, reason="merged_open_case", merge_into=ctx.open_case.id)
+        events = await store.merge(c, _merged_result(pg_hub, decision, ctx, triage(c)), ctx, now)
+    assert events is not None and [e["type"] for e in events] == ["case.updated"]
+    assert events[0]["case"]["status"] == "claimed" and events[0]["case"]["assignee"] == "n-aino"
+    assert events[0]["case"]["contacts"] == 2
+    async with pg_hub.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(t.contacts))).scalar_one() == 2
+
+
+async def test_retried_merge_answers_the_same_and_writes_nothing(client, db):  # type: ignore[no-untyped-def]
+    first = (await callback(client, "r-1")).json()
+    merged = await callback(client, "r-2")
+    again = await callback(client, "r-2")
+    assert merged.status_code == 202 and again.status_code == 200 and again.json() == merged.json()
+    assert merged.json()["case_id"] == first["case_id"] and merged.json()["merged"] is True
+    async with db.connect() as conn:
+        count = (await conn.execute(select(t.cases.c.contacts_count).where(t.cases.c.id == first["case_id"]))).scalar_one()
+        events = (await conn.execute(select(func.count()).select_from(t.events))).scalar_one()
+    assert (count, events) == (2, 2)
