@@ -129,7 +129,6 @@ cases = Table(
     Index("ix_cases_inbox", "queue", "status", "urgency_rank", "due_at"),
     Index("ix_cases_patient_status", "patient_id", "status"),
     Index("ix_cases_assignee_status", "assignee", "status"),
-    Index("ix_cases_unit_created", "unit", "created_at"),
 )
 
 contacts = Table(

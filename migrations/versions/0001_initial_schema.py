@@ -95,7 +95,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_cases_assignee_status', ['assignee', 'status'], unique=False)
         batch_op.create_index('ix_cases_inbox', ['queue', 'status', 'urgency_rank', 'due_at'], unique=False)
         batch_op.create_index('ix_cases_patient_status', ['patient_id', 'status'], unique=False)
-        batch_op.create_index('ix_cases_unit_created', ['unit', 'created_at'], unique=False)
 
     op.create_table('contacts',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -236,7 +235,6 @@ def downgrade() -> None:
 
     op.drop_table('contacts')
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.drop_index('ix_cases_unit_created')
         batch_op.drop_index('ix_cases_patient_status')
         batch_op.drop_index('ix_cases_inbox')
         batch_op.drop_index('ix_cases_assignee_status')
