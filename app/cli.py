@@ -39,16 +39,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _tune_gc() -> None:
-    """Fewer, cheaper collections for a long-lived server: with 1,000 live sockets a full
-    collection took 36–250 ms and stalled every socket's event (ops/bench live)."""
-    import gc
-
-    gc.collect()
-    gc.freeze()  # what start-up allocated (modules, region, routes) is never garbage
-    gc.set_threshold(50_000, 50, 1000)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -57,7 +47,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args.region)
     _check_region(settings)
     upgrade(settings.database_url)
-    _tune_gc()
+    os.environ["FIRSTLINE_TUNE_GC"] = "1"  # read by every worker's create_app()
     uvicorn.run(
         "app.main:create_app",
         factory=True,

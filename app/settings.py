@@ -27,6 +27,7 @@ class Settings(msgspec.Struct, kw_only=True):
     db_pool_size: int = 10
     debug: bool = False
     chat_idle_seconds: float = 900.0
+    tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -38,7 +39,7 @@ class Settings(msgspec.Struct, kw_only=True):
                 raw = env[key]
                 if field.name == "allowed_origins":
                     values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
-                elif field.name == "run_jobs":
+                elif field.name in ("run_jobs", "tune_gc", "debug"):
                     values[field.name] = raw.lower() in {"1", "true", "yes"}
                 else:
                     values[field.name] = raw
