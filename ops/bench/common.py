@@ -147,8 +147,17 @@ def clean_env(**extra: str) -> dict[str, str]:
 class Server:
     """A server subprocess in its own session, its output in a log file."""
 
-    def __init__(self, name: str, cmd: list[str], env: dict[str, str], port: int, ready_path: str = "/readyz") -> None:
+    def __init__(
+        self,
+        name: str,
+        cmd: list[str],
+        env: dict[str, str],
+        port: int,
+        ready_path: str = "/readyz",
+        preexec_fn: Callable[[], None] | None = None,
+    ) -> None:
         self.name = name
+        self.preexec_fn = preexec_fn  # e.g. raise RLIMIT_NOFILE in the child (the live benchmark)
         self.cmd = cmd
         self.env = env
         self.port = port
@@ -177,6 +186,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches us only; we stop the server in order
+                preexec_fn=self.preexec_fn,
             )
         finally:
             log.close()

@@ -672,32 +672,6 @@ def generator_main() -> int:
 # =============================================================================================
 
 
-def _server_class():  # type: ignore[no-untyped-def]
-    from ops.bench.common import ROOT, VAR, Server
-
-    class LiveServer(Server):
-        """common.Server, with RLIMIT_NOFILE raised in the child (1,000 sockets + files)."""
-
-        def start(self) -> None:
-            VAR.mkdir(parents=True, exist_ok=True)
-            log = open(self.log_path, "wb")
-            try:
-                self.proc = subprocess.Popen(
-                    self.cmd,
-                    cwd=ROOT,
-                    env=self.env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                    preexec_fn=raise_nofile,
-                )
-            finally:
-                log.close()
-
-    return LiveServer
-
-
 def login(base_url: str) -> str:
     body = json.dumps({"username": USERNAME, "password": PASSWORD}).encode()
     req = urllib.request.Request(base_url + "/api/auth/login", data=body, method="POST", headers={"Content-Type": "application/json"})
@@ -840,14 +814,13 @@ def _gen_config(args: argparse.Namespace, name: str, ws_port: int, trigger_port:
 
 def main(args: argparse.Namespace) -> int:
     from ops.bench import spy
-    from ops.bench.common import BIN, PYTHON, VAR, BenchError, clean_env, drop_database, free_port, machine_busy_percent, recreate_database
+    from ops.bench.common import BIN, PYTHON, VAR, BenchError, Server, clean_env, drop_database, free_port, machine_busy_percent, recreate_database
     from ops.bench.intake import DEMO_PATIENTS, SECRET, import_csv
 
     if args.live_sockets < 1 or args.live_events < 1 or args.live_interval < 0 or args.live_warmup < 0:
         raise BenchError("--live-sockets and --live-events must be >= 1, --live-interval and --live-warmup >= 0", 2)
     raise_nofile()  # inherited by everything we start
     VAR.mkdir(parents=True, exist_ok=True)
-    LiveServer = _server_class()
     url = args.database_url
     run_id = uuid.uuid4().hex[:8]
     servers: list[Any] = []
@@ -871,11 +844,12 @@ def main(args: argparse.Namespace) -> int:
                 flush=True,
             )
         port = free_port()
-        firstline = LiveServer(
+        firstline = Server(
             "live",
             [str(BIN / "firstline"), "serve", "--host", "127.0.0.1", "--port", str(port)],
             clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0"),
             port=port,
+            preexec_fn=raise_nofile,
         )
         servers.append(firstline)
         firstline.start()
@@ -887,12 +861,13 @@ def main(args: argparse.Namespace) -> int:
         template.write_text(json.dumps(event, separators=(",", ":")), encoding="utf-8")
 
         ws_port, trigger_port = free_port(), free_port()
-        bare = LiveServer(
+        bare = Server(
             "bare-ws",
             [PYTHON, "-m", "ops.bench.bare_ws", "--host", "127.0.0.1", "--ws-port", str(ws_port),
              "--trigger-port", str(trigger_port), "--event-template", str(template)],
             clean_env(),
             port=trigger_port,
+            preexec_fn=raise_nofile,
         )
         servers.append(bare)
         bare.start()
