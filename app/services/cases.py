@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import metrics
 from app.db import schema as t
+from app.db.queries import mergeable_case, personal_load
 from app.domain import sla
 from app.domain.access import inbox_queues, may_see
 from app.domain.common import OPEN_STATUSES, URGENCY_RANK
@@ -524,13 +525,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
         open_row = (
             await conn.execute(
                 select(t.cases.c.id, t.cases.c.queue)
-                .where(
-                    t.cases.c.patient_id == patient_id,
-                    t.cases.c.status.in_(OPEN_STATUSES),
-                    t.cases.c.id != case.id,
-                    ~t.cases.c.queue.like("assistants:%"),
-                    ~t.cases.c.queue.like("chat:%"),
-                )
+                .where(t.cases.c.patient_id == patient_id, t.cases.c.id != case.id, mergeable_case())
                 .order_by(t.cases.c.created_at.desc())
                 .limit(1)
                 .with_for_update()
@@ -565,13 +560,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
                 id=p.id, named_nurse=p.named_nurse, responsible_worker=p.responsible_worker, responsible_until=p.responsible_until
             )
             if p.named_nurse:
-                load = (
-                    await conn.execute(
-                        select(func.count())
-                        .select_from(t.cases)
-                        .where(t.cases.c.queue == f"personal:{p.named_nurse}", t.cases.c.status.in_(OPEN_STATUSES))
-                    )
-                ).scalar_one()
+                load = await personal_load(conn, p.named_nurse)
                 staffing = msgspec.structs.replace(staffing, open_cases={p.named_nurse: load})
             decision = route_identified(facts, staffing, region, now, case.unit)
             values = {

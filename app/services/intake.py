@@ -18,14 +18,15 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import metrics
 from app.db import pg_intake
 from app.db import schema as t
+from app.db.queries import mergeable_case, personal_load
 from app.domain import sla
-from app.domain.common import OPEN_STATUSES, URGENCY_RANK
+from app.domain.common import URGENCY_RANK
 from app.domain.region import queue_unit
 from app.domain.routing import Contact, Decision, PatientFacts, Staffing, route
 from app.domain.urgency import assess
@@ -268,7 +269,7 @@ class CoreStore:
         def newest_open(column):  # type: ignore[no-untyped-def]
             return (
                 select(column)
-                .where(t.cases.c.patient_id == p.c.id, t.cases.c.status.in_(OPEN_STATUSES), _mergeable())
+                .where(t.cases.c.patient_id == p.c.id, mergeable_case())
                 .order_by(t.cases.c.created_at.desc())
                 .limit(1)
                 .scalar_subquery()
@@ -297,23 +298,8 @@ class CoreStore:
         if row is None:
             return Context()
         load = 0
-        if row.named_nurse and row.open_case is None:
-            load = (
-                await self.conn.execute(
-                    select(func.count())
-                    .select_from(t.cases)
-                    .where(t.cases.c.queue == f"personal:{row.named_nurse}", t.cases.c.status.in_(OPEN_STATUSES))
-                )
-            ).scalar_one()
-        facts = PatientFacts(
-            id=row.id,
-            named_nurse=row.named_nurse,
-            responsible_worker=row.responsible_worker,
-            responsible_until=row.responsible_until,
-            open_case_id=row.open_case,
-            open_case_queue=row.open_queue,
-        )
-        return Context(facts, row.name, load, row.open_urgency, row.open_due)
+        load = await personal_load(self.conn, row.named_nurse) if row.named_nurse and row.open_case is None else 0
+        return Context(_facts(row._mapping), row.name, load, row.open_urgency, row.open_due)
 
     async def _insert_contact(self, row: dict[str, Any]) -> bool:
         stmt = (
@@ -392,14 +378,7 @@ class PgStore:
         row = await pg_intake.context(self.conn, phone=contact.caller, patient_id=contact.patient_id)
         if row is None:
             return Context()
-        facts = PatientFacts(
-            id=row["id"],
-            named_nurse=row["named_nurse"],
-            responsible_worker=row["responsible_worker"],
-            responsible_until=row["responsible_until"],
-            open_case_id=row["open_case"],
-            open_case_queue=row["open_queue"],
-        )
+        facts = _facts(row)
         open_case = None
         if row["open_case"] is not None:
             open_case = CaseSummary(
@@ -471,9 +450,13 @@ class PgStore:
         return _decode_result(await pg_intake.stored_response(self.conn, contact.channel, contact.external_id))
 
 
-# Matters a new contact may attach to (rule 6): all open ones but chat sessions and line-3
-# errands. A prescription renewal waiting with the assistants is not "the same matter" as a
-# call to the nurse, and a live chat cannot be merged into a callback.
-def _mergeable():  # type: ignore[no-untyped-def]
-    q = t.cases.c.queue
-    return and_(~q.like("assistants:%"), ~q.like("chat:%"))
+def _facts(m: Any) -> PatientFacts:
+    """Routing's view of the patient, from either store's read (same column names)."""
+    return PatientFacts(
+        id=m["id"],
+        named_nurse=m["named_nurse"],
+        responsible_worker=m["responsible_worker"],
+        responsible_until=m["responsible_until"],
+        open_case_id=m["open_case"],
+        open_case_queue=m["open_queue"],
+    )
