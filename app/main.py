@@ -27,6 +27,7 @@ from app.hub import Hub
 from app.live.chat import chat_form_endpoint, chat_socket
 from app.live.fanout import Fanout, make_plugin
 from app.live.inbox_socket import live
+from app.live.wire import keep_raw_send
 from app.region_file import load_region
 from app.settings import Settings
 
@@ -91,7 +92,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
 
     channels = make_plugin(settings.redis_url)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -127,3 +128,5 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         request_max_body_size=1024 * 1024,
         debug=settings.debug,
     )
+    app.asgi_handler = keep_raw_send(app.asgi_handler)  # outermost, before Litestar wraps `send`
+    return app

@@ -108,7 +108,7 @@ class ChatListener:
         self.queue_name: str | None = None
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
-    def deliver(self, event: dict[str, Any], text: str) -> None:
+    def deliver(self, event: dict[str, Any], text: str, frame: bytes) -> None:
         if self.case_id is None:
             return
         if event.get("case_id") == self.case_id or (self.queue_name and event.get("queue") == self.queue_name):

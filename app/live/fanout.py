@@ -19,6 +19,8 @@ from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
+from app.live.wire import text_frame
+
 log = logging.getLogger("firstline.live")
 
 EVENTS = "firstline:events"
@@ -27,9 +29,9 @@ _decode = msgspec.json.Decoder().decode
 
 
 class Listener(Protocol):
-    def deliver(self, event: dict[str, Any], text: str) -> None:
-        """Called in the dispatcher for every event (parsed, and as the JSON text to send);
-        must not block."""
+    def deliver(self, event: dict[str, Any], text: str, frame: bytes) -> None:
+        """Called in the dispatcher for every event — parsed, as the JSON text to send and as
+        that text's WebSocket frame (`app.live.wire`) — and must not block."""
 
 
 def make_backend(redis_url: str | None) -> ChannelsBackend:
@@ -70,12 +72,13 @@ class Fanout:
             try:
                 event = _decode(raw)
                 text = raw.decode()  # once per event, not once per socket
+                frame = text_frame(raw)
             except (msgspec.DecodeError, UnicodeDecodeError):
                 log.warning("dropped an undecodable live event")
                 continue
             for listener in list(self.listeners):
                 try:
-                    listener.deliver(event, text)
+                    listener.deliver(event, text, frame)
                 except Exception:  # noqa: BLE001 - one bad listener must not stop the others
                     log.exception("live listener failed")
 

@@ -26,6 +26,7 @@ from app.domain.access import visible_queues
 from app.domain.region import Professional
 from app.hub import Hub, utcnow
 from app.live.fanout import SeenSeqs
+from app.live.wire import RAW_SEND, DirectWriter, direct_writer
 
 log = logging.getLogger("firstline.live")
 
@@ -64,6 +65,7 @@ class InboxListener:
         self.overflowed = False
         # Set while streaming live: the dispatcher may then send directly (see _send_now).
         self.send: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+        self.direct: DirectWriter | None = None  # the pre-built-frame shortcut, where the server allows it
         self.seen = SeenSeqs()
         self.writing = False
         self.in_flight: asyncio.Future[None] | None = None
@@ -74,25 +76,29 @@ class InboxListener:
         case = event.get("case") or {}
         return self.me is not None and case.get("assignee") == self.me
 
-    def deliver(self, event: dict[str, Any], text: str) -> None:
+    def deliver(self, event: dict[str, Any], text: str, frame: bytes) -> None:
         if self.pending is not None:
             self.pending.append((event, text))
             return
-        if self.may_see(event) and not self._send_now(event["seq"], text):
+        if self.may_see(event) and not self._send_now(event["seq"], text, frame):
             self._put(event["seq"], text)
 
-    def _send_now(self, seq: int, text: str) -> bool:
+    def _send_now(self, seq: int, text: str, frame: bytes) -> bool:
         """Send from the dispatcher itself when this socket is idle: no task switch per socket.
 
-        A healthy socket's ASGI send completes without suspending, so the coroutine is stepped
-        once here and is done. If it does suspend (the client is slow and its buffer full), a
-        task finishes it and later events wait in the queue behind it, in order.
+        Where the server allows it, the event's pre-built frame is written to the transport
+        (`app.live.wire`). Otherwise a healthy socket's ASGI send completes without suspending,
+        so the coroutine is stepped once here and is done. If it does suspend (the client is
+        slow and its buffer full), a task finishes it and later events wait in the queue behind
+        it, in order.
         """
         if self.send is None or self.writing or not self.queue.empty():
             return False
         if self.in_flight is not None and not self.in_flight.done():
             return False
         if not self.seen.first_time(seq):
+            return True
+        if self.direct is not None and self.direct.write(frame):
             return True
         coro = self.send({"type": "websocket.send", "text": text})
         try:
@@ -236,6 +242,7 @@ async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, las
     listener.seen = seen = SeenSeqs(floor=last)
     reader = asyncio.create_task(_read_until_closed(socket, listener))
     timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
+    listener.direct = direct_writer(socket.scope.get("state", {}).get(RAW_SEND))
     listener.send = socket.send  # from here on the dispatcher may send directly
     try:
         while True:
@@ -260,6 +267,7 @@ async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, las
                 listener.writing = False
     finally:
         listener.send = None
+        listener.direct = None
         if listener.in_flight is not None:
             listener.in_flight.cancel()
         timer.cancel()

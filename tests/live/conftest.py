@@ -31,6 +31,7 @@ def free_port() -> int:
 class ThreadServer:
     def __init__(self, app, port: int) -> None:  # type: ignore[no-untyped-def]
         self.port = port
+        self.app = app
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

@@ -15,7 +15,6 @@ from app.security.webhooks import sign
 from tests.helpers import KAJAANI, MATTI, WEBHOOK_SECRET
 
 
-
 async def login(http: httpx.AsyncClient, username: str) -> str:
     r = await http.post("/api/auth/login", json={"username": username, "password": f"{username}-demo"})
     assert r.status_code == 200, r.text
@@ -33,8 +32,8 @@ async def call(http: httpx.AsyncClient, call_id: str, caller: str = MATTI, line:
     return r.json()
 
 
-async def connect(server, token: str, since: int = 0):  # type: ignore[no-untyped-def]
-    ws = await websockets.connect(f"{server.ws}/api/live", max_size=2**20)
+async def connect(server, token: str, since: int = 0, compression: str | None = "deflate"):  # type: ignore[no-untyped-def]
+    ws = await websockets.connect(f"{server.ws}/api/live", max_size=2**20, compression=compression)
     await ws.send(json.dumps({"type": "hello", "token": token, "since": since}))
     replayed = []
     while True:

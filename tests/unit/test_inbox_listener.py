@@ -11,8 +11,8 @@ def event(seq: int) -> dict:
     return {"seq": seq, "queue": "overflow:kajaani", "case": {}}
 
 
-async def test_free_socket_gets_the_event_without_a_queue():
-    sent: list[str] = []
+def streaming(sent: list[str]) -> InboxListener:
+    """A listener past hello and replay, seeing Kajaani's overflow, whose ASGI send records."""
 
     async def send(message):  # type: ignore[no-untyped-def]
         sent.append(message["text"])
@@ -21,8 +21,14 @@ async def test_free_socket_gets_the_event_without_a_queue():
     listener.pending = None
     listener.visible = {"overflow:kajaani"}
     listener.send = send
-    listener.deliver(event(1), "one")
-    listener.deliver(event(1), "one again")  # a duplicate seq is not sent twice
+    return listener
+
+
+async def test_free_socket_gets_the_event_without_a_queue():
+    sent: list[str] = []
+    listener = streaming(sent)
+    listener.deliver(event(1), "one", b"")
+    listener.deliver(event(1), "one again", b"")  # a duplicate seq is not sent twice
     assert sent == ["one"] and listener.queue.empty()
 
 
@@ -39,8 +45,8 @@ async def test_a_backed_up_socket_keeps_order():
     listener.pending = None
     listener.visible = {"overflow:kajaani"}
     listener.send = send
-    listener.deliver(event(1), "slow")
-    listener.deliver(event(2), "next")  # must wait behind "slow"
+    listener.deliver(event(1), "slow", b"")
+    listener.deliver(event(2), "next", b"")  # must wait behind "slow"
     assert sent == [] and listener.queue.qsize() == 1 and listener.in_flight is not None
     gate.set_result(None)
     await listener.in_flight
@@ -57,3 +63,37 @@ async def test_finish_swallows_a_closed_socket():
     coro = broken()
     waiting = coro.send(None)
     await _finish(coro, waiting)  # no exception escapes
+
+
+class FakeDirect:
+    """Stands in for app.live.wire.DirectWriter: takes frames while `ok`."""
+
+    def __init__(self, ok: bool) -> None:
+        self.ok = ok
+        self.frames: list[bytes] = []
+
+    def write(self, frame: bytes) -> bool:
+        if self.ok:
+            self.frames.append(frame)
+        return self.ok
+
+
+async def test_the_prebuilt_frame_goes_out_when_the_server_allows_it():
+    sent: list[str] = []
+    listener = streaming(sent)
+    listener.direct = direct = FakeDirect(ok=True)  # type: ignore[assignment]
+    listener.deliver(event(1), "one", b"frame-1")
+    listener.deliver(event(1), "one", b"frame-1")  # still once
+    assert direct.frames == [b"frame-1"] and sent == []
+    direct.ok = False  # e.g. the client is closing or its transport paused: ASGI decides
+    listener.deliver(event(2), "two", b"frame-2")
+    assert sent == ["two"] and direct.frames == [b"frame-1"]
+
+
+async def test_no_shortcut_while_the_writer_is_busy():
+    sent: list[str] = []
+    listener = streaming(sent)
+    listener.direct = direct = FakeDirect(ok=True)  # type: ignore[assignment]
+    listener.writing = True  # a ping or an earlier event is going out through ASGI
+    listener.deliver(event(1), "one", b"frame-1")
+    assert direct.frames == [] and sent == [] and listener.queue.get_nowait() == (1, "one")
