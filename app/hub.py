@@ -70,6 +70,7 @@ class Hub:
         self.chat_throttle = ChatThrottle()
         self.fanout: Fanout | None = None  # set when the channels plugin has started
         self.pg_pool: Any = None  # asyncpg pool for the intake hot path, on PostgreSQL
+        self.intake_batcher: Any = None  # app.services.intake_batch, on PostgreSQL
         self.dialect = engine.dialect.name
         self.insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
         self._publishers: list[Publisher] = []

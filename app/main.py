@@ -28,17 +28,26 @@ from app.live.chat import chat_form_endpoint, chat_socket
 from app.live.fanout import Fanout, make_plugin
 from app.live.inbox_socket import live
 from app.live.wire import keep_raw_send
+from app.services.intake_batch import IntakeBatcher
 from app.region_file import load_region
 from app.settings import Settings
 
 log = logging.getLogger("firstline")
 
 
-async def make_intake_pool(settings: Settings):  # type: ignore[no-untyped-def]
+async def make_intake_pool(settings: Settings, size: int | None = None, index_plans: bool = False):  # type: ignore[no-untyped-def]
     """The intake hot path's own asyncpg pool (app/db/pg_intake.py). Connections are opened
-    lazily (min_size=0) so that a database outage at start-up still lets the app answer 503."""
+    lazily (min_size=0) so that a database outage at start-up still lets the app answer 503.
+
+    index_plans: for the batch statements' own connections (app/services/intake_batch.py), which
+    run nothing else. PostgreSQL caches a generic plan per prepared statement; one made while
+    `cases` was nearly empty (a new installation) kept a sequential scan per batch for as long
+    as autovacuum had not yet analysed the table — 1,657 scans of a growing table in one bench
+    run. Every access these statements make has an index, so sequential scans are switched off
+    for them (planning every execution instead cost ~0.5 ms of PostgreSQL CPU a statement)."""
     import asyncpg
 
+    from app.db.engine import PG_SESSION
     from app.db.pg_intake import asyncpg_dsn
 
     async def keep_session(_conn: asyncpg.Connection) -> None:
@@ -47,7 +56,12 @@ async def make_intake_pool(settings: Settings):  # type: ignore[no-untyped-def]
         return None
 
     return await asyncpg.create_pool(
-        asyncpg_dsn(settings.database_url), min_size=0, max_size=settings.db_pool_size, timeout=10, reset=keep_session
+        asyncpg_dsn(settings.database_url),
+        min_size=0,
+        max_size=size or settings.db_pool_size,
+        timeout=10,
+        reset=keep_session,
+        server_settings=PG_SESSION | ({"enable_seqscan": "off"} if index_plans else {}),
     )
 
 
@@ -61,10 +75,13 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         hub = Hub(settings, region, engine)
         if engine.dialect.name == "postgresql":
             hub.pg_pool = await make_intake_pool(settings)
+            hub.intake_batcher = IntakeBatcher(hub, await make_intake_pool(settings, IntakeBatcher.IN_FLIGHT, index_plans=True))
         app.state.hub = hub
         try:
             yield
         finally:
+            if hub.intake_batcher is not None:
+                await hub.intake_batcher.close()
             if hub.pg_pool is not None:
                 await hub.pg_pool.close()
             await engine.dispose()

@@ -44,6 +44,12 @@ LIVE_CONNECTIONS = Gauge("firstline_live_connections", "Open live sockets", ["ki
 SURVEY_RESPONSES = Counter(
     "firstline_survey_responses_total", "Survey answers", ["unit", "nps_band"], registry=REGISTRY
 )
+INTAKE_BATCH = Histogram(
+    "firstline_intake_batch_size",
+    "Contacts written together in one intake statement (PostgreSQL)",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+    registry=REGISTRY,
+)
 LOGIN_FAILURES = Counter("firstline_login_failures_total", "Failed professional logins", registry=REGISTRY)
 
 

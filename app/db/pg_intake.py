@@ -18,13 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import msgspec
 
 from app.services.views import EVENT_LOCK_KEY
 
 _OPEN = "('new','claimed','waiting')"
 
 _CONTEXT = f"""
-SELECT p.id, p.name, p.named_nurse, p.responsible_worker, p.responsible_until,
+SELECT {{key}} AS key, p.id, p.name, p.named_nurse, p.responsible_worker, p.responsible_until,
        oc.id AS open_case, oc.queue AS open_queue, oc.urgency AS open_urgency, oc.due_at AS open_due,
        oc.status AS open_status, oc.assignee AS open_assignee, oc.at_risk AS open_at_risk,
        oc.channel AS open_channel, oc.line AS open_line, oc.unit AS open_unit,
@@ -44,8 +45,17 @@ LEFT JOIN LATERAL (
 ) oc ON true
 WHERE {{where}}
 """
-CONTEXT_BY_PHONE = _CONTEXT.format(source="patient_phones ph JOIN patients p ON p.id = ph.patient_id", where="ph.phone = $1")
-CONTEXT_BY_PATIENT = _CONTEXT.format(source="patients p", where="p.id = $1")
+CONTEXT_BY_PHONE = _CONTEXT.format(
+    key="ph.phone", source="patient_phones ph JOIN patients p ON p.id = ph.patient_id", where="ph.phone = $1"
+)
+CONTEXT_BY_PATIENT = _CONTEXT.format(key="p.id", source="patients p", where="p.id = $1")
+# A batch's read: every caller number ($1) and authenticated patient id ($2) at once, each row
+# keyed by what it was found by.
+CONTEXT_MANY = "WITH wanted AS (\n" + (
+    "  SELECT ph.phone AS key, ph.patient_id FROM patient_phones ph WHERE ph.phone = ANY($1::text[])\n"
+    "  UNION ALL\n"
+    "  SELECT p0.id, p0.id FROM patients p0 WHERE p0.id = ANY($2::text[])\n)"
+) + _CONTEXT.format(key="w.key", source="wanted w JOIN patients p ON p.id = w.patient_id", where="true")
 
 _CONTACT = """
 c AS (
@@ -111,6 +121,63 @@ ORDER BY e.ord
 RETURNING seq, type
 """
 
+# A batch of contacts in one statement (app/services/intake_batch.py). Rows travel as JSON
+# documents, one per table ($1 new cases, $2 merges, $4 contacts, $5 patient messages, $7
+# events): encoding a handful of JSON texts costs a fraction of asyncpg encoding dozens of
+# arrays element by element. $3 is the merged case ids again as an array, so that the UPDATE
+# stays on the primary key whatever the statistics say; $6 is the event log's lock key.
+# A merge whose case changed since the read is simply not applied — no contact, message or
+# event of it is written — and the caller takes it through the single path. A duplicate
+# contact (a retry) aborts the whole statement (plain INSERT), and the caller takes every
+# contact of the batch through the single path.
+WRITE_BATCH = """
+WITH
+k AS (
+  INSERT INTO cases (id, status, queue, unit, urgency, urgency_rank, urgency_source, red_flags, due_at,
+                     at_risk_at, at_risk, channel, line, patient_id, caller_phone, routing_reason, subject,
+                     contacts_count, handovers, failed_attempts, created_at, updated_at, version)
+  SELECT id, 'new', queue, unit, urgency, urgency_rank, urgency_source, red_flags, due_at, at_risk_at, false,
+         channel, line, patient_id, caller_phone, routing_reason, subject, 1, 0, 0, created_at, updated_at, 1
+  FROM json_to_recordset($1::json) AS x(
+    id text, queue text, unit text, urgency text, urgency_rank int, urgency_source text, red_flags text,
+    due_at timestamptz, at_risk_at timestamptz, channel text, line int, patient_id text, caller_phone text,
+    routing_reason text, subject text, created_at timestamptz, updated_at timestamptz)
+  RETURNING id, queue, unit
+),
+u AS (
+  UPDATE cases SET contacts_count = cases.contacts_count + 1, updated_at = mk.updated_at, version = cases.version + 1
+  FROM json_to_recordset($2::json) AS mk(id text, version int, updated_at timestamptz)
+  WHERE cases.id = ANY($3::text[]) AND cases.id = mk.id AND cases.version = mk.version
+  RETURNING cases.id, cases.queue, cases.unit
+),
+applied AS (SELECT id, queue, unit FROM k UNION ALL SELECT id, queue, unit FROM u),
+c AS (
+  INSERT INTO contacts (id, channel, external_id, case_id, patient_id, unit, line, caller, dialed, text,
+                        received_at, created_at, merged, display_name, response)
+  SELECT x.* FROM json_to_recordset($4::json) AS x(
+    id text, channel text, external_id text, case_id text, patient_id text, unit text, line int, caller text,
+    dialed text, text text, received_at timestamptz, created_at timestamptz, merged bool, display_name text,
+    response text)
+  WHERE x.case_id IN (SELECT id FROM applied)
+  RETURNING case_id
+),
+m AS (
+  INSERT INTO messages (id, case_id, sender, author, text, at)
+  SELECT x.id, x.case_id, 'patient', NULL, x.text, x.at
+  FROM json_to_recordset($5::json) AS x(id text, case_id text, text text, at timestamptz)
+  WHERE x.case_id IN (SELECT id FROM applied)
+  RETURNING id
+),
+l AS (SELECT pg_advisory_xact_lock($6::bigint) AS locked FROM (SELECT 1 FROM applied LIMIT 1) one)
+INSERT INTO events (type, case_id, queue, unit, actor, at, data)
+SELECT e.type, a.id, a.queue, a.unit, NULL, e.at, e.data
+FROM json_to_recordset($7::json) AS e(case_id text, type text, data text, at timestamptz, ord int)
+JOIN applied a ON a.id = e.case_id
+CROSS JOIN l
+ORDER BY e.ord
+RETURNING seq, case_id
+"""
+
 STORED = "SELECT response FROM contacts WHERE channel = $1 AND external_id = $2"
 
 
@@ -127,6 +194,37 @@ async def context(conn: asyncpg.Connection, *, phone: str | None, patient_id: st
     if phone is not None:
         return await conn.fetchrow(CONTEXT_BY_PHONE, phone)
     return None
+
+
+async def contexts(conn: asyncpg.Connection, phones: list[str], patient_ids: list[str]) -> list[asyncpg.Record]:
+    return await conn.fetch(CONTEXT_MANY, phones, patient_ids)
+
+
+_rows = msgspec.json.Encoder().encode
+
+
+async def write_batch(
+    conn: asyncpg.Connection,
+    *,
+    cases: list[dict[str, Any]],
+    merges: list[dict[str, Any]],
+    contacts: list[dict[str, Any]],
+    messages: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+) -> list[asyncpg.Record]:
+    """(seq, case_id) of every event written. Rows as dicts named like the statement's columns:
+    merges {id, version, updated_at}; messages {id, case_id, text, at}; events {case_id, type,
+    data (the JSON body as text), at, ord}."""
+    return await conn.fetch(
+        WRITE_BATCH,
+        _rows(cases).decode(),
+        _rows(merges).decode(),
+        [m["id"] for m in merges],
+        _rows(contacts).decode(),
+        _rows(messages).decode(),
+        EVENT_LOCK_KEY,
+        _rows(events).decode(),
+    )
 
 
 async def create(

@@ -92,6 +92,8 @@ class Triage(msgspec.Struct):
     emergency: bool
 
 
+Written = tuple[IntakeResult, list[dict[str, Any]] | None]
+
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
 _encode = msgspec.json.Encoder().encode
 
@@ -114,32 +116,59 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
     """Returns (result, created). created=False means the channel id was seen before."""
     now = utcnow()
     tri = triage(contact)
+    written = None
+    if hub.intake_batcher is not None:  # PostgreSQL: written together with concurrent contacts
+        written = await hub.intake_batcher.submit(contact, tri, now)
+    if written is None:
+        written = await write_one(hub, contact, tri, now)
+    result, events = written
+    if events is None:
+        return result, False
+    await _announce(hub, contact, tri, result, events)
+    return result, True
+
+
+async def write_one(hub: Hub, contact: InboundContact, tri: Triage, now: datetime) -> Written:
+    """One contact, one read and one write: the answer and its committed events, or the
+    stored answer and None when the contact is a retry of one already taken."""
     store = PgStore(hub) if hub.pg_pool is not None else CoreStore(hub)
     absent = await hub.absences.active(hub.engine, now)  # before the store: SQLite has one writer
     async with store:
         ctx = await store.context(contact)
         loads = {ctx.facts.named_nurse: ctx.nurse_load} if ctx.facts and ctx.facts.named_nurse else {}
-        decision = route(
-            Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
-            ctx.facts,
-            Staffing(absent=absent, open_cases=loads),
-            hub.region,
-            now,
-        )
-        if decision.merge_into is not None:
-            result = _merged_result(hub, decision, ctx, tri)
+        result, case, summary = plan(hub, contact, tri, ctx, Staffing(absent=absent, open_cases=loads), now)
+        if case is None:
             events = await store.merge(contact, result, ctx, now)
         else:
-            result, case, summary = _new_case(hub, contact, decision, ctx, tri, now)
+            assert summary is not None
             events = await store.create(contact, result, case, summary, now)
         if events is None:
-            return await store.stored(contact), False
+            return await store.stored(contact), None
+    return result, events
 
-    metrics.contact_received(contact.channel, contact.unit, contact.line, decision.reason, merged=result.merged)
+
+def plan(
+    hub: Hub, contact: InboundContact, tri: Triage, ctx: Context, staffing: Staffing, now: datetime
+) -> tuple[IntakeResult, dict[str, Any] | None, CaseSummary | None]:
+    """Routing's decision as the caller's answer, plus the new case (None for a merge)."""
+    decision = route(
+        Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
+        ctx.facts,
+        staffing,
+        hub.region,
+        now,
+    )
+    if decision.merge_into is not None:
+        return _merged_result(hub, decision, ctx, tri), None, None
+    return _new_case(hub, contact, decision, ctx, tri, now)
+
+
+async def _announce(hub: Hub, contact: InboundContact, tri: Triage, result: IntakeResult, events: list[dict[str, Any]]) -> None:
+    """After the commit: metrics, then the live fan-out."""
+    metrics.contact_received(contact.channel, contact.unit, contact.line, result.routing_reason, merged=result.merged)
     for flag in tri.flags:
         metrics.RED_FLAGS.labels(flag).inc()
     await hub.publish(events)
-    return result, True
 
 
 def _merged_result(hub: Hub, decision: Decision, ctx: Context, tri: Triage) -> IntakeResult:
@@ -375,40 +404,12 @@ class PgStore:
         await self.pool.release(self.conn)
 
     async def context(self, contact: InboundContact) -> Context:
-        row = await pg_intake.context(self.conn, phone=contact.caller, patient_id=contact.patient_id)
-        if row is None:
-            return Context()
-        facts = _facts(row)
-        open_case = None
-        if row["open_case"] is not None:
-            open_case = CaseSummary(
-                id=row["open_case"],
-                status=row["open_status"],
-                queue=row["open_queue"],
-                assignee=row["open_assignee"],
-                urgency=row["open_urgency"],
-                due_at=row["open_due"],
-                at_risk=row["open_at_risk"],
-                channel=row["open_channel"],
-                line=row["open_line"],
-                unit=row["open_unit"],
-                patient=PatientRef(row["id"], row["name"]),
-                routing_reason=row["open_reason"],
-                created_at=row["open_created"],
-                updated_at=row["open_created"],
-                contacts=row["open_contacts"],
-            )
-        return Context(
-            facts, row["name"], row["nurse_load"], row["open_urgency"], row["open_due"], open_case, row["open_version"]
-        )
+        return pg_context(await pg_intake.context(self.conn, phone=contact.caller, patient_id=contact.patient_id))
 
     async def create(
         self, contact: InboundContact, result: IntakeResult, case: dict[str, Any], summary: CaseSummary, now: datetime
     ) -> list[dict[str, Any]] | None:
-        message = _thread_message(contact, now)
-        bodies = [event_body("case.created", summary, now)]
-        if message is not None:
-            bodies.append(event_body("message.created", summary, now, extra={"message": message}))
+        message, bodies = created_events(contact, summary, now)
         row = _contact_row(contact, result, Context(), now) | {"patient_id": case["patient_id"]}
         rows = await pg_intake.create(
             self.conn,
@@ -423,12 +424,8 @@ class PgStore:
         return [{"seq": seq, **msgspec.to_builtins(body)} for seq, body in zip(seqs, bodies, strict=True)]
 
     async def merge(self, contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> list[dict[str, Any]] | None:
-        assert ctx.open_case is not None and ctx.open_version is not None
-        summary = msgspec.structs.replace(ctx.open_case, contacts=ctx.open_case.contacts + 1, updated_at=now)
-        message = _thread_message(contact, now)
-        bodies = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
-        if message is not None:
-            bodies.append(event_body("message.created", summary, now, extra={"message": message}))
+        assert ctx.open_version is not None
+        message, bodies = merged_events(contact, ctx, now)
         rows = await pg_intake.merge(
             self.conn,
             _contact_row(contact, result, ctx, now),
@@ -448,6 +445,53 @@ class PgStore:
 
     async def stored(self, contact: InboundContact) -> IntakeResult:
         return _decode_result(await pg_intake.stored_response(self.conn, contact.channel, contact.external_id))
+
+
+def pg_context(row: Any) -> Context:
+    """The PostgreSQL read (app/db/pg_intake._CONTEXT) as routing's context."""
+    if row is None:
+        return Context()
+    open_case = None
+    if row["open_case"] is not None:
+        open_case = CaseSummary(
+            id=row["open_case"],
+            status=row["open_status"],
+            queue=row["open_queue"],
+            assignee=row["open_assignee"],
+            urgency=row["open_urgency"],
+            due_at=row["open_due"],
+            at_risk=row["open_at_risk"],
+            channel=row["open_channel"],
+            line=row["open_line"],
+            unit=row["open_unit"],
+            patient=PatientRef(row["id"], row["name"]),
+            routing_reason=row["open_reason"],
+            created_at=row["open_created"],
+            updated_at=row["open_created"],
+            contacts=row["open_contacts"],
+        )
+    return Context(_facts(row), row["name"], row["nurse_load"], row["open_urgency"], row["open_due"], open_case, row["open_version"])
+
+
+def created_events(contact: InboundContact, summary: CaseSummary, now: datetime) -> tuple[dict[str, Any] | None, list[Any]]:
+    """A new case's thread message (text channels) and its event bodies, in order."""
+    message = _thread_message(contact, now)
+    bodies = [event_body("case.created", summary, now)]
+    if message is not None:
+        bodies.append(event_body("message.created", summary, now, extra={"message": message}))
+    return message, bodies
+
+
+def merged_events(contact: InboundContact, ctx: Context, now: datetime) -> tuple[dict[str, Any] | None, list[Any]]:
+    """A merge's thread message and event bodies, the summary built from the read (exact as
+    long as the case's version is still the one read)."""
+    assert ctx.open_case is not None
+    summary = msgspec.structs.replace(ctx.open_case, contacts=ctx.open_case.contacts + 1, updated_at=now)
+    message = _thread_message(contact, now)
+    bodies = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
+    if message is not None:
+        bodies.append(event_body("message.created", summary, now, extra={"message": message}))
+    return message, bodies
 
 
 def _facts(m: Any) -> PatientFacts:

@@ -64,13 +64,20 @@ def asyncpg_dsn(url: str) -> str:
     return ("postgresql" + sep + rest) if scheme.startswith("postgres") else url
 
 
+async def _keep_session(_conn: asyncpg.Connection) -> None:
+    return None
+
+
 def create_app() -> Litestar:
     dsn = asyncpg_dsn(os.environ.get("BENCH_BARE_DSN", DEFAULT_DSN))
     pool_size = int(os.environ.get("BENCH_BARE_POOL_SIZE", "10"))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=2 * pool_size)
+        # Configured like Firstline's intake pool (app/main.make_intake_pool): no per-release
+        # reset. asyncpg's default reset is a second round trip per request (UNLISTEN, RESET
+        # ALL…), which would make the baseline do twice the work of "one INSERT".
+        pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=2 * pool_size, reset=_keep_session)
         async with pool.acquire() as conn:
             await conn.execute(CREATE_TABLE)
         app.state.pool = pool

@@ -187,11 +187,31 @@ def measure(server: Server, args: argparse.Namespace, callers: list[str], offset
         results["profile_log"] = spy.finish(sampler)
     offset += closed["known_used"]
     results["throughput"] = closed
+    batching = [batch_sizes(server)]
     print(f"  {server.name}: fixed rate {args.rate:g} req/s (open loop), {args.warmup:g}+{args.seconds:g} s …", flush=True)
     opened = run_loadgen(_loadgen_config(server, "open", args, callers, offset, run_id), budget)
     offset += opened["known_used"]
     results["fixed_rate"] = opened
+    batching.append(batch_sizes(server))
+    if batching[0] is not None and batching[1] is not None:
+        (n0, s0), (n1, s1) = batching
+        results["batching"] = {"throughput": s0 / n0 if n0 else None, "fixed_rate": (s1 - s0) / (n1 - n0) if n1 > n0 else None}
     return results, offset
+
+
+def batch_sizes(server: Server) -> tuple[float, float] | None:
+    """(statements, contacts) so far from the intake server's firstline_intake_batch_size histogram."""
+    try:
+        with urllib.request.urlopen(f"{server.base_url}/metrics", timeout=10) as resp:
+            text = resp.read().decode()
+    except (OSError, urllib.error.URLError):
+        return None
+    values = dict(
+        line.split(" ", 1) for line in text.splitlines() if line.startswith(("firstline_intake_batch_size_count", "firstline_intake_batch_size_sum"))
+    )
+    if "firstline_intake_batch_size_count" not in values:
+        return None
+    return float(values["firstline_intake_batch_size_count"]), float(values["firstline_intake_batch_size_sum"])
 
 
 def database_stats(database_url: str) -> dict[str, Any]:
@@ -398,6 +418,13 @@ def render(report: dict[str, Any]) -> str:
             f"\nintake wrote {db['contacts']:,} contacts ({db['merged']:,} merged into open cases), {db['cases']:,} cases, "
             f"{db['events']:,} events; routing: "
             + ", ".join(f"{k} {v:,}" for k, v in db.get("routing_reasons", {}).items())
+        )
+    batching = res.get("intake", {}).get("batching")
+    if batching:
+        fmt_b = {k: (f"{v:.1f}" if v is not None else "–") for k, v in batching.items()}
+        lines.append(
+            f"intake contacts per write statement (firstline_intake_batch_size): max-throughput run {fmt_b['throughput']}, "
+            f"fixed-rate run {fmt_b['fixed_rate']}"
         )
     for name, problems in (report.get("server_problems") or {}).items():
         if problems:

@@ -194,3 +194,38 @@ def test_mask_of_finnish_mobile(nsn: str) -> None:
     masked = mask("+358" + nsn)
     assert masked == "+358" + nsn[:2] + "*" * (len(nsn) - 4) + nsn[-2:]
     assert sum(ch.isdigit() for ch in masked[4:]) == 4
+
+
+@given(st.one_of(st.from_regex(r"\A\+358[0-9]{1,16}\Z"), st.from_regex(r"\A\+358(4[0-9]|50)[0-9]{7}\Z")))
+@settings(max_examples=2000)
+def test_the_e164_shortcut_agrees_with_the_full_parse(raw: str) -> None:
+    """`_already_e164` may only answer where the full path gives the same answer."""
+    from app.domain.phones import _already_e164
+
+    fast = _already_e164(raw, "FI")
+    try:
+        full = phones_full(raw)
+    except PhoneError:
+        assert fast is None
+        return
+    assert fast in (None, full)
+
+
+def phones_full(raw: str) -> str:
+    """The full path with the shortcut switched off."""
+    from unittest import mock
+
+    from app.domain import phones
+
+    with mock.patch.object(phones, "_already_e164", return_value=None):
+        return phones._normalise.__wrapped__(raw, "FI")
+
+
+def test_the_shortcut_takes_valid_finnish_numbers() -> None:
+    from app.domain.phones import _already_e164
+
+    assert _already_e164("+358401234567", "FI") == "+358401234567"
+    assert _already_e164("+35886150000", "FI") == "+35886150000"  # a landline
+    assert _already_e164("+3580401234567", "FI") is None  # trunk zero: the full path decides
+    assert _already_e164("+358 40 123 4567", "FI") is None  # not final form
+    assert _already_e164("+46701234567", "FI") is None  # foreign: the full path

@@ -1,0 +1,160 @@
+"""Batched intake on PostgreSQL: many contacts at once keep every rule of one-at-a-time intake."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app.db import pg_intake
+from app.db import schema as t
+from app.hub import Hub
+from app.main import make_intake_pool
+from app.services.intake import InboundContact, intake
+from app.services.intake_batch import IntakeBatcher
+from tests.helpers import MATTI
+
+MAIJA_MOBILE, MAIJA_LANDLINE = "+358501112233", "+35886150101"  # p-0002, two numbers
+
+
+def call(call_id: str, caller: str) -> InboundContact:
+    return InboundContact(channel="phone", external_id=call_id, unit="kajaani", line=1, caller=caller,
+                          dialed="+35886150000", received_at=datetime.now(timezone.utc))  # fmt: skip
+
+
+def unknown(n: int) -> str:
+    return f"+3584190{n:05d}"
+
+
+@pytest.fixture
+async def hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
+    from app.db.engine import make_engine
+    from app.services.patients import import_patients
+    from app.settings import Settings
+    from tests.conftest import DEMO_PATIENTS, TABLES
+
+    engine = make_engine(pg_url)
+    async with engine.begin() as conn:
+        await conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    extra = "".join(f"b-{i:04d},Bench {i},040200{i:04d},fi,n-aino,,kajaani,false,\n" for i in range(30))
+    await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8") + extra)
+    settings = Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long")
+    hub = Hub(settings, region, engine)
+    hub.pg_pool = await make_intake_pool(settings)
+    hub.intake_batcher = IntakeBatcher(hub, await make_intake_pool(settings, IntakeBatcher.IN_FLIGHT, index_plans=True))
+    yield hub
+    await hub.intake_batcher.close()
+    await hub.pg_pool.close()
+    await engine.dispose()
+
+
+async def scalar(hub: Hub, stmt):  # type: ignore[no-untyped-def]
+    async with hub.engine.connect() as conn:
+        return (await conn.execute(stmt)).scalar_one()
+
+
+async def test_concurrent_contacts_share_statements_and_each_is_committed(hub):  # type: ignore[no-untyped-def]
+    contacts = [call(f"u-{n}", unknown(n)) for n in range(24)]
+    answers = await asyncio.gather(*(intake(hub, c) for c in contacts))
+    batcher = hub.intake_batcher
+    assert batcher.contacts == 24 and batcher.batches < 12, "contacts that arrive together are written together"
+    assert all(created for _, created in answers)
+    async with hub.engine.connect() as conn:
+        cases = dict((await conn.execute(select(t.cases.c.id, t.cases.c.queue))).all())
+        events = (await conn.execute(select(t.events.c.seq, t.events.c.case_id, t.events.c.type))).all()
+        stored = dict((await conn.execute(select(t.contacts.c.external_id, t.contacts.c.case_id))).all())
+    for contact, (result, _) in zip(contacts, answers, strict=True):
+        assert cases[result.case_id] == result.queue == "overflow:kajaani"
+        assert stored[contact.external_id] == result.case_id
+    assert sorted(case_id for _, case_id, _ in events) == sorted(cases) and {e[2] for e in events} == {"case.created"}
+    assert len({seq for seq, _, _ in events}) == 24
+
+
+async def test_the_same_caller_twice_at_once_is_one_case(hub):  # type: ignore[no-untyped-def]
+    others = [call(f"o-{n}", unknown(n)) for n in range(10)]
+    first, second = call("matti-1", MATTI), call("matti-2", MATTI)
+    answers = await asyncio.gather(*(intake(hub, c) for c in [*others[:5], first, second, *others[5:]]))
+    a, b = answers[5][0], answers[6][0]
+    assert a.case_id == b.case_id and (a.merged, b.merged) == (False, True)
+    count = await scalar(hub, select(t.cases.c.contacts_count).where(t.cases.c.id == a.case_id))
+    assert count == 2
+
+
+async def test_the_same_patient_from_two_numbers_at_once_is_one_case(hub):  # type: ignore[no-untyped-def]
+    """Only the read tells that two numbers are one patient: the second waits for the next batch."""
+    answers = await asyncio.gather(
+        *(intake(hub, c) for c in [*(call(f"o-{n}", unknown(n)) for n in range(9)), call("maija-1", MAIJA_MOBILE), call("maija-2", MAIJA_LANDLINE)])
+    )
+    a, b = answers[-2][0], answers[-1][0]
+    assert a.case_id == b.case_id and sorted([a.merged, b.merged]) == [False, True]
+    assert await scalar(hub, select(func.count()).select_from(t.cases).where(t.cases.c.patient_id == "p-0002")) == 1
+
+
+async def test_a_retry_among_new_contacts_gets_the_stored_answer(hub):  # type: ignore[no-untyped-def]
+    taken, created = await intake(hub, call("r-1", MATTI))
+    assert created
+    answers = await asyncio.gather(*(intake(hub, c) for c in [call("r-1", MATTI), *(call(f"n-{n}", unknown(n)) for n in range(12))]))
+    again, created_again = answers[0]
+    assert not created_again and again == taken
+    assert all(created for _, created in answers[1:])
+    assert await scalar(hub, select(func.count()).select_from(t.contacts)) == 13
+    assert await scalar(hub, select(func.count()).select_from(t.events)) == 13
+
+
+async def test_a_merge_whose_case_changed_after_the_read_is_written_by_the_single_path(hub, monkeypatch):  # type: ignore[no-untyped-def]
+    first, _ = await intake(hub, call("c-1", MATTI))
+    read = pg_intake.contexts
+
+    async def read_then_a_nurse_claims(conn, phones, patient_ids):  # type: ignore[no-untyped-def]
+        rows = await read(conn, phones, patient_ids)
+        async with hub.engine.begin() as c:
+            await c.execute(
+                update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
+            )
+        return rows
+
+    monkeypatch.setattr(pg_intake, "contexts", read_then_a_nurse_claims)
+    answers = await asyncio.gather(*(intake(hub, c) for c in [call("c-2", MATTI), *(call(f"x-{n}", unknown(n)) for n in range(3))]))
+    merged, created = answers[0]
+    assert created and merged.merged and merged.case_id == first.case_id
+    assert await scalar(hub, select(t.cases.c.contacts_count).where(t.cases.c.id == first.case_id)) == 2
+    async with hub.engine.connect() as conn:
+        data = (await conn.execute(select(t.events.c.data).where(t.events.c.case_id == first.case_id).order_by(t.events.c.seq))).scalars().all()
+    assert len(data) == 2 and '"status":"claimed"' in data[1], "the event shows the case as it is now"
+
+
+async def test_capacity_holds_when_a_nurses_patients_call_at_once(hub):  # type: ignore[no-untyped-def]
+    """Aino takes 25 (region file); 30 of her patients call together: 25 reach her, 5 spill."""
+    answers = await asyncio.gather(*(intake(hub, call(f"cap-{i}", f"+35840200{i:04d}")) for i in range(30)))
+    reasons = sorted(r.routing_reason for r, _ in answers)
+    assert reasons.count("named_nurse") == 25 and reasons.count("capacity_spill") == 5
+    open_for_aino = await scalar(hub, select(func.count()).select_from(t.cases).where(t.cases.c.queue == "personal:n-aino"))
+    assert open_for_aino == 25
+
+
+async def test_a_failed_batch_loses_nothing(hub, monkeypatch):  # type: ignore[no-untyped-def]
+    async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the database went away mid-batch")
+
+    monkeypatch.setattr(pg_intake, "write_batch", broken)
+    answers = await asyncio.gather(*(intake(hub, call(f"f-{n}", unknown(n))) for n in range(10)))
+    assert all(created for _, created in answers)
+    assert await scalar(hub, select(func.count()).select_from(t.cases)) == 10
+
+
+async def test_the_batch_statements_keep_to_indexes_on_a_new_installation(hub):  # type: ignore[no-untyped-def]
+    """A generic plan made while `cases` is empty must not scan it: it is cached and reused
+    long after the table has grown (app.main.make_intake_pool, index_plans)."""
+    async with hub.intake_batcher.pool.acquire() as conn:
+        await conn.execute("TRUNCATE cases, contacts, events, messages")
+        await conn.execute("SET plan_cache_mode = force_generic_plan")
+        for name, sql, args in (
+            ("many", pg_intake.CONTEXT_MANY, "('{}', '{}')"),
+            ("write", pg_intake.WRITE_BATCH, "('[]', '[]', '{}', '[]', '[]', 1, '[]')"),
+        ):
+            await conn.execute(f"PREPARE {name} AS {sql}")
+            plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN EXECUTE {name}{args}"))
+            assert "Seq Scan" not in plan, plan
+        await conn.execute("RESET plan_cache_mode; DEALLOCATE ALL")
