@@ -1,4 +1,6 @@
-"""Intake on PostgreSQL in two round trips of raw asyncpg: one read, one atomic write.
+"""Intake on PostgreSQL in two round trips of raw asyncpg: one read, one atomic write —
+per batch of contacts (CONTEXT_MANY, WRITE_BATCH; app/services/intake_batch.py), or per
+contact on the single path (CONTEXT_BY_*, CREATE, MERGE) that retries and changed merges take.
 
 Why not SQLAlchemy here: intake is the hot path (every call, chat and message), and measured on
 this 2-core machine an SQLAlchemy Core statement costs ≈ 0.4 ms of CPU against ≈ 0.08 ms for

@@ -7,7 +7,9 @@ NOTHING before anything else is written, so a retry — even a concurrent one �
 attempt's stored answer and writes nothing.
 
 Two stores do the I/O: on PostgreSQL raw asyncpg, one read and one atomic write statement
-(app/db/pg_intake.py); elsewhere (the SQLite default) SQLAlchemy Core in one transaction.
+(app/db/pg_intake.py) — normally for a batch of concurrent contacts (app/services/
+intake_batch.py), this file's single path for retries and changed merges; elsewhere (the
+SQLite default, one writer anyway) SQLAlchemy Core in one transaction.
 Everything between the read and the write — urgency, routing, due times, the answer and the
 events — is decided here once, for both.
 """
