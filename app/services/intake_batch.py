@@ -19,7 +19,10 @@ Rules kept from one-at-a-time intake:
   one waits for the next batch, whose read sees the first's case (rule 6 merges it) or its
   stored answer. Same patient from another number is only known after the read: deferred then.
 - A nurse's load counts the cases this batch and the other batches in flight (or committed
-  since this batch's read) put in their queue, so capacity spill holds under load.
+  since this batch's read) put in their queue, so capacity spill holds under load. It errs
+  on the safe side: a batch whose commit the read already saw may be counted twice, and a
+  contact may then spill a little early, but never past the capacity (the single path, taken
+  after a failed batch, keeps its old race: two reads at once may both see room).
 - A merge into a case that changed since the read is not written by the batch; that contact
   goes through the single path (`intake.write_one`), which re-reads the case.
 - A duplicate channel id (a retry) aborts the batch's statement — nothing of it is written —

