@@ -238,7 +238,8 @@ class IntakeBatcher:
             ) if planned else []
         self.commits += 1
         self.recent.append((self.commits, batch.patients, batch.loads))
-        self._count(len(jobs) - len(deferred))
+        if planned:
+            self._count(len(planned))
         seqs: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             seqs[r["case_id"]].append(r["seq"])
