@@ -109,7 +109,7 @@ class IntakeBatcher:
         self.tasks: set[asyncio.Task[None]] = set()
         self.commits = 0
         # (commit no., patients, nurse loads) of the last batches written
-        self.recent: deque[tuple[int, set[str], Counter[str]]] = deque(maxlen=256)
+        self.recent: deque[tuple[int, set[str], Counter[str]]] = deque(maxlen=64)
         self.batches = 0  # for tests and the benchmark: how much batching happened
         self.contacts = 0
 
@@ -173,7 +173,10 @@ class IntakeBatcher:
         """What this batch's read may have missed: the patients and nurse loads of the other
         batches in flight and of those committed after its read began."""
         others = [(b.patients, b.loads) for b in self.in_flight if b is not batch]
-        others += [(p, n) for commit, p, n in self.recent if commit > batch.read_after]
+        for commit, p, n in reversed(self.recent):  # newest first; commit numbers only grow
+            if commit <= batch.read_after:
+                break
+            others.append((p, n))
         patients: set[str] = set()
         loads: Counter[str] = Counter()
         for p, n in others:
