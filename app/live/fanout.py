@@ -66,33 +66,39 @@ class Fanout:
                 await self._task
 
     async def _dispatch(self, subscriber: Any) -> None:
-        async for raw in subscriber.iter_events():
+        async for message in subscriber.iter_events():
             if not self.listeners:
                 continue  # nobody connected to this instance: skip the decode
+            for raw in message.split(b"\n"):  # one publish carries a commit's events, one per line
+                self._deliver(raw)
+
+    def _deliver(self, raw: bytes) -> None:
+        try:
+            event = _decode(raw)
+            text = raw.decode()  # once per event, not once per socket
+            frame = text_frame(raw)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            log.warning("dropped an undecodable live event")
+            return
+        for listener in list(self.listeners):
             try:
-                event = _decode(raw)
-                text = raw.decode()  # once per event, not once per socket
-                frame = text_frame(raw)
-            except (msgspec.DecodeError, UnicodeDecodeError):
-                log.warning("dropped an undecodable live event")
-                continue
-            for listener in list(self.listeners):
-                try:
-                    listener.deliver(event, text, frame)
-                except Exception:  # noqa: BLE001 - one bad listener must not stop the others
-                    log.exception("live listener failed")
+                listener.deliver(event, text, frame)
+            except Exception:  # noqa: BLE001 - one bad listener must not stop the others
+                log.exception("live listener failed")
 
     async def publish(self, events: list[dict[str, Any]]) -> None:
-        """Await each publish (a fire-and-forget publish can silently stop the plugin's worker,
-        Litestar issue 5008) and report failures: the events are committed, so clients catch up
-        by replay from the event log."""
-        for event in events:
-            try:
-                await self.plugin.wait_published(_encode(event), [EVENTS])
-                self.published += 1
-            except Exception:  # noqa: BLE001
-                self.publish_failures += 1
-                log.exception("publishing event %s failed; clients will catch up by replay", event.get("seq"))
+        """One message per call, the events as JSON lines in seq order (an intake batch's events
+        travel together). Each publish is awaited (a fire-and-forget publish can silently stop
+        the plugin's worker, Litestar issue 5008) and failures reported: the events are
+        committed, so clients catch up by replay from the event log."""
+        if not events:
+            return
+        try:
+            await self.plugin.wait_published(b"\n".join(_encode(e) for e in events), [EVENTS])
+            self.published += len(events)
+        except Exception:  # noqa: BLE001
+            self.publish_failures += 1
+            log.exception("publishing events %s… failed; clients will catch up by replay", events[0].get("seq"))
 
 
 class SeenSeqs:

@@ -118,15 +118,16 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
     """Returns (result, created). created=False means the channel id was seen before."""
     now = utcnow()
     tri = triage(contact)
-    written = None
-    if hub.intake_batcher is not None:  # PostgreSQL: written together with concurrent contacts
+    if hub.intake_batcher is not None:  # PostgreSQL: written (and published) with concurrent contacts
         written = await hub.intake_batcher.submit(contact, tri, now)
-    if written is None:
-        written = await write_one(hub, contact, tri, now)
-    result, events = written
+        if written is not None:
+            _count(contact, tri, written[0])
+            return written[0], True
+    result, events = await write_one(hub, contact, tri, now)
     if events is None:
         return result, False
-    await _announce(hub, contact, tri, result, events)
+    _count(contact, tri, result)
+    await hub.publish(events)
     return result, True
 
 
@@ -165,12 +166,10 @@ def plan(
     return _new_case(hub, contact, decision, ctx, tri, now)
 
 
-async def _announce(hub: Hub, contact: InboundContact, tri: Triage, result: IntakeResult, events: list[dict[str, Any]]) -> None:
-    """After the commit: metrics, then the live fan-out."""
+def _count(contact: InboundContact, tri: Triage, result: IntakeResult) -> None:
     metrics.contact_received(contact.channel, contact.unit, contact.line, result.routing_reason, merged=result.merged)
     for flag in tri.flags:
         metrics.RED_FLAGS.labels(flag).inc()
-    await hub.publish(events)
 
 
 def _merged_result(hub: Hub, decision: Decision, ctx: Context, tri: Triage) -> IntakeResult:

@@ -11,8 +11,9 @@ How: at most two batches in flight per process — one in the database while the
 and routed. A contact arriving when nothing is in flight starts a batch at once (alone, when it
 is quiet: no added wait); a second batch starts only when SECOND_BATCH_MIN contacts wait. A
 batch is one read (`pg_intake.CONTEXT_MANY`), routing in Python for each contact in arrival
-order, and one atomic write (`pg_intake.WRITE_BATCH`). Each contact is still all-or-nothing,
-and a 2xx still means its case and events are committed.
+order, and one atomic write (`pg_intake.WRITE_BATCH`), then one publish of all its events in
+seq order. Each contact is still all-or-nothing, and a 2xx still means its case and events are
+committed and on their way to the live sockets.
 
 Rules kept from one-at-a-time intake:
 - Two contacts of one caller, patient or channel id are never in flight together: the later
@@ -246,8 +247,14 @@ class IntakeBatcher:
         seqs: dict[str, list[int]] = defaultdict(list)
         for r in rows:
             seqs[r["case_id"]].append(r["seq"])
+        answers: list[tuple[_Job, Written]] = []
         for case_id, (job, result, bodies) in planned.items():
             got = sorted(seqs.get(case_id, ()))
             if not got:
                 continue  # a merge whose case changed since the read: the single path takes it
-            job.answer((result, [{"seq": seq, **msgspec.to_builtins(b)} for seq, b in zip(got, bodies, strict=True)]))
+            answers.append((job, (result, [{"seq": seq, **msgspec.to_builtins(b)} for seq, b in zip(got, bodies, strict=True)])))
+        # One publish for the whole commit, in seq order, before anyone is answered: a 2xx still
+        # means the event is on its way to every live socket.
+        await hub.publish(sorted((e for _, (_, evs) in answers for e in evs or ()), key=lambda e: e["seq"]))
+        for job, written in answers:
+            job.answer(written)

@@ -161,3 +161,17 @@ async def test_the_batch_statements_keep_to_indexes_on_a_new_installation(hub): 
             plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN EXECUTE {name}{args}"))
             assert "Seq Scan" not in plan, plan
         await conn.execute("RESET plan_cache_mode; DEALLOCATE ALL")
+
+
+async def test_a_batch_is_published_once_in_seq_order(hub):  # type: ignore[no-untyped-def]
+    published: list[list[dict]] = []
+
+    async def spy(events):  # type: ignore[no-untyped-def]
+        published.append(events)
+
+    hub.add_publisher(spy)
+    answers = await asyncio.gather(*(intake(hub, call(f"p-{n}", unknown(n))) for n in range(20)))
+    assert len(published) < 20, "one publish per batch, not per contact"
+    seqs = [e["seq"] for events in published for e in events]
+    assert seqs == sorted(seqs) and len(seqs) == 20
+    assert {e["case_id"] for events in published for e in events} == {r.case_id for r, _ in answers}
