@@ -121,8 +121,11 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
     if hub.intake_batcher is not None:  # PostgreSQL: written (and published) with concurrent contacts
         written = await hub.intake_batcher.submit(contact, tri, now)
         if written is not None:
-            _count(contact, tri, written[0])
-            return written[0], True
+            result, events = written
+            if events is None:
+                return result, False
+            _count(contact, tri, result)
+            return result, True
     result, events = await write_one(hub, contact, tri, now)
     if events is None:
         return result, False

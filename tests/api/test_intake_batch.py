@@ -55,6 +55,20 @@ async def scalar(hub: Hub, stmt):  # type: ignore[no-untyped-def]
         return (await conn.execute(stmt)).scalar_one()
 
 
+async def test_a_contact_alone_takes_the_single_path_and_is_published(hub):  # type: ignore[no-untyped-def]
+    published: list[list[dict]] = []
+
+    async def spy(events):  # type: ignore[no-untyped-def]
+        published.append(events)
+
+    hub.add_publisher(spy)
+    result, created = await intake(hub, call("alone-1", MATTI))
+    again, created_again = await intake(hub, call("alone-1", MATTI))
+    assert created and not created_again and again == result
+    assert [[e["case_id"] for e in events] for events in published] == [[result.case_id]], "published once, the retry not"
+    assert hub.intake_batcher.batches == 2 and hub.intake_batcher.contacts == 2
+
+
 async def test_concurrent_contacts_share_statements_and_each_is_committed(hub):  # type: ignore[no-untyped-def]
     contacts = [call(f"u-{n}", unknown(n)) for n in range(24)]
     answers = await asyncio.gather(*(intake(hub, c) for c in contacts))
@@ -116,8 +130,9 @@ async def test_a_merge_whose_case_changed_after_the_read_is_written_by_the_singl
         return rows
 
     monkeypatch.setattr(pg_intake, "contexts", read_then_a_nurse_claims)
-    answers = await asyncio.gather(*(intake(hub, c) for c in [call("c-2", MATTI), *(call(f"x-{n}", unknown(n)) for n in range(3))]))
-    merged, created = answers[0]
+    # x-0 goes alone (single path); c-2 and the rest wait for it and then form a batch.
+    answers = await asyncio.gather(*(intake(hub, c) for c in [call("x-0", unknown(0)), call("c-2", MATTI), *(call(f"x-{n}", unknown(n)) for n in (1, 2))]))
+    merged, created = answers[1]
     assert created and merged.merged and merged.case_id == first.case_id
     assert await scalar(hub, select(t.cases.c.contacts_count).where(t.cases.c.id == first.case_id)) == 2
     async with hub.engine.connect() as conn:
