@@ -41,6 +41,7 @@ from collections import Counter, defaultdict, deque
 from datetime import datetime
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from app import metrics
@@ -88,6 +89,10 @@ class _Job:
     def answer(self, written: Written | None) -> None:
         if not self.done.done():  # the request may have been cancelled meanwhile
             self.done.set_result(written)
+
+    def fail(self, exc: BaseException) -> None:
+        if not self.done.done():
+            self.done.set_exception(exc)
 
 
 class _Batch:
@@ -144,6 +149,8 @@ class IntakeBatcher:
     async def _run(self, batch: _Batch) -> None:
         try:
             await self._write(batch)
+        except asyncpg.UniqueViolationError:  # a retry of a contact already taken: expected
+            log.info("a retried contact aborted a batch of %d; taking its contacts one by one", len(batch.jobs))
         except Exception:  # noqa: BLE001 - each contact then gets the single path's own answer
             log.warning("an intake batch of %d failed; taking its contacts one by one", len(batch.jobs), exc_info=True)
         finally:
@@ -193,7 +200,11 @@ class IntakeBatcher:
         jobs = batch.jobs
         if batch.alone:  # a quiet moment: the single path's two plain statements are quicker
             job = jobs[0]
-            result, events = await write_one(hub, job.contact, job.tri, job.now)
+            try:
+                result, events = await write_one(hub, job.contact, job.tri, job.now)
+            except Exception as exc:  # noqa: BLE001 - the request answers it (e.g. 503), no second try
+                job.fail(exc)
+                return
             self.commits += 1
             self._count(1)
             if events is not None:

@@ -190,3 +190,22 @@ async def test_a_batch_is_published_once_in_seq_order(hub):  # type: ignore[no-u
     seqs = [e["seq"] for events in published for e in events]
     assert seqs == sorted(seqs) and len(seqs) == 20
     assert {e["case_id"] for events in published for e in events} == {r.case_id for r, _ in answers}
+
+
+async def test_a_lone_contact_that_fails_is_not_tried_twice(hub, monkeypatch):  # type: ignore[no-untyped-def]
+    """A database outage answers 503 once per request, not after a second attempt."""
+    import app.services.intake as single
+    import app.services.intake_batch as batching
+
+    calls = 0
+
+    async def down(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        raise ConnectionRefusedError("database down")
+
+    monkeypatch.setattr(batching, "write_one", down)
+    monkeypatch.setattr(single, "write_one", down)
+    with pytest.raises(ConnectionRefusedError):
+        await intake(hub, call("down-1", MATTI))
+    assert calls == 1
