@@ -318,6 +318,16 @@ def run_loadgen(config: dict[str, Any], timeout: float) -> dict[str, Any]:
 # --- output -----------------------------------------------------------------------------------
 
 
+def server_problem_lines(report: dict[str, Any]) -> list[str]:
+    """The errors each benchmarked server logged, for the end of a report."""
+    lines: list[str] = []
+    for name, problems in (report.get("server_problems") or {}).items():
+        if problems:
+            lines.append(f"\n{name} server logged errors (var/bench/{name}-server.log):")
+            lines += ["  " + p for p in problems[:40]]
+    return lines
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 

@@ -44,6 +44,7 @@ from ops.bench.common import (
     query,
     recreate_database,
     run_loadgen,
+    server_problem_lines,
     table,
 )
 
@@ -426,10 +427,7 @@ def render(report: dict[str, Any]) -> str:
             f"intake contacts per write statement (firstline_intake_batch_size): max-throughput run {fmt_b['throughput']}, "
             f"fixed-rate run {fmt_b['fixed_rate']}"
         )
-    for name, problems in (report.get("server_problems") or {}).items():
-        if problems:
-            lines.append(f"\n{name} server logged errors (var/bench/{name}-server.log):")
-            lines += ["  " + p for p in problems[:40]]
+    lines += server_problem_lines(report)
     prof = report.get("profile")
     if prof:
         lines += ["", spy.render(prof)]

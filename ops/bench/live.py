@@ -992,7 +992,7 @@ def fmt_ms(value: float | None) -> str:
 
 def render(report: dict[str, Any]) -> str:
     from ops.bench import spy
-    from ops.bench.common import fmt, table
+    from ops.bench.common import fmt, server_problem_lines, table
 
     s, m, res = report["settings"], report["machine"], report["results"]
     lines = [
@@ -1109,10 +1109,7 @@ def render(report: dict[str, Any]) -> str:
             f"  generator CPU per event {gen_f:.1f} ms for {s['sockets']:,} receives "
             f"({gen_f / s['sockets'] * 1000:.1f} µs each); bare server {srv_b:.1f} ms per broadcast"
         )
-    for name, problems in (report.get("server_problems") or {}).items():
-        if problems:
-            lines.append(f"\n{name} server logged errors (var/bench/{name}-server.log):")
-            lines += ["  " + p for p in problems[:40]]
+    lines += server_problem_lines(report)
     prof = report.get("profile")
     if prof:
         lines += ["", spy.render(prof).replace("the intake server", "the Firstline server during fan-out")]
