@@ -17,16 +17,13 @@ from app.db import schema as t
 from app.domain.region import Region
 from app.domain.routing import Staffing
 from app.live.fanout import Fanout
+from app.metrics import Metrics
 from app.security.throttle import ChatThrottle, LoginThrottle
 from app.settings import Settings
 
 log = logging.getLogger("firstline.live")
 
 Publisher = Callable[[list[dict]], Awaitable[None]]
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class AbsenceBook:
@@ -65,6 +62,7 @@ class Hub:
         self.region = region
         self.engine = engine
         self.tz = ZoneInfo(region.region.timezone)
+        self.metrics = Metrics()
         self.absences = AbsenceBook()
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()

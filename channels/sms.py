@@ -13,8 +13,8 @@ import msgspec
 
 from app.domain.phones import PhoneError, normalise
 from app.domain.region import Region
-from app.services.errors import Invalid
-from app.services.intake import InboundContact
+from app.domain.errors import Invalid
+from app.domain.intake import InboundContact
 
 TEMPLATES = {
     "new_message": {

@@ -12,7 +12,6 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from sqlalchemy import insert
 
-from app import metrics
 from app.api.deps import authenticate, bearer_token
 from app.db import schema as t
 from app.hub import Hub
@@ -59,7 +58,7 @@ class AuthController(Controller):
         ok = await anyio.to_thread.run_sync(verify_password, who.password_hash if who else None, data.password)
         if not ok or who is None:
             hub.throttle.failed(*keys)
-            metrics.LOGIN_FAILURES.inc()
+            hub.metrics.login_failures.inc()
             raise NotAuthorizedException("wrong username or password")
         hub.throttle.succeeded(*keys)
         token, claims = issue(hub.settings.secret_key, who.id, hub.settings.token_ttl_seconds)

@@ -15,8 +15,8 @@ from app.domain.region import Professional
 from app.hub import Hub
 from app.services import cases as svc
 from app.services import patients as psvc
-from app.services.errors import Invalid
-from app.services.views import CaseSummary
+from app.domain.errors import Invalid
+from app.domain.summary import CaseSummary
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 CaseId = Annotated[str, Parameter(max_length=64)]

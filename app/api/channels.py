@@ -12,13 +12,13 @@ from litestar.params import Parameter
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
-from app import metrics
 from app.api.deps import bearer_token
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import threads
 from app.security.webhooks import SignatureError, verify
-from app.services.errors import Invalid
+from app.domain.errors import Invalid
 from app.services.intake import intake
 from channels import phone, sms
 
@@ -56,7 +56,7 @@ class PhoneChannel(Controller):
         dialed = phone.normalise_dialed(req.dialed)
         redirect = phone.redirect_answer(hub.region, dialed, utcnow().astimezone(hub.tz).date())
         if redirect is not None:
-            metrics.DEPRECATED_CALLS.labels(hub.region.deprecated_by_number[dialed].unit).inc()
+            hub.metrics.deprecated_calls.labels(hub.region.deprecated_by_number[dialed].unit).inc()
             return Response(redirect, status_code=200)
         contact = phone.to_contact(hub.region, req, dialed, _received(req.received_at))
         result, created = await intake(hub, contact)

@@ -13,7 +13,7 @@ from litestar.exceptions import HTTPException
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from app.services.errors import ServiceError
+from app.domain.errors import ServiceError
 
 log = logging.getLogger("firstline.api")
 

@@ -9,11 +9,11 @@ from litestar.datastructures import State
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import func, select, text
 
-from app import metrics
 from app.db import schema as t
 from app.domain.common import OPEN_STATUSES
 from app.domain.region import QUEUE_KINDS, queue_kind
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 
 
 @get("/healthz", sync_to_thread=False, include_in_schema=True)
@@ -57,6 +57,6 @@ async def metrics_endpoint(state: State) -> Response[bytes]:
             if status == "new" and first is not None:
                 oldest[key] = max(oldest.get(key, 0.0), (now - first) / timedelta(seconds=1))
         for (unit, kind), n in depth.items():
-            metrics.QUEUE_DEPTH.labels(unit, kind).set(n)
-            metrics.OLDEST_WAITING.labels(unit, kind).set(oldest.get((unit, kind), 0.0))
-    return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+            hub.metrics.queue_depth.labels(unit, kind).set(n)
+            hub.metrics.oldest_waiting.labels(unit, kind).set(oldest.get((unit, kind), 0.0))
+    return Response(generate_latest(hub.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -13,7 +13,7 @@ from litestar.params import Parameter
 
 from app.hub import Hub
 from app.services import survey
-from app.services.errors import Invalid, ServiceError
+from app.domain.errors import Invalid, ServiceError
 
 TEXTS = {
     "fi": {

@@ -22,7 +22,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from app.services.views import EVENT_LOCK_KEY
+from app.db.events import EVENT_LOCK_KEY
 
 _OPEN = "('new','claimed','waiting')"
 

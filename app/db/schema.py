@@ -4,9 +4,9 @@ request (ENGINEERING.md measured ≈5× slower); the same tables serve Alembic.
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime, timezone
+
+from app.domain.common import new_id  # noqa: F401 - ids are made in the domain; tables and tests use t.new_id
 
 from sqlalchemy import (
     BigInteger,
@@ -52,14 +52,6 @@ class UTC(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def new_id() -> str:
-    """Time-ordered UUID (v7 layout) as 32 hex chars: index-friendly and unguessable."""
-    ms = int(time.time() * 1000)
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms << 80) | (0x7 << 76) | ((rand >> 68) & 0xFFF) << 64 | (0b10 << 62) | (rand & ((1 << 62) - 1))
-    return f"{value:032x}"  # == uuid.UUID(int=value).hex, without building the UUID
 
 
 ID = String(32)

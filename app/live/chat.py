@@ -20,16 +20,17 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Parameter
 from sqlalchemy import func, select
 
-from app import metrics
 from app.db import schema as t
 from app.domain import chat_form
 from app.domain.common import OPEN_STATUSES
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 from app.live.fanout import SeenSeqs
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
-from app.services.errors import NotFound, ServiceError
-from app.services.intake import InboundContact, intake
+from app.domain.errors import NotFound, ServiceError
+from app.domain.intake import InboundContact
+from app.services.intake import intake
 from app.services.survey import survey_token
 
 log = logging.getLogger("firstline.chat")
@@ -140,7 +141,7 @@ async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
         return
     listener = ChatListener()
     hub.fanout.listeners.add(listener)
-    metrics.LIVE_CONNECTIONS.labels("chat").inc()
+    hub.metrics.live_connections.labels("chat").inc()
     try:
         await socket.accept()
         await Session(hub, socket, listener, unit, lang).run()
@@ -148,7 +149,7 @@ async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
         pass
     finally:
         hub.fanout.listeners.discard(listener)
-        metrics.LIVE_CONNECTIONS.labels("chat").dec()
+        hub.metrics.live_connections.labels("chat").dec()
 
 
 async def _send(socket: WebSocket[Any, Any, Any], frame: dict[str, Any]) -> None:

@@ -19,12 +19,12 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import NotAuthorizedException, WebSocketDisconnect
 from sqlalchemy import func, select
 
-from app import metrics
 from app.api.deps import authenticate
 from app.db import schema as t
 from app.domain.access import visible_queues
 from app.domain.region import Professional
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 from app.live.fanout import SeenSeqs
 from app.live.wire import RAW_SEND, DirectWriter, direct_writer
 
@@ -149,7 +149,7 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         return
     listener = InboxListener()
     hub.fanout.listeners.add(listener)
-    metrics.LIVE_CONNECTIONS.labels("inbox").inc()
+    hub.metrics.live_connections.labels("inbox").inc()
     try:
         await socket.accept()
         who, since = await _hello(hub, socket)
@@ -167,7 +167,7 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         raise
     finally:
         hub.fanout.listeners.discard(listener)
-        metrics.LIVE_CONNECTIONS.labels("inbox").dec()
+        hub.metrics.live_connections.labels("inbox").dec()
 
 
 async def _hello(hub: Hub, socket: WebSocket[Any, Any, Any]) -> tuple[Professional | None, int]:

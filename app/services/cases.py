@@ -14,7 +14,6 @@ import msgspec
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import metrics
 from app.db import schema as t
 from app.db.queries import mergeable_case, personal_load
 from app.domain import sla
@@ -23,9 +22,12 @@ from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import Professional, queue_unit
 from app.domain.routing import PatientFacts, route_identified
 from app.domain.urgency import assess
-from app.hub import Hub, utcnow
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.views import CaseSummary, event_from_row, load_summary, summary_from_row, summary_select, write_event
+from app.clock import utcnow
+from app.hub import Hub
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from app.db import events as event_log
+from app.db.summaries import load_summary, summary_from_row, summary_select
+from app.domain.summary import CaseSummary
 
 
 class ContactView(msgspec.Struct):
@@ -119,7 +121,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     stmt = summary_select().where(where, c.status.in_(OPEN_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)
     async with hub.engine.connect() as conn:
         rows = (await conn.execute(stmt)).all()
-    return [summary_from_row(r) for r in rows]
+    return [summary_from_row(r._mapping) for r in rows]
 
 
 async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
@@ -132,9 +134,7 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
         attempts = (
             await conn.execute(select(t.callback_attempts).where(t.callback_attempts.c.case_id == cid).order_by(t.callback_attempts.c.at))
         ).all()
-        events = (
-            await conn.execute(select(t.events.c.seq, t.events.c.data).where(t.events.c.case_id == cid).order_by(t.events.c.seq))
-        ).all()
+        events = await event_log.replay(conn, 0, case_id=cid)
         patient = None
         history: list[CaseSummary] = []
         if case.patient_id:
@@ -149,7 +149,7 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
                     .limit(20)
                 )
             ).all()
-            history = [summary_from_row(r) for r in rows]
+            history = [summary_from_row(r._mapping) for r in rows]
             await log_access(conn, case.patient_id, who.id, cid, "case_view")
     return CaseDetail(
         id=case.id,
@@ -180,7 +180,7 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
         messages=[MessageView(r.id, r.sender, r.author, r.text, r.at) for r in msgs],
         notes=[NoteView(r.id, r.author, r.text, r.at) for r in notes],
         callback_attempts=[AttemptView(r.id, r.professional, r.result, r.note, r.at) for r in attempts],
-        events=[event_from_row(r.seq, r.data) for r in events],
+        events=events,
         history=history,
     )
 
@@ -211,7 +211,7 @@ async def _commit_change(
     await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(**values))
     summary = await load_summary(conn, case_id)
     assert summary is not None
-    event = await write_event(conn, event_type, summary, now, actor=who.id, extra=extra or None)
+    event = await event_log.append(conn, event_type, summary, now, actor=who.id, extra=extra or None)
     return summary, event
 
 
@@ -230,7 +230,7 @@ async def claim(hub: Hub, who: Professional, case_id: str) -> CaseSummary:
             values["first_handler"] = who.id
         summary, event = await _commit_change(hub, conn, case_id, values, "case.claimed", who, now)
     if case.channel == "chat" and case.first_handler is None:
-        metrics.CHAT_WAIT.labels(case.unit).observe(max((now - case.created_at).total_seconds(), 0.0))
+        hub.metrics.chat_wait.labels(case.unit).observe(max((now - case.created_at).total_seconds(), 0.0))
     await hub.publish([event])
     return summary
 
@@ -299,10 +299,10 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
         summary, event = await _commit_change(hub, conn, case_id, values, "case.updated", who, now, callback_attempt=result)
     if first:
         delay = (now - case.created_at).total_seconds()
-        metrics.CALLBACK_DELAY.labels(case.unit, case.urgency).observe(max(delay, 0.0))
-        metrics.CALLBACKS_DUE.labels(case.unit).inc()
+        hub.metrics.callback_delay.labels(case.unit, case.urgency).observe(max(delay, 0.0))
+        hub.metrics.callbacks_due.labels(case.unit).inc()
         if now <= case.due_at:
-            metrics.CALLBACKS_WITHIN_DUE.labels(case.unit).inc()
+            hub.metrics.callbacks_within_due.labels(case.unit).inc()
     await hub.publish([event])
     return summary
 
@@ -344,7 +344,7 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
         await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        event = await write_event(conn, "message.created", summary, now, actor=who.id, extra={"message": message_payload(message)})
+        event = await event_log.append(conn, "message.created", summary, now, actor=who.id, extra={"message": message_payload(message)})
     await hub.publish([event])
     return message
 
@@ -368,7 +368,7 @@ async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "
         await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        events.append(await write_event(conn, "message.created", summary, now, extra={"message": message_payload(message)}))
+        events.append(await event_log.append(conn, "message.created", summary, now, extra={"message": message_payload(message)}))
         if red and case.urgency != "emergency":
             # A red flag later in the conversation escalates like one at intake (SPEC §6 rule 1):
             # an unclaimed matter moves to the urgent queue; a claimed one stays with its nurse.
@@ -391,11 +391,11 @@ async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "
             summary = await load_summary(conn, case_id)
             assert summary is not None
             change = {"from": case.urgency, "to": "emergency", "reason": assessment.explanation, "flags": list(assessment.flags)}
-            events.append(await write_event(conn, "case.urgency", summary, now, extra={"urgency": change, "from_queue": case.queue}))
+            events.append(await event_log.append(conn, "case.urgency", summary, now, extra={"urgency": change, "from_queue": case.queue}))
     if red:
         assert assessment is not None
         for flag in assessment.flags:
-            metrics.RED_FLAGS.labels(flag).inc()
+            hub.metrics.red_flags.labels(flag).inc()
     await hub.publish(events)
     return message
 
@@ -492,9 +492,9 @@ async def resolve(
         }
         summary, event = await _commit_change(hub, conn, case_id, values, "case.resolved", who, now, outcome=outcome)
     first_contact = case.handovers == 0 and case.contacts_count == 1 and case.first_handler in (None, who.id)
-    metrics.RESOLVED.labels(case.unit, outcome, "true" if first_contact else "false").inc()
+    hub.metrics.resolved.labels(case.unit, outcome, "true" if first_contact else "false").inc()
     if code.kind == "failure_demand":
-        metrics.FAILURE_DEMAND.labels(case.unit, outcome).inc()
+        hub.metrics.failure_demand.labels(case.unit, outcome).inc()
     await hub.publish([event])
     return summary
 
@@ -574,7 +574,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
             }
             target, updated = await _commit_change(hub, conn, case.id, values, "case.handed_over", who, now, from_queue=case.queue)
             events.append(updated)
-            metrics.ROUTING.labels(target.unit, decision.reason).inc()
+            hub.metrics.routing.labels(target.unit, decision.reason).inc()
     await hub.publish(events)
     return target
 

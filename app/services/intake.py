@@ -23,7 +23,6 @@ import msgspec
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app import metrics
 from app.db import pg_intake
 from app.db import schema as t
 from app.db.queries import mergeable_case, personal_load
@@ -31,48 +30,12 @@ from app.domain import sla
 from app.domain.common import URGENCY_RANK
 from app.domain.region import queue_unit
 from app.domain.routing import Contact, Decision, PatientFacts, Staffing, route
-from app.domain.urgency import assess
-from app.hub import Hub, utcnow
-from app.services.views import CASE_COLUMNS, CaseSummary, PatientRef, event_body, summary_from_row, write_event
-
-
-class InboundContact(msgspec.Struct, kw_only=True):
-    """What every channel adapter hands to intake."""
-
-    channel: str
-    external_id: str
-    unit: str
-    line: int | None = None
-    caller: str | None = None  # E.164, already normalised by the adapter
-    dialed: str | None = None
-    text: str | None = None
-    received_at: datetime
-    patient_id: str | None = None  # for channels that authenticate the patient
-    answers: dict[str, bool | str] | None = None
-    lang: str = "fi"
-    emergency_flags: tuple[str, ...] = ()  # red flags the channel already established (pre-form)
-    display_name: str | None = None  # an anonymous chat visitor's own name for themselves
-    subject: str | None = None  # a secure message's subject
-
-    @property
-    def is_thread(self) -> bool:
-        """Text channels: what the patient wrote is also the first line of the conversation."""
-        return self.channel in THREAD_CHANNELS
-
-
-THREAD_CHANNELS = ("chat", "secure_message", "sms")
-
-
-class IntakeResult(msgspec.Struct):
-    contact_id: str
-    case_id: str
-    queue: str
-    routing_reason: str
-    urgency: str
-    due_at: datetime
-    promised_callback_by: datetime
-    merged: bool
-    red_flags: list[str] = msgspec.field(default_factory=list)
+from app.domain.intake import InboundContact, IntakeResult, Triage, triage
+from app.clock import utcnow
+from app.hub import Hub
+from app.db import events as event_log
+from app.db.summaries import CASE_COLUMNS, summary_from_row
+from app.domain.summary import CaseSummary, PatientRef, event_body
 
 
 class Context(msgspec.Struct):
@@ -87,31 +50,10 @@ class Context(msgspec.Struct):
     open_version: int | None = None
 
 
-class Triage(msgspec.Struct):
-    urgency: str
-    source: str
-    flags: list[str]
-    emergency: bool
-
-
 Written = tuple[IntakeResult, list[dict[str, Any]] | None]
 
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
 _encode = msgspec.json.Encoder().encode
-
-
-def triage(contact: InboundContact) -> Triage:
-    """Urgency before routing: red flags (rules) first, then line 2, else unassessed."""
-    assessment = assess(contact.text, contact.answers, contact.lang) if (contact.text or contact.answers) else None
-    flags = sorted(set(contact.emergency_flags) | set(assessment.flags if assessment else ()))
-    emergency = bool(contact.emergency_flags) or (assessment is not None and assessment.level == "emergency")
-    if emergency:
-        return Triage("emergency", "rules", flags, True)
-    if assessment is not None and assessment.level != "unassessed":
-        return Triage(assessment.level, "rules", flags, False)
-    if contact.line == 2:
-        return Triage("urgent", "line", flags, False)
-    return Triage("unassessed", "none", flags, False)
 
 
 async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]:
@@ -124,12 +66,12 @@ async def intake(hub: Hub, contact: InboundContact) -> tuple[IntakeResult, bool]
             result, events = written
             if events is None:
                 return result, False
-            _count(contact, tri, result)
+            _count(hub, contact, tri, result)
             return result, True
     result, events = await write_one(hub, contact, tri, now)
     if events is None:
         return result, False
-    _count(contact, tri, result)
+    _count(hub, contact, tri, result)
     await hub.publish(events)
     return result, True
 
@@ -169,10 +111,8 @@ def plan(
     return _new_case(hub, contact, decision, ctx, tri, now)
 
 
-def _count(contact: InboundContact, tri: Triage, result: IntakeResult) -> None:
-    metrics.contact_received(contact.channel, contact.unit, contact.line, result.routing_reason, merged=result.merged)
-    for flag in tri.flags:
-        metrics.RED_FLAGS.labels(flag).inc()
+def _count(hub: Hub, contact: InboundContact, tri: Triage, result: IntakeResult) -> None:
+    hub.metrics.contact_received(contact.channel, contact.unit, contact.line, result.routing_reason, result.merged, tri.flags)
 
 
 def _merged_result(hub: Hub, decision: Decision, ctx: Context, tri: Triage) -> IntakeResult:
@@ -352,7 +292,7 @@ class CoreStore:
         if not await self._insert_contact(_contact_row(contact, result, Context(), now) | {"patient_id": case["patient_id"]}):
             return None
         await self.conn.execute(t.cases.insert().values(**case))
-        events = [await write_event(self.conn, "case.created", summary, now)]
+        events = [await event_log.append(self.conn, "case.created", summary, now)]
         return events + await self._message(contact, summary, now)
 
     async def merge(self, contact: InboundContact, result: IntakeResult, ctx: Context, now: datetime) -> list[dict[str, Any]] | None:
@@ -366,8 +306,8 @@ class CoreStore:
                 .returning(*CASE_COLUMNS)
             )
         ).one()
-        summary = summary_from_row(row, ctx.name)
-        events = [await write_event(self.conn, "case.updated", summary, now, extra={"contact": "merged"})]
+        summary = summary_from_row(row._mapping, ctx.name)
+        events = [await event_log.append(self.conn, "case.updated", summary, now, extra={"contact": "merged"})]
         return events + await self._message(contact, summary, now)
 
     async def _message(self, contact: InboundContact, summary: CaseSummary, now: datetime) -> list[dict[str, Any]]:
@@ -377,7 +317,7 @@ class CoreStore:
         await self.conn.execute(
             t.messages.insert().values(id=message["id"], case_id=summary.id, sender="patient", author=None, text=message["text"], at=now)
         )
-        return [await write_event(self.conn, "message.created", summary, now, extra={"message": message})]
+        return [await event_log.append(self.conn, "message.created", summary, now, extra={"message": message})]
 
     async def stored(self, contact: InboundContact) -> IntakeResult:
         async with self.hub.engine.connect() as conn:

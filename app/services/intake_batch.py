@@ -44,7 +44,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from app import metrics
 from app.db import pg_intake
 from app.domain.routing import Staffing
 from app.hub import Hub
@@ -178,7 +177,7 @@ class IntakeBatcher:
     def _count(self, contacts: int) -> None:
         self.batches += 1
         self.contacts += contacts
-        metrics.INTAKE_BATCH.observe(contacts)
+        self.hub.metrics.intake_batch.observe(contacts)
 
     def _unseen(self, batch: _Batch) -> tuple[set[str], Counter[str]]:
         """What this batch's read may have missed: the patients and nurse loads of the other

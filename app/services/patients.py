@@ -13,10 +13,12 @@ from app.db import schema as t
 from app.domain.patient_csv import PatientRow, parse_patients
 from app.domain.phones import PhoneError, normalise
 from app.domain.region import Professional, Region
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 from app.services.cases import log_access
-from app.services.errors import Forbidden, Invalid, NotFound
-from app.services.views import CaseSummary, summary_from_row, summary_select
+from app.domain.errors import Forbidden, Invalid, NotFound
+from app.db.summaries import summary_from_row, summary_select
+from app.domain.summary import CaseSummary
 
 
 class ImportReport(msgspec.Struct):
@@ -124,7 +126,7 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
                 summary_select().where(t.cases.c.patient_id == p.id).order_by(t.cases.c.created_at.desc()).limit(20)
             )
         ).all()
-        recent = [summary_from_row(r) for r in rows]
+        recent = [summary_from_row(r._mapping) for r in rows]
         contacts_30d = (
             await conn.execute(
                 select(func.count())

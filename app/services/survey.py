@@ -8,11 +8,11 @@ import hmac
 import msgspec
 from sqlalchemy import select
 
-from app import metrics
 from app.db import schema as t
 from app.domain.outcomes import nps_band
-from app.hub import Hub, utcnow
-from app.services.errors import Conflict, NotFound
+from app.clock import utcnow
+from app.hub import Hub
+from app.domain.errors import Conflict, NotFound
 
 
 class SurveyAnswer(msgspec.Struct):
@@ -51,4 +51,4 @@ async def answer(hub: Hub, token: str, given: SurveyAnswer) -> None:
         )
         if (await conn.execute(stmt)).first() is None:
             raise Conflict("this survey has already been answered — thank you")
-    metrics.SURVEY_RESPONSES.labels(case.unit, band).inc()
+    hub.metrics.survey_responses.labels(case.unit, band).inc()

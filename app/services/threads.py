@@ -8,10 +8,12 @@ import msgspec
 from sqlalchemy import exists, select
 
 from app.db import schema as t
-from app.hub import Hub, utcnow
+from app.clock import utcnow
+from app.hub import Hub
 from app.services import cases as case_svc
-from app.services.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services.intake import InboundContact, intake
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from app.domain.intake import InboundContact
+from app.services.intake import intake
 
 
 class ThreadSummary(msgspec.Struct):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select
 
 from app.db import schema as t
-from app.hub import utcnow
+from app.clock import utcnow
 from tests.helpers import callback, login
 
 

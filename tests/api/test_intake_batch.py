@@ -12,7 +12,8 @@ from app.db import pg_intake
 from app.db import schema as t
 from app.hub import Hub
 from app.main import make_intake_pool
-from app.services.intake import InboundContact, intake
+from app.domain.intake import InboundContact
+from app.services.intake import intake
 from app.services.intake_batch import IntakeBatcher
 from tests.helpers import MATTI
 

@@ -11,7 +11,8 @@ from app.db import schema as t
 from app.hub import Hub
 from app.main import make_intake_pool
 from app.domain.routing import Decision
-from app.services.intake import InboundContact, PgStore, _merged_result, intake, triage
+from app.domain.intake import InboundContact, triage
+from app.services.intake import PgStore, _merged_result, intake
 from tests.helpers import MATTI, callback
 
 

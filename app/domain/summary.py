@@ -1,0 +1,54 @@
+"""A case as every list and every event shows it, and the event that carries it.
+
+One shape for the inbox rows, the live stream, the replay and the case history: a nurse sees
+the same summary whichever way it reached the page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class PatientRef(msgspec.Struct):
+    id: str
+    display_name: str
+
+
+class CaseSummary(msgspec.Struct):
+    id: str
+    status: str
+    queue: str
+    assignee: str | None
+    urgency: str
+    due_at: datetime
+    at_risk: bool
+    channel: str
+    line: int | None
+    unit: str
+    patient: PatientRef | None
+    routing_reason: str
+    created_at: datetime
+    updated_at: datetime
+    contacts: int
+
+
+def event_body(type_: str, summary: CaseSummary, at: datetime, actor: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An event as stored (without its seq) and published (with it).
+
+    `extra` carries small facts a listener needs besides the summary (e.g. `from_queue` on a
+    handover, so the old queue's viewers see the case leave).
+    """
+    body: dict[str, Any] = {"type": type_, "case_id": summary.id, "queue": summary.queue, "at": at, "case": summary}
+    if actor:
+        body["actor"] = actor
+    if extra:
+        body.update(extra)
+    return body
+
+
+def published(seq: int, body: dict[str, Any]) -> dict[str, Any]:
+    """The event as live clients receive it: its seq first, plain JSON types."""
+    return {"seq": seq, **msgspec.to_builtins(body)}
