@@ -10,13 +10,12 @@ import msgspec
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
-from sqlalchemy import insert
 
-from app.api.deps import authenticate, bearer_token
-from app.db import schema as t
+from app.api.deps import bearer_token
 from app.hub import Hub
 from app.security.passwords import verify_password
-from app.security.tokens import decode, issue
+from app.security.auth import NotAuthenticated, log_out
+from app.security.tokens import issue
 
 
 class LoginRequest(msgspec.Struct):
@@ -72,12 +71,7 @@ class AuthController(Controller):
 
     @post("/logout", status_code=204)
     async def logout(self, request: Request[Any, Any, Any], state: State) -> None:
-        hub: Hub = state.hub
-        token = bearer_token(request)
-        await authenticate(hub, token)
-        assert token is not None
-        claims = decode(hub.settings.secret_key, token)
-        async with hub.engine.begin() as conn:
-            await conn.execute(
-                insert(t.revoked_tokens).values(jti=claims.jti, expires_at=datetime.fromtimestamp(claims.exp, timezone.utc))
-            )
+        try:
+            await log_out(state.hub, bearer_token(request))
+        except NotAuthenticated as exc:
+            raise NotAuthorizedException(str(exc)) from None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.sqlite import Insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
@@ -41,3 +43,10 @@ def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
 # generic plan's pessimistic estimate (e.g. a nurse's open-case count over a big cases table)
 # crossed it: 20-30 ms of compiling per execution of a query that runs in 0.3 ms.
 PG_SESSION = {"jit": "off"}
+
+
+def upsert_insert(conn: AsyncConnection, table: Table) -> Insert:
+    """An INSERT with ON CONFLICT for this connection's database (both dialects spell it alike)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

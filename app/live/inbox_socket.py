@@ -16,10 +16,10 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import WebSocket, websocket
-from litestar.exceptions import NotAuthorizedException, WebSocketDisconnect
+from litestar.exceptions import WebSocketDisconnect
 from sqlalchemy import func, select
 
-from app.api.deps import authenticate
+from app.security.auth import NotAuthenticated, authenticate
 from app.db import schema as t
 from app.domain.access import visible_queues
 from app.domain.region import Professional
@@ -179,7 +179,7 @@ async def _hello(hub: Hub, socket: WebSocket[Any, Any, Any]) -> tuple[Profession
         if hello.type != "hello":
             raise ValueError("first message must be hello")
         who = await authenticate(hub, hello.token)
-    except (asyncio.TimeoutError, msgspec.DecodeError, msgspec.ValidationError, ValueError, NotAuthorizedException) as exc:
+    except (asyncio.TimeoutError, msgspec.DecodeError, msgspec.ValidationError, ValueError, NotAuthenticated) as exc:
         reason = str(exc)[:100] if not isinstance(exc, asyncio.TimeoutError) else "no hello within 10 s"
         await socket.close(code=4401, reason=reason or "bad hello")
         return None, 0

@@ -15,6 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
+from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import sla
 from app.domain.access import inbox_queues, may_see
@@ -516,7 +517,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
             raise NotFound(f"no patient {patient_id!r}")
         if case.caller_phone:
             await conn.execute(
-                hub.insert(t.patient_phones)
+                upsert_insert(conn, t.patient_phones)
                 .values(phone=case.caller_phone, patient_id=patient_id)
                 .on_conflict_do_update(index_elements=["phone"], set_={"patient_id": patient_id})
             )

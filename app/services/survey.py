@@ -9,6 +9,7 @@ import msgspec
 from sqlalchemy import select
 
 from app.db import schema as t
+from app.db.engine import upsert_insert
 from app.domain.outcomes import nps_band
 from app.clock import utcnow
 from app.hub import Hub
@@ -43,7 +44,7 @@ async def answer(hub: Hub, token: str, given: SurveyAnswer) -> None:
         if case.status != "resolved":
             raise Conflict("the matter is still open; the survey opens when it is closed")
         stmt = (
-            hub.insert(t.survey_responses)
+            upsert_insert(conn, t.survey_responses)
             .values(case_id=case_id, unit=case.unit, nps=given.nps, solved=given.solved,
                     knows_how_continues=given.knows_how_continues, at=utcnow())
             .on_conflict_do_nothing(index_elements=["case_id"])

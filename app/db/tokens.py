@@ -1,0 +1,20 @@
+"""Logged-out professional tokens (their jti), kept until the token would have expired anyway."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db import schema as t
+
+
+async def is_revoked(engine: AsyncEngine, jti: str) -> bool:
+    async with engine.connect() as conn:
+        return (await conn.execute(select(t.revoked_tokens.c.jti).where(t.revoked_tokens.c.jti == jti))).first() is not None
+
+
+async def revoke(engine: AsyncEngine, jti: str, expires_at: datetime) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(insert(t.revoked_tokens).values(jti=jti, expires_at=expires_at))
