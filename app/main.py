@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncEngine
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -28,41 +29,22 @@ from app.live.chat import chat_form_endpoint, chat_socket
 from app.live.fanout import Fanout, make_plugin
 from app.live.inbox_socket import live
 from app.live.wire import keep_raw_send
-from app.services.intake_batch import IntakeBatcher
+from app.db.intake_pg import PgIntakeStore
+from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
+from app.db.pools import intake_pool
+from app.services.ports import IntakeStore
 from app.region_file import load_region
 from app.settings import Settings
 
 log = logging.getLogger("firstline")
 
 
-async def make_intake_pool(settings: Settings, size: int | None = None, index_plans: bool = False):  # type: ignore[no-untyped-def]
-    """The intake hot path's own asyncpg pool (app/db/pg_intake.py). Connections are opened
-    lazily (min_size=0) so that a database outage at start-up still lets the app answer 503.
-
-    index_plans: for the batch statements' own connections (app/services/intake_batch.py), which
-    run nothing else. PostgreSQL caches a generic plan per prepared statement; one made while
-    `cases` was nearly empty (a new installation) kept a sequential scan per batch for as long
-    as autovacuum had not yet analysed the table — 1,657 scans of a growing table in one bench
-    run. Every access these statements make has an index, so sequential scans are switched off
-    for them (planning every execution instead cost ~0.5 ms of PostgreSQL CPU a statement)."""
-    import asyncpg
-
-    from app.db.engine import PG_SESSION
-    from app.db.pg_intake import asyncpg_dsn
-
-    async def keep_session(_conn: asyncpg.Connection) -> None:
-        # The default reset (UNLISTEN, RESET ALL, advisory unlock…) is a round trip per request;
-        # intake's statements leave no session state behind (its advisory lock is per transaction).
-        return None
-
-    return await asyncpg.create_pool(
-        asyncpg_dsn(settings.database_url),
-        min_size=0,
-        max_size=size or settings.db_pool_size,
-        timeout=10,
-        reset=keep_session,
-        server_settings=PG_SESSION | ({"enable_seqscan": "off"} if index_plans else {}),
-    )
+async def make_intake_store(settings: Settings, engine: AsyncEngine) -> IntakeStore:
+    """PostgreSQL gets the batching asyncpg store; SQLite (and FIRSTLINE_FAST_INTAKE=0) the
+    SQLAlchemy one."""
+    if engine.dialect.name == "postgresql" and settings.fast_intake:
+        return PgIntakeStore(await intake_pool(settings.database_url, PgIntakeStore.in_flight + 1))
+    return SqlAlchemyIntakeStore(engine)
 
 
 def create_app(settings: Settings | None = None, region: Region | None = None) -> Litestar:
@@ -72,19 +54,12 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.db_pool_size)
-        hub = Hub(settings, region, engine)
-        if engine.dialect.name == "postgresql":
-            hub.pg_pool = await make_intake_pool(settings)
-            hub.intake_batcher = IntakeBatcher(hub, await make_intake_pool(settings, IntakeBatcher.IN_FLIGHT, index_plans=True))
+        hub = Hub(settings, region, engine, await make_intake_store(settings, engine))
         app.state.hub = hub
         try:
             yield
         finally:
-            if hub.intake_batcher is not None:
-                await hub.intake_batcher.close()
-            if hub.pg_pool is not None:
-                await hub.pg_pool.close()
-            await engine.dispose()
+            await hub.close()
 
     async def tune_gc(_: Litestar) -> None:
         """Fewer, cheaper collections in a serving process (each worker runs this): with 1,000
@@ -100,7 +75,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         hub: Hub = app.state.hub
         hub.fanout = Fanout(channels)
         await hub.fanout.start()
-        hub.add_publisher(hub.fanout.publish)
+        hub.publishers.add(hub.fanout)
 
     async def stop_fanout(app: Litestar) -> None:
         hub: Hub = app.state.hub

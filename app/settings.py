@@ -27,6 +27,7 @@ class Settings(msgspec.Struct, kw_only=True):
     db_pool_size: int = 10
     debug: bool = False
     chat_idle_seconds: float = 900.0
+    fast_intake: bool = True  # PostgreSQL: the batching asyncpg intake store (app/db/intake_pg.py)
     tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
 
     @classmethod
@@ -39,7 +40,7 @@ class Settings(msgspec.Struct, kw_only=True):
                 raw = env[key]
                 if field.name == "allowed_origins":
                     values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
-                elif field.name in ("run_jobs", "tune_gc", "debug"):
+                elif field.name in ("run_jobs", "tune_gc", "debug", "fast_intake"):
                     values[field.name] = raw.lower() in {"1", "true", "yes"}
                 else:
                     values[field.name] = raw

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import hypothesis
 import msgspec
 import pytest
 from argon2 import PasswordHasher
@@ -26,6 +27,10 @@ from app.db.migrate import upgrade
 from app.domain.region import Region
 from app.region_file import load_region
 from app.settings import DEMO_REGION, Settings
+
+# No timing in tests: hypothesis' per-example deadline fails on a busy 2-core CI machine.
+hypothesis.settings.register_profile("firstline", deadline=None)
+hypothesis.settings.load_profile("firstline")
 
 PG_ADMIN = os.environ.get("FIRSTLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"

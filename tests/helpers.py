@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from app.security.webhooks import sign
@@ -30,3 +34,37 @@ async def login(client: AsyncTestClient, username: str) -> dict[str, str]:
     r = await client.post("/api/auth/login", json={"username": username, "password": f"{username}-demo"})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[None]:
+    """The app's start-up and shut-down in this test's own event loop (so the test may call its
+    hub directly), entered and left in one task as a server does."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def serve() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(serve())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        await task  # start-up failed: raise its error
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+class Spy:
+    """A publisher that keeps what it is given (add it with hub.publishers.add)."""
+
+    def __init__(self) -> None:
+        self.published: list[list[dict]] = []
+
+    async def publish(self, events):  # type: ignore[no-untyped-def]
+        self.published.append(events)

@@ -47,11 +47,12 @@ async def append(
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Append to the event log inside the caller's transaction; returns the event as published."""
-    return await append_body(conn, event_body(type_, summary, at, actor, extra), summary.unit)
+    body = event_body(type_, summary, at, actor, extra)
+    return published(await append_body(conn, body, summary.unit), body)
 
 
-async def append_body(conn: AsyncConnection, body: dict[str, Any], unit: str) -> dict[str, Any]:
-    """Append an already built event body (app.domain.summary.event_body)."""
+async def append_body(conn: AsyncConnection, body: dict[str, Any], unit: str) -> int:
+    """Append an already built event body (app.domain.summary.event_body); returns its seq."""
     values = {
         "type": body["type"],
         "case_id": body["case_id"],
@@ -69,8 +70,7 @@ async def append_body(conn: AsyncConnection, body: dict[str, Any], unit: str) ->
         )
     else:
         stmt = insert(t.events).values(**values)
-    seq = (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()
-    return published(seq, body)
+    return (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()  # type: ignore[no-any-return]
 
 
 def from_row(seq: int, data: str | bytes) -> dict[str, Any]:

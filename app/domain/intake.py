@@ -6,10 +6,16 @@ rule between the two — triage precedence, rule 6's merge, the due time, the ev
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import Any
 
 import msgspec
 
+from app.domain import sla
+from app.domain.common import URGENCY_RANK, new_id
+from app.domain.region import Region, queue_unit
+from app.domain.routing import Contact, PatientFacts, Staffing, route
+from app.domain.summary import CaseSummary, PatientRef, event_body
 from app.domain.urgency import assess
 
 
@@ -73,3 +79,226 @@ def triage(contact: InboundContact) -> Triage:
     return Triage("unassessed", "none", flags, False)
 
 
+
+
+# ------------------------------------------------------------------------------- the decision
+
+
+class IntakeContext(msgspec.Struct):
+    """What the store reads for one contact: the patient, their open matter, their nurse's load."""
+
+    facts: PatientFacts | None = None
+    name: str | None = None
+    nurse_load: int = 0
+    open_case: CaseSummary | None = None  # rule 6's candidate, as the read saw it
+    open_version: int | None = None
+
+
+# Rows to write, named like their columns: both stores write exactly these fields.
+
+
+class ContactRecord(msgspec.Struct):
+    id: str
+    channel: str
+    external_id: str
+    case_id: str
+    patient_id: str | None
+    unit: str
+    line: int | None
+    caller: str | None
+    dialed: str | None
+    text: str | None
+    received_at: datetime
+    created_at: datetime
+    merged: bool
+    display_name: str | None
+    response: str  # the answer as JSON: a retry of this contact gets it back
+
+
+class CaseRecord(msgspec.Struct):
+    id: str
+    status: str
+    queue: str
+    unit: str
+    urgency: str
+    urgency_rank: int
+    urgency_source: str
+    red_flags: str
+    due_at: datetime
+    at_risk_at: datetime
+    at_risk: bool
+    channel: str
+    line: int | None
+    patient_id: str | None
+    caller_phone: str | None
+    routing_reason: str
+    subject: str | None
+    contacts_count: int
+    handovers: int
+    failed_attempts: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class MergeRecord(msgspec.Struct):
+    """One more contact on the open matter — applied only if the case is still at `version`."""
+
+    id: str
+    version: int
+    updated_at: datetime
+
+
+class MessageRecord(msgspec.Struct):
+    id: str
+    case_id: str
+    sender: str
+    author: str | None
+    text: str
+    at: datetime
+
+
+class IntakePlan(msgspec.Struct):
+    """Everything one contact writes, decided before any write: the caller's answer, the rows,
+    and the events (bodies without their seq, in order)."""
+
+    result: IntakeResult
+    contact: ContactRecord
+    case: CaseRecord | None  # a new case, or
+    merge: MergeRecord | None  # one more contact on the open matter
+    message: MessageRecord | None  # text channels: the patient's words open the conversation
+    events: list[dict[str, Any]]
+    unit: str  # where the case now lives (its events are filed under it)
+
+    @property
+    def new_for_nurse(self) -> str | None:
+        """The professional whose personal queue gains a new case (capacity, rule 10)."""
+        if self.case is None or not self.result.queue.startswith("personal:"):
+            return None
+        return self.result.queue.removeprefix("personal:")
+
+
+_encode = msgspec.json.Encoder().encode
+
+
+def plan(
+    contact: InboundContact,
+    tri: Triage,
+    ctx: IntakeContext,
+    staffing: Staffing,
+    region: Region,
+    tz: tzinfo,
+    now: datetime,
+) -> IntakePlan:
+    """Route the contact (SPEC §6) and decide what to write: a new case with its due time, or
+    one more contact on the patient's open matter (rule 6) — and the events either way."""
+    decision = route(
+        Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
+        ctx.facts,
+        staffing,
+        region,
+        now,
+    )
+    received = min(contact.received_at, now)
+    patient_id = ctx.facts.id if ctx.facts else None
+    case: CaseRecord | None = None
+    merge: MergeRecord | None = None
+    if decision.merge_into is not None:
+        open_case, version = ctx.open_case, ctx.open_version
+        assert open_case is not None and version is not None and open_case.id == decision.merge_into
+        due = open_case.due_at.astimezone(tz)
+        result = IntakeResult(
+            contact_id=new_id(),
+            case_id=open_case.id,
+            queue=decision.queue,
+            routing_reason=decision.reason,
+            urgency=open_case.urgency,
+            due_at=due,
+            promised_callback_by=due,
+            merged=True,
+            red_flags=tri.flags,
+        )
+        # Exact as long as the case is still at the version read: the store checks that.
+        summary = msgspec.structs.replace(open_case, contacts=open_case.contacts + 1, updated_at=now)
+        merge = MergeRecord(open_case.id, version, now)
+        events = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
+    else:
+        due = sla.due_at(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, tz)
+        result = IntakeResult(
+            contact_id=new_id(),
+            case_id=new_id(),
+            queue=decision.queue,
+            routing_reason=decision.reason,
+            urgency=tri.urgency,
+            due_at=due,
+            promised_callback_by=due,  # the promise told to the caller is the due time (sla.promised_callback_by)
+            merged=False,
+            red_flags=tri.flags,
+        )
+        unit = queue_unit(region, decision.queue) or contact.unit
+        case = CaseRecord(
+            id=result.case_id,
+            status="new",
+            queue=decision.queue,
+            unit=unit,
+            urgency=tri.urgency,
+            urgency_rank=URGENCY_RANK[tri.urgency],
+            urgency_source=tri.source,
+            red_flags=",".join(tri.flags),
+            due_at=due,
+            at_risk_at=sla.at_risk_at(received, due, region.sla.at_risk_fraction),
+            at_risk=False,
+            channel=contact.channel,
+            line=contact.line,
+            patient_id=patient_id,
+            caller_phone=contact.caller,
+            routing_reason=decision.reason,
+            subject=contact.subject,
+            contacts_count=1,
+            handovers=0,
+            failed_attempts=0,
+            created_at=received,
+            updated_at=now,
+            version=1,
+        )
+        summary = CaseSummary(
+            id=case.id,
+            status="new",
+            queue=decision.queue,
+            assignee=None,
+            urgency=tri.urgency,
+            due_at=due,
+            at_risk=False,
+            channel=contact.channel,
+            line=contact.line,
+            unit=unit,
+            patient=PatientRef(patient_id, ctx.name or "") if patient_id else None,
+            routing_reason=decision.reason,
+            created_at=received,
+            updated_at=now,
+            contacts=1,
+        )
+        events = [event_body("case.created", summary, now)]
+    message = None
+    if contact.is_thread and contact.text:
+        message = MessageRecord(new_id(), result.case_id, "patient", None, contact.text, now)
+        line = {"id": message.id, "from": "patient", "text": message.text, "at": now, "author": None}
+        events.append(event_body("message.created", summary, now, extra={"message": line}))
+    record = ContactRecord(
+        id=result.contact_id,
+        channel=contact.channel,
+        external_id=contact.external_id,
+        case_id=result.case_id,
+        patient_id=patient_id,
+        unit=contact.unit,
+        line=contact.line,
+        caller=contact.caller,
+        dialed=contact.dialed,
+        text=contact.text,
+        received_at=received,
+        created_at=now,
+        merged=result.merged,
+        display_name=contact.display_name,
+        response=_encode(result).decode(),
+    )
+    return IntakePlan(result, record, case, merge, message, events, summary.unit)

@@ -8,14 +8,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select, update
 
-from app.db import pg_intake
+from app.db import intake_pg
 from app.db import schema as t
-from app.hub import Hub
-from app.main import make_intake_pool
+from app.db.intake_pg import PgIntakeBatch
 from app.domain.intake import InboundContact
+from app.hub import Hub
 from app.services.intake import intake
-from app.services.intake_batch import IntakeBatcher
-from tests.helpers import MATTI
+from tests.helpers import MATTI, Spy, running
 
 MAIJA_MOBILE, MAIJA_LANDLINE = "+358501112233", "+35886150101"  # p-0002, two numbers
 
@@ -31,7 +30,9 @@ def unknown(n: int) -> str:
 
 @pytest.fixture
 async def hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
+    """A running app on PostgreSQL, wired by create_app like in production (its hub)."""
     from app.db.engine import make_engine
+    from app.main import create_app
     from app.services.patients import import_patients
     from app.settings import Settings
     from tests.conftest import DEMO_PATIENTS, TABLES
@@ -41,14 +42,10 @@ async def hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
         await conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
     extra = "".join(f"b-{i:04d},Bench {i},040200{i:04d},fi,n-aino,,kajaani,false,\n" for i in range(30))
     await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8") + extra)
-    settings = Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long")
-    hub = Hub(settings, region, engine)
-    hub.pg_pool = await make_intake_pool(settings)
-    hub.intake_batcher = IntakeBatcher(hub, await make_intake_pool(settings, IntakeBatcher.IN_FLIGHT, index_plans=True))
-    yield hub
-    await hub.intake_batcher.close()
-    await hub.pg_pool.close()
     await engine.dispose()
+    app = create_app(Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long", run_jobs=False), region)
+    async with running(app):
+        yield app.state.hub
 
 
 async def scalar(hub: Hub, stmt):  # type: ignore[no-untyped-def]
@@ -56,24 +53,21 @@ async def scalar(hub: Hub, stmt):  # type: ignore[no-untyped-def]
         return (await conn.execute(stmt)).scalar_one()
 
 
-async def test_a_contact_alone_takes_the_single_path_and_is_published(hub):  # type: ignore[no-untyped-def]
-    published: list[list[dict]] = []
-
-    async def spy(events):  # type: ignore[no-untyped-def]
-        published.append(events)
-
-    hub.add_publisher(spy)
+async def test_a_contact_alone_is_a_batch_of_one_and_is_published(hub):  # type: ignore[no-untyped-def]
+    spy = Spy()
+    published = spy.published
+    hub.publishers.add(spy)
     result, created = await intake(hub, call("alone-1", MATTI))
     again, created_again = await intake(hub, call("alone-1", MATTI))
     assert created and not created_again and again == result
     assert [[e["case_id"] for e in events] for events in published] == [[result.case_id]], "published once, the retry not"
-    assert hub.intake_batcher.batches == 2 and hub.intake_batcher.contacts == 2
+    assert hub.intake.batches == 2 and hub.intake.contacts == 2
 
 
 async def test_concurrent_contacts_share_statements_and_each_is_committed(hub):  # type: ignore[no-untyped-def]
     contacts = [call(f"u-{n}", unknown(n)) for n in range(24)]
     answers = await asyncio.gather(*(intake(hub, c) for c in contacts))
-    batcher = hub.intake_batcher
+    batcher = hub.intake
     assert batcher.contacts == 24 and batcher.batches < 12, "contacts that arrive together are written together"
     assert all(created for _, created in answers)
     async with hub.engine.connect() as conn:
@@ -118,22 +112,26 @@ async def test_a_retry_among_new_contacts_gets_the_stored_answer(hub):  # type: 
     assert await scalar(hub, select(func.count()).select_from(t.events)) == 13
 
 
-async def test_a_merge_whose_case_changed_after_the_read_is_written_by_the_single_path(hub, monkeypatch):  # type: ignore[no-untyped-def]
+async def test_a_merge_whose_case_changed_after_the_read_is_planned_again(hub, monkeypatch):  # type: ignore[no-untyped-def]
     first, _ = await intake(hub, call("c-1", MATTI))
-    read = pg_intake.contexts
+    read = PgIntakeBatch.read
+    claimed = False
 
-    async def read_then_a_nurse_claims(conn, phones, patient_ids):  # type: ignore[no-untyped-def]
-        rows = await read(conn, phones, patient_ids)
-        async with hub.engine.begin() as c:
-            await c.execute(
-                update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
-            )
-        return rows
+    async def read_then_a_nurse_claims(self, contacts):  # type: ignore[no-untyped-def]
+        nonlocal claimed
+        contexts = await read(self, contacts)
+        if not claimed and any(c.external_id == "c-2" for c in contacts):
+            claimed = True
+            async with hub.engine.begin() as c:
+                await c.execute(
+                    update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
+                )
+        return contexts
 
-    monkeypatch.setattr(pg_intake, "contexts", read_then_a_nurse_claims)
-    # x-0 goes alone (single path); c-2 and the rest wait for it and then form a batch.
+    monkeypatch.setattr(PgIntakeBatch, "read", read_then_a_nurse_claims)
     answers = await asyncio.gather(*(intake(hub, c) for c in [call("x-0", unknown(0)), call("c-2", MATTI), *(call(f"x-{n}", unknown(n)) for n in (1, 2))]))
     merged, created = answers[1]
+    assert claimed, "the nurse claimed between the read and the write"
     assert created and merged.merged and merged.case_id == first.case_id
     assert await scalar(hub, select(t.cases.c.contacts_count).where(t.cases.c.id == first.case_id)) == 2
     async with hub.engine.connect() as conn:
@@ -154,24 +152,32 @@ async def test_capacity_holds_when_a_nurses_patients_call_at_once(hub):  # type:
 
 
 async def test_a_failed_batch_loses_nothing(hub, monkeypatch):  # type: ignore[no-untyped-def]
-    async def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ConnectionError("the database went away mid-batch")
+    write = PgIntakeBatch.write
+    failed = 0
 
-    monkeypatch.setattr(pg_intake, "write_batch", broken)
+    async def broken_once(self, plans):  # type: ignore[no-untyped-def]
+        nonlocal failed
+        if len(plans) > 1 and not failed:
+            failed += 1
+            raise ConnectionError("the database went away mid-batch")
+        return await write(self, plans)
+
+    monkeypatch.setattr(PgIntakeBatch, "write", broken_once)
     answers = await asyncio.gather(*(intake(hub, call(f"f-{n}", unknown(n))) for n in range(10)))
+    assert failed == 1, "a batch of several failed"
     assert all(created for _, created in answers)
     assert await scalar(hub, select(func.count()).select_from(t.cases)) == 10
 
 
 async def test_the_batch_statements_keep_to_indexes_on_a_new_installation(hub):  # type: ignore[no-untyped-def]
     """A generic plan made while `cases` is empty must not scan it: it is cached and reused
-    long after the table has grown (app.main.make_intake_pool, index_plans)."""
-    async with hub.intake_batcher.pool.acquire() as conn:
+    long after the table has grown (app.db.pools.intake_pool)."""
+    async with hub.intake.store.pool.acquire() as conn:
         await conn.execute("TRUNCATE cases, contacts, events, messages")
         await conn.execute("SET plan_cache_mode = force_generic_plan")
         for name, sql, args in (
-            ("many", pg_intake.CONTEXT_MANY, "('{}', '{}')"),
-            ("write", pg_intake.WRITE_BATCH, "('[]', '[]', '{}', '[]', '[]', 1, '[]')"),
+            ("many", intake_pg.READ, "('{}', '{}')"),
+            ("write", intake_pg.WRITE, "('[]', '[]', '{}', '[]', '[]', 1, '[]')"),
         ):
             await conn.execute(f"PREPARE {name} AS {sql}")
             plan = "\n".join(r[0] for r in await conn.fetch(f"EXPLAIN EXECUTE {name}{args}"))
@@ -180,12 +186,9 @@ async def test_the_batch_statements_keep_to_indexes_on_a_new_installation(hub): 
 
 
 async def test_a_batch_is_published_once_in_seq_order(hub):  # type: ignore[no-untyped-def]
-    published: list[list[dict]] = []
-
-    async def spy(events):  # type: ignore[no-untyped-def]
-        published.append(events)
-
-    hub.add_publisher(spy)
+    spy = Spy()
+    published = spy.published
+    hub.publishers.add(spy)
     answers = await asyncio.gather(*(intake(hub, call(f"p-{n}", unknown(n))) for n in range(20)))
     assert len(published) < 20, "one publish per batch, not per contact"
     seqs = [e["seq"] for events in published for e in events]
@@ -195,9 +198,6 @@ async def test_a_batch_is_published_once_in_seq_order(hub):  # type: ignore[no-u
 
 async def test_a_lone_contact_that_fails_is_not_tried_twice(hub, monkeypatch):  # type: ignore[no-untyped-def]
     """A database outage answers 503 once per request, not after a second attempt."""
-    import app.services.intake as single
-    import app.services.intake_batch as batching
-
     calls = 0
 
     async def down(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -205,8 +205,7 @@ async def test_a_lone_contact_that_fails_is_not_tried_twice(hub, monkeypatch):  
         calls += 1
         raise ConnectionRefusedError("database down")
 
-    monkeypatch.setattr(batching, "write_one", down)
-    monkeypatch.setattr(single, "write_one", down)
+    monkeypatch.setattr(PgIntakeBatch, "write", down)
     with pytest.raises(ConnectionRefusedError):
         await intake(hub, call("down-1", MATTI))
     assert calls == 1

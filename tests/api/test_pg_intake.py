@@ -8,12 +8,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.db import schema as t
-from app.hub import Hub
-from app.main import make_intake_pool
-from app.domain.routing import Decision
-from app.domain.intake import InboundContact, triage
-from app.services.intake import PgStore, _merged_result, intake
-from tests.helpers import MATTI, callback
+from app.db.intake_pg import PgIntakeBatch
+from app.domain.intake import InboundContact, IntakeContext
+from app.services.intake import intake
+from tests.helpers import MATTI, Spy, callback, running
 
 
 def contact(call_id: str) -> InboundContact:
@@ -23,8 +21,9 @@ def contact(call_id: str) -> InboundContact:
 
 @pytest.fixture
 async def pg_hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
-    """A hub on PostgreSQL only: the asyncpg store exists there (SQLite runs the Core store)."""
+    """A running app on PostgreSQL, wired by create_app like in production (its hub)."""
     from app.db.engine import make_engine
+    from app.main import create_app
     from app.services.patients import import_patients
     from app.settings import Settings
     from tests.conftest import DEMO_PATIENTS, TABLES
@@ -32,29 +31,37 @@ async def pg_hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
     engine = make_engine(pg_url)
     async with engine.begin() as conn:
         await conn.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-    await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8"))
-    settings = Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long")
-    hub = Hub(settings, region, engine)
-    hub.pg_pool = await make_intake_pool(settings)
-    yield hub
-    await hub.pg_pool.close()
+    extra = "".join(f"b-{i:04d},Bench {i},040200{i:04d},fi,n-aino,,kajaani,false,\n" for i in range(30))
+    await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8") + extra)
     await engine.dispose()
+    app = create_app(Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long", run_jobs=False), region)
+    async with running(app):
+        yield app.state.hub
 
 
-async def test_merge_falls_back_when_the_case_changed_under_it(pg_hub):  # type: ignore[no-untyped-def]
+async def test_merge_falls_back_when_the_case_changed_under_it(pg_hub, monkeypatch):  # type: ignore[no-untyped-def]
     first, _ = await intake(pg_hub, contact("m-1"))
-    c = contact("m-2")
-    now = datetime.now(timezone.utc)
-    async with PgStore(pg_hub) as store:
-        ctx = await store.context(c)
-        assert ctx.open_case is not None and ctx.open_case.id == first.case_id
-        # A nurse claims the case between the read and the write.
-        async with pg_hub.engine.begin() as conn:
-            await conn.execute(
-                update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
-            )
-        decision = Decision(queue=ctx.open_case.queue, reason="merged_open_case", merge_into=ctx.open_case.id)
-        events = await store.merge(c, _merged_result(pg_hub, decision, ctx, triage(c)), ctx, now)
+    read = PgIntakeBatch.read
+    seen: list[IntakeContext] = []
+
+    async def read_then_a_nurse_claims(self, contacts):  # type: ignore[no-untyped-def]
+        contexts = await read(self, contacts)
+        if not seen:
+            seen.extend(contexts)
+            # A nurse claims the case between the read and the write.
+            async with pg_hub.engine.begin() as conn:
+                await conn.execute(
+                    update(t.cases).where(t.cases.c.id == first.case_id).values(status="claimed", assignee="n-aino", version=t.cases.c.version + 1)
+                )
+        return contexts
+
+    spy = Spy()
+    pg_hub.publishers.add(spy)
+    monkeypatch.setattr(PgIntakeBatch, "read", read_then_a_nurse_claims)
+    await intake(pg_hub, contact("m-2"))
+    ctx = seen[0]
+    assert ctx.open_case is not None and ctx.open_case.id == first.case_id
+    events = [e for batch in spy.published for e in batch]
     assert events is not None and [e["type"] for e in events] == ["case.updated"]
     assert events[0]["case"]["status"] == "claimed" and events[0]["case"]["assignee"] == "n-aino"
     assert events[0]["case"]["contacts"] == 2
