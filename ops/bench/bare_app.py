@@ -74,7 +74,7 @@ def create_app() -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        # Configured like Firstline's intake pool (app/main.make_intake_pool): no per-release
+        # Configured like Firstline's intake pool (app/db/pools.intake_pool): no per-release
         # reset. asyncpg's default reset is a second round trip per request (UNLISTEN, RESET
         # ALL…), which would make the baseline do twice the work of "one INSERT".
         pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=2 * pool_size, reset=_keep_session)
