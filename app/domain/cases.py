@@ -24,7 +24,7 @@ from msgspec import UNSET, UnsetType
 
 from app.domain import sla
 from app.domain.access import may_override
-from app.domain.common import URGENCY_RANK
+from app.domain.common import URGENCY_RANK, CaseStatus, Channel, Urgency
 from app.domain.errors import Conflict, Invalid
 from app.domain.notifications import FailedCallback, failed_callback_notice
 from app.domain.region import OutcomeCode, Professional, Region, queue_kind, queue_unit
@@ -35,13 +35,14 @@ from app.domain.urgency import Assessment
 class CaseState(msgspec.Struct, frozen=True, kw_only=True):
     """What the rules need to know of a case, as it stands in the locked row."""
 
-    status: str  # common.CaseStatus
+    status: CaseStatus
     queue: str
     unit: str
-    channel: str
+    channel: Channel
+    patient_id: str | None = None
     assignee: str | None = None
     first_handler: str | None = None
-    urgency: str = "unassessed"
+    urgency: Urgency = "unassessed"
     red_flags: tuple[str, ...] = ()
     created_at: datetime
     due_at: datetime
@@ -55,7 +56,7 @@ class CaseState(msgspec.Struct, frozen=True, kw_only=True):
 class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
     """Columns of the case to write; a field left UNSET is not touched (None writes NULL)."""
 
-    status: str | UnsetType = UNSET
+    status: CaseStatus | UnsetType = UNSET
     queue: str | UnsetType = UNSET
     unit: str | UnsetType = UNSET
     routing_reason: str | UnsetType = UNSET
@@ -66,7 +67,7 @@ class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
     contacts_count: int | UnsetType = UNSET
     first_callback_at: datetime | UnsetType = UNSET
     failed_attempts: int | UnsetType = UNSET
-    urgency: str | UnsetType = UNSET
+    urgency: str | UnsetType = UNSET  # common.Urgency
     urgency_rank: int | UnsetType = UNSET
     urgency_source: str | UnsetType = UNSET
     red_flags: tuple[str, ...] | UnsetType = UNSET

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import insert, select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
@@ -201,7 +201,7 @@ async def log_access(conn: AsyncConnection, patient_id: str, professional: str, 
 # and its event in the same transaction → publish after commit.
 
 
-async def _visible_case(hub: Hub, conn: AsyncConnection, who: Professional, case_id: str, lock: bool = True) -> Any:
+async def _visible_case(hub: Hub, conn: AsyncConnection, who: Professional, case_id: str, lock: bool = True) -> Row[Any]:
     stmt = select(t.cases).where(t.cases.c.id == case_id)
     if lock:
         stmt = stmt.with_for_update()
@@ -211,13 +211,14 @@ async def _visible_case(hub: Hub, conn: AsyncConnection, who: Professional, case
     return row
 
 
-def _state(row: Any) -> rules.CaseState:
+def _state(row: Row[Any]) -> rules.CaseState:
     """The locked row as the rules see it."""
     return rules.CaseState(
         status=row.status,
         queue=row.queue,
         unit=row.unit,
         channel=row.channel,
+        patient_id=row.patient_id,
         assignee=row.assignee,
         first_handler=row.first_handler,
         urgency=row.urgency,
@@ -232,10 +233,12 @@ def _state(row: Any) -> rules.CaseState:
     )
 
 
-def _columns(change: rules.CaseChange) -> dict[str, Any]:
+def _columns(change: rules.CaseChange) -> dict[str, object]:
+    """The change as column values; red flags are stored comma-separated."""
     values = change.changed()
-    if "red_flags" in values:
-        values["red_flags"] = ",".join(change.red_flags)  # type: ignore[arg-type]  # set, so a tuple
+    flags = values.get("red_flags")
+    if isinstance(flags, tuple):
+        values["red_flags"] = ",".join(flags)
     return values
 
 
@@ -328,17 +331,16 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
     """A reply to the patient. Phone and SMS cases get a content-free SMS telling them to read it."""
     now = utcnow()
     async with hub.engine.begin() as conn:
-        row = await _visible_case(hub, conn, who, case_id)
-        case = _state(row)
+        case = _state(await _visible_case(hub, conn, who, case_id))
         rules.ensure_may_reply(case)
         message = MessageView(t.new_id(), "professional", who.id, text, now)
         await conn.execute(
             insert(t.messages).values(id=message.id, case_id=case_id, sender="professional", author=who.id, text=text, at=now)
         )
         phone = case.caller_phone
-        if phone is None and row.patient_id and notifies_replies_by_sms(case.channel):
+        if phone is None and case.patient_id and notifies_replies_by_sms(case.channel):
             phone = (
-                await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == row.patient_id).limit(1))
+                await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == case.patient_id).limit(1))
             ).scalar_one_or_none()
         notice = reply_notice(case.channel, phone)
         if notice is not None:
