@@ -87,6 +87,12 @@ def may_see(region: Region, who: Professional, queue: str, assignee: str | None 
     return unit is not None and queue in visible_queues(region, who, unit)
 
 
+def lists_my_claimed_cases(filter_: str) -> bool:
+    """A case I claimed is on my "mine" and "all" lists whichever queue it waits in (overflow,
+    urgent, chat duty, a colleague's team): claimed work stays in front of whoever claimed it."""
+    return filter_ in ("mine", "all")
+
+
 def inbox_queues(region: Region, who: Professional, filter_: str, unit: str) -> list[str] | None:
     """Queues behind an inbox filter, or None when the role may not look there."""
     visible = visible_queues(region, who, unit)

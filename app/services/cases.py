@@ -19,7 +19,7 @@ from app.db import schema as t
 from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
-from app.domain.access import inbox_queues, may_see
+from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
 from app.domain.common import OPEN_STATUSES
 from app.domain.notifications import SmsNotice, notifies_replies_by_sms, reply_notice, sms_template
 from app.domain.outcomes import first_contact_resolution
@@ -120,7 +120,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
         raise Forbidden(f"a {who.role} may not open the {filter_!r} inbox of unit {unit!r}")
     c = t.cases.c
     where = c.queue.in_(queues)
-    if filter_ in ("mine", "all"):
+    if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
     stmt = summary_select().where(where, c.status.in_(OPEN_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)
     async with hub.engine.connect() as conn:

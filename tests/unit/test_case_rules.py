@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain import cases as rules
-from app.domain.access import may_override, oversees_unit
+from app.domain.access import INBOX_FILTERS, lists_my_claimed_cases, may_override, oversees_unit
 from app.domain.errors import Conflict, Invalid
 from app.domain.outcomes import first_contact_resolution
 from app.domain.routing import Decision, is_same_matter_candidate
@@ -259,3 +259,7 @@ def test_same_matter_candidates():
     assert not is_same_matter_candidate("resolved", "personal:n-aino")
     assert not is_same_matter_candidate("new", "assistants:kajaani")
     assert not is_same_matter_candidate("claimed", "chat:kajaani")
+
+
+def test_my_claimed_cases_follow_me_on_mine_and_all():
+    assert [f for f in INBOX_FILTERS if lists_my_claimed_cases(f)] == ["mine", "all"]
