@@ -16,18 +16,9 @@ from app.domain.region import Region
 from app.domain.errors import Invalid
 from app.domain.intake import InboundContact
 
-TEMPLATES = {
-    "new_message": {
-        "fi": "Sinulle on uusi viesti terveysasemalta. Lue se Omasotessa.",
-        "sv": "Du har ett nytt meddelande från hälsostationen. Läs det i Omasote.",
-        "en": "You have a new message from your health station. Read it in Omasote.",
-    },
-    "callback_failed": {
-        "fi": "Terveysasema yritti soittaa sinulle. Katso viesti Omasotessa tai soita uudelleen.",
-        "sv": "Hälsostationen försökte ringa dig. Läs meddelandet i Omasote eller ring igen.",
-        "en": "Your health station tried to call you. Read the message in Omasote or call again.",
-    },
-}
+# The only texts an outbound SMS may carry live in the domain, next to the rule that an SMS is
+# content-free; a vendor adapter renders an outbox row with sms_text(row.template, language).
+from app.domain.notifications import SMS_TEMPLATES, sms_text  # noqa: F401
 
 
 class InboundSms(msgspec.Struct):

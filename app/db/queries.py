@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
 from app.domain.common import OPEN_STATUSES
+from app.domain.routing import MERGE_EXCLUDED_QUEUE_KINDS
 
 
-def mergeable_case() -> Any:
-    """Rule 6's candidates: open matters other than chat sessions and line-3 errands. A
-    prescription renewal waiting with the assistants is not "the same matter" as a call to the
-    nurse, and a live chat cannot be merged into a callback. (app/db/pg_intake.py says the same
-    in SQL.)"""
+def mergeable_case() -> ColumnElement[bool]:
+    """Rule 6's candidates as SQL: app.domain.routing.is_same_matter_candidate (open statuses,
+    not in an excluded queue kind), built from the same constants. The PostgreSQL intake
+    statement (app/db/pg_intake.py) states the same condition in SQL text."""
     q = t.cases.c.queue
-    return and_(t.cases.c.status.in_(OPEN_STATUSES), ~q.like("assistants:%"), ~q.like("chat:%"))
+    return and_(t.cases.c.status.in_(OPEN_STATUSES), *(~q.like(f"{kind}:%") for kind in MERGE_EXCLUDED_QUEUE_KINDS))
 
 
 async def personal_load(conn: AsyncConnection, professional: str) -> int:

@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from app.domain.region import Professional, Region, queue_unit
+from app.domain.summary import CaseSummary
 
 _INBOX_KIND = {
     "overflow": "overflow",
@@ -22,10 +25,38 @@ _INBOX_KIND = {
 INBOX_FILTERS = ("mine", "team", "overflow", "urgent", "assistants", "coordinator", "chat", "all")
 
 
+SUPERVISING_ROLES: tuple[str, ...] = ("supervisor", "admin")
+
+
+def may_override(who: Professional) -> bool:
+    """Supervisors and admins answer for the unit's work as a whole, so they may act on a
+    colleague's claimed case (release it, hand it over), look into every team's inbox, record
+    and list absences and read a patient's access log."""
+    return who.role in SUPERVISING_ROLES
+
+
+def oversees_unit(who: Professional, unit: str | None) -> bool:
+    """An admin oversees every unit, a supervisor their own: every queue there is theirs to see,
+    and its professionals' absences theirs to record."""
+    return who.role == "admin" or (who.role == "supervisor" and unit == who.unit)
+
+
+# What an assistant's view of a patient's case history is limited to: their own errands and the
+# unidentified calls they help sort out, never the clinical matters of nurses' queues.
+ASSISTANT_HISTORY_QUEUE_KINDS: tuple[str, ...] = ("assistants", "overflow")
+
+
+def history_shown(who: Professional, cases: Iterable[CaseSummary]) -> list[CaseSummary]:
+    """A patient's recent cases as `who` may see them listed."""
+    if who.role == "assistant":
+        return [c for c in cases if c.queue.startswith(tuple(f"{k}:" for k in ASSISTANT_HISTORY_QUEUE_KINDS))]
+    return list(cases)
+
+
 def visible_queues(region: Region, who: Professional, unit: str | None = None) -> list[str]:
     """Every queue name the professional may see in `unit` (default: their own unit)."""
     unit = unit or who.unit
-    if who.role == "admin" or (who.role == "supervisor" and unit == who.unit):
+    if oversees_unit(who, unit):
         return all_queues(region, unit)
     if unit != who.unit:
         return []
@@ -56,6 +87,12 @@ def may_see(region: Region, who: Professional, queue: str, assignee: str | None 
     return unit is not None and queue in visible_queues(region, who, unit)
 
 
+def lists_my_claimed_cases(filter_: str) -> bool:
+    """A case I claimed is on my "mine" and "all" lists whichever queue it waits in (overflow,
+    urgent, chat duty, a colleague's team): claimed work stays in front of whoever claimed it."""
+    return filter_ in ("mine", "all")
+
+
 def inbox_queues(region: Region, who: Professional, filter_: str, unit: str) -> list[str] | None:
     """Queues behind an inbox filter, or None when the role may not look there."""
     visible = visible_queues(region, who, unit)
@@ -66,7 +103,7 @@ def inbox_queues(region: Region, who: Professional, filter_: str, unit: str) -> 
     if filter_ == "mine":
         return [f"personal:{who.id}"]
     if filter_ == "team":
-        if who.role in ("supervisor", "admin"):
+        if may_override(who):
             teams = [q for q in visible if q.startswith("team:")]
         else:
             teams = [f"team:{who.team}"] if who.team else []

@@ -1,4 +1,4 @@
-"""How matters end: NPS bands (SPEC §9, §13)."""
+"""How matters end: first-contact resolution and NPS bands (SPEC §9, §13)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,14 @@ def nps(scores: Iterable[int]) -> float | None:
     if not bands:
         return None
     return round(100 * (bands.count("promoter") - bands.count("detractor")) / len(bands), 1)
+
+
+def first_contact_resolution(handovers: int, contacts: int, first_handler: str | None, resolved_by: str) -> bool:
+    """FCR at the moment of resolving (SPEC §9): the matter was settled by the first professional
+    who handled it, with no handover and only one inbound contact. A case nobody claimed before
+    (first_handler None) counts as handled first by whoever resolves it.
+
+    The report's "no new contact by the same patient within 7 days" cannot be known yet; the
+    reports withdraw FCR retroactively when such a contact arrives.
+    """
+    return handovers == 0 and contacts == 1 and first_handler in (None, resolved_by)

@@ -12,7 +12,8 @@ from typing import Literal
 
 import msgspec
 
-from app.domain.region import Region
+from app.domain.common import OPEN_STATUSES
+from app.domain.region import Region, queue_kind
 
 Reason = Literal[
     "emergency",
@@ -67,10 +68,36 @@ class Decision(msgspec.Struct, frozen=True):
         return not self.queue.startswith(("personal:", "team:"))
 
 
+# Rule 6, "the same open matter": a new contact of a patient joins their open case instead of
+# opening another one — unless that case waits in one of these queues. A prescription renewal
+# waiting with the assistants (line 3) is not the same matter as a call to the nurse, and a live
+# chat session cannot take a callback into it. app/db/queries.py and the PostgreSQL intake SQL
+# build their conditions from these two constants.
+MERGE_EXCLUDED_QUEUE_KINDS: tuple[str, ...] = ("assistants", "chat")
+
+
+def is_same_matter_candidate(status: str, queue: str) -> bool:
+    """May a new contact of the same patient join this case (rule 6)? Only an open case
+    (common.OPEN_STATUSES) outside the assistants' and chat queues."""
+    return status in OPEN_STATUSES and queue_kind(queue) not in MERGE_EXCLUDED_QUEUE_KINDS
+
+
+def emergency_queue(unit: str) -> Decision:
+    """Rule 1: a red flag goes to the unit's urgent queue, whenever it is noticed — at intake or
+    later in the conversation."""
+    return Decision(f"urgent:{unit}", "emergency")
+
+
+def responsibility_active(until: datetime | None, now: datetime) -> bool:
+    """A responsible worker (a coordinator who took the patient over) holds the patient until
+    the end of the agreed period; without an end date until someone ends it."""
+    return until is None or until > now
+
+
 def route(contact: Contact, patient: PatientFacts | None, staffing: Staffing, region: Region, now: datetime) -> Decision:
     unit = contact.unit
     if contact.emergency:
-        return Decision(f"urgent:{unit}", "emergency")
+        return emergency_queue(unit)
     if contact.line == 3:
         return Decision(f"assistants:{unit}", "line3_assistants")
     if contact.line == 2:
@@ -90,7 +117,7 @@ def route_identified(patient: PatientFacts, staffing: Staffing, region: Region, 
     if (
         worker is not None
         and worker in region.professional_by_id
-        and (patient.responsible_until is None or patient.responsible_until > now)
+        and responsibility_active(patient.responsible_until, now)
         and worker not in staffing.absent
     ):
         return Decision(f"personal:{worker}", "responsible_worker")

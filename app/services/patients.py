@@ -12,7 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.db import schema as t
 from app.domain.patient_csv import PatientRow, parse_patients
 from app.domain.phones import PhoneError, normalise
+from app.domain.access import history_shown, may_override, oversees_unit
 from app.domain.region import Professional, Region
+from app.domain.routing import responsibility_active
+from app.domain.shared_clients import THRESHOLDS as SHARED_CLIENT_THRESHOLDS
+from app.domain.shared_clients import PatientContactFacts, SharedClient, most_contacts_on_an_open_matter, shared_client_suggestion
 from app.clock import utcnow
 from app.hub import Hub
 from app.services.cases import log_access
@@ -86,11 +90,6 @@ class ResponsibleWorker(msgspec.Struct):
     until: datetime | None
 
 
-class SharedClient(msgspec.Struct):
-    suggested: bool
-    triggers: list[str]
-
-
 class PatientView(msgspec.Struct):
     id: str
     name: str
@@ -127,26 +126,22 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
             )
         ).all()
         recent = [summary_from_row(r._mapping) for r in rows]
-        contacts_30d = (
+        contacts_in_window = (
             await conn.execute(
                 select(func.count())
                 .select_from(t.contacts)
-                .where(t.contacts.c.patient_id == p.id, t.contacts.c.received_at >= now - timedelta(days=30))
+                .where(t.contacts.c.patient_id == p.id, t.contacts.c.received_at >= now - SHARED_CLIENT_THRESHOLDS.repeat_window)
             )
         ).scalar_one()
         await log_access(conn, p.id, who.id, None, "patient_view")
-    triggers = []
-    if contacts_30d >= 3:
-        triggers.append("repeat_contacts")
-    if any(c.status != "resolved" and c.contacts >= 2 for c in recent):
-        triggers.append("same_matter_repeat")
-    if p.concern:
-        triggers.append("concern")
+    facts = PatientContactFacts(
+        contacts_in_window=contacts_in_window,
+        most_contacts_on_an_open_matter=most_contacts_on_an_open_matter(recent),
+        concern=bool(p.concern),
+    )
     worker = None
-    if p.responsible_worker and (p.responsible_until is None or p.responsible_until > now):
+    if p.responsible_worker and responsibility_active(p.responsible_until, now):
         worker = ResponsibleWorker(p.responsible_worker, p.responsible_until)
-    if who.role == "assistant":
-        recent = [c for c in recent if c.queue.startswith(("assistants:", "overflow:"))]
     return PatientView(
         id=p.id,
         name=p.name,
@@ -158,9 +153,9 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
         unit=p.unit,
         phones=phones,
         responsible_worker=worker,
-        shared_client=SharedClient(bool(triggers), triggers),
+        shared_client=shared_client_suggestion(facts, SHARED_CLIENT_THRESHOLDS),
         care_pathways=[],
-        recent_cases=recent,
+        recent_cases=history_shown(who, recent),
     )
 
 
@@ -198,7 +193,7 @@ class AccessEntry(msgspec.Struct):
 
 
 async def access_log(hub: Hub, who: Professional, patient_id: str) -> list[AccessEntry]:
-    if who.role not in ("supervisor", "admin"):
+    if not may_override(who):
         raise Forbidden("only a supervisor may read a patient's access log")
     async with hub.engine.connect() as conn:
         exists = (await conn.execute(select(t.patients.c.id).where(t.patients.c.id == patient_id))).first()
@@ -247,12 +242,12 @@ async def add_absence(
     hub: Hub, who: Professional, professional: str, start: date | datetime, end: date | datetime, substitute: str | None
 ) -> AbsenceView:
     region = hub.region
-    if who.role not in ("supervisor", "admin"):
+    if not may_override(who):
         raise Forbidden("only a supervisor may record absences")
     target = region.professional_by_id.get(professional)
     if target is None:
         raise Invalid(f"no professional {professional!r}")
-    if who.role == "supervisor" and target.unit != who.unit:
+    if not oversees_unit(who, target.unit):
         raise Forbidden(f"{professional!r} works in another unit")
     if substitute is not None:
         if substitute not in region.professional_by_id:
@@ -280,7 +275,7 @@ async def add_absence(
 
 
 async def list_absences(hub: Hub, who: Professional) -> list[AbsenceView]:
-    if who.role not in ("supervisor", "admin"):
+    if not may_override(who):
         raise Forbidden("only a supervisor may list absences")
     async with hub.engine.connect() as conn:
         rows = (
@@ -290,5 +285,5 @@ async def list_absences(hub: Hub, who: Professional) -> list[AbsenceView]:
     return [
         AbsenceView(r.id, r.professional, r.starts_at, r.ends_at, r.substitute)
         for r in rows
-        if who.role == "admin" or units.get(r.professional) == who.unit
+        if oversees_unit(who, units.get(r.professional))
     ]
