@@ -48,10 +48,9 @@ from app.domain.intake import (
     MergeRecord,
     MessageRecord,
 )
-from app.domain.routing import PatientFacts
+from app.domain.routing import MERGE_EXCLUDED_QUEUE_KINDS, PatientFacts
 from app.services.ports import Outcome
 
-MERGE_EXCLUDED_QUEUE_KINDS = ("assistants", "chat")
 IN_FLIGHT = 2  # one batch in the database while the next is read and routed
 _encode = msgspec.json.Encoder().encode
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
