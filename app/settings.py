@@ -28,6 +28,7 @@ class Settings(msgspec.Struct, kw_only=True):
     debug: bool = False
     chat_idle_seconds: float = 900.0
     tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
+    live_fast_path: bool = True  # pre-built frames straight to uvicorn's transport (app/live/wire.py); 0 = ASGI only
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -39,7 +40,7 @@ class Settings(msgspec.Struct, kw_only=True):
                 raw = env[key]
                 if field.name == "allowed_origins":
                     values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
-                elif field.name in ("run_jobs", "tune_gc", "debug"):
+                elif field.name in ("run_jobs", "tune_gc", "debug", "live_fast_path"):
                     values[field.name] = raw.lower() in {"1", "true", "yes"}
                 else:
                     values[field.name] = raw
