@@ -25,7 +25,7 @@ from app.domain.region import Professional
 from app.clock import utcnow
 from app.hub import Hub
 from app.live.fanout import SeenSeqs
-from app.live.wire import RAW_SEND, DirectWriter, direct_writer
+from app.live.wire import RAW_SEND, FrameWriter, direct_writer
 
 log = logging.getLogger("firstline.live")
 
@@ -64,7 +64,7 @@ class InboxListener:
         self.overflowed = False
         # Set while streaming live: the dispatcher may then send directly (see _send_now).
         self.send: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None
-        self.direct: DirectWriter | None = None  # the pre-built-frame shortcut, where the server allows it
+        self.direct: FrameWriter | None = None  # the pre-built-frame shortcut, where the server allows it
         self.seen = SeenSeqs()
         self.writing = False
         self.in_flight: asyncio.Future[None] | None = None
@@ -86,11 +86,11 @@ class InboxListener:
         """Send from the dispatcher itself when this socket is idle: no task switch per socket.
 
         Where the server allows it, the event's pre-built frame is written to the transport
-        (`app.live.wire`); a seq counts as sent only once a writer has taken it, so a shortcut
-        that declines or breaks leaves the event to the ASGI send. Otherwise a healthy socket's ASGI send completes without suspending,
+        (`app.live.wire`). Otherwise a healthy socket's ASGI send completes without suspending,
         so the coroutine is stepped once here and is done. If it does suspend (the client is
         slow and its buffer full), a task finishes it and later events wait in the queue behind
-        it, in order.
+        it, in order. A seq counts as sent only once a writer has taken it, so a shortcut that
+        declines or breaks leaves the event to the ASGI send: it cannot be lost in between.
         """
         if self.send is None or self.writing or not self.queue.empty():
             return False

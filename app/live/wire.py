@@ -25,7 +25,7 @@ if uvicorn stops offering the shortcut) and the live benchmark, then widen the p
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.types import ASGIApp, Receive, Scope, Send
 
@@ -52,6 +52,11 @@ def text_frame(payload: bytes) -> bytes:
     else:
         head = bytes((0x81, 127)) + n.to_bytes(8, "big")
     return head + payload
+
+
+class FrameWriter(Protocol):
+    def write(self, frame: bytes) -> bool:
+        """Put a pre-built frame on the wire now, or answer False (never raise): "use the ASGI send"."""
 
 
 class DirectWriter:
