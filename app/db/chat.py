@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
-from app.domain.common import OPEN_STATUSES
 
 
 class ChatCase(msgspec.Struct, frozen=True):
@@ -35,6 +34,6 @@ async def unclaimed_ahead(conn: AsyncConnection, case_id: str) -> int | None:
         await conn.execute(
             select(func.count())
             .select_from(t.cases)
-            .where(c.queue == mine.queue, c.status == "new", c.created_at < mine.created_at, c.status.in_(OPEN_STATUSES))
+            .where(c.queue == mine.queue, c.status == "new", c.created_at < mine.created_at)
         )
     ).scalar_one()

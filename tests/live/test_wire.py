@@ -36,6 +36,15 @@ async def test_plain_sockets_get_prebuilt_frames_compressed_ones_asgi(server, ht
     await deflated.close()
 
 
+def test_firstline_serve_gets_the_protocol_the_shortcut_knows():
+    """`firstline serve` leaves uvicorn's `ws` on "auto"; the server fixture above names
+    websockets-sansio outright, so only this notices if "auto" stops choosing it."""
+    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    assert AutoWebSocketsProtocol is WebSocketsSansIOProtocol
+
+
 def proto(**overrides: object) -> SimpleNamespace:
     written: list[bytes] = []
     state = {"close_sent": False, "disconnected": False, **overrides}
