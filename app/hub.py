@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,9 +18,6 @@ from app.security.throttle import ChatThrottle, LoginThrottle
 from app.services.intake import IntakeService
 from app.services.ports import IntakeStore, Publisher
 from app.settings import Settings
-
-if TYPE_CHECKING:
-    from app.live.fanout import Fanout
 
 log = logging.getLogger("firstline.live")
 
@@ -56,7 +53,6 @@ class Hub:
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()
         self.publishers = Publishers()
-        self.fanout: Fanout | None = None  # the live sockets' event source, once started
         self.intake = IntakeService(intake_store, region, self.tz, self.absences, self.publishers, self.metrics)
 
     async def publish(self, events: list[dict[str, Any]]) -> None:

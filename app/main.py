@@ -73,14 +73,14 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
     async def start_fanout(app: Litestar) -> None:
         # on_startup runs after every lifespan context, so the channels plugin is up by now.
         hub: Hub = app.state.hub
-        hub.fanout = Fanout(channels)
-        await hub.fanout.start()
-        hub.publishers.add(hub.fanout)
+        fanout = app.state.fanout = Fanout(channels)  # the live sockets listen to it
+        await fanout.start()
+        hub.publishers.add(fanout)
 
     async def stop_fanout(app: Litestar) -> None:
-        hub: Hub = app.state.hub
-        if hub.fanout is not None:
-            await hub.fanout.stop()
+        fanout: Fanout | None = app.state.get("fanout")
+        if fanout is not None:
+            await fanout.stop()
 
     channels = make_plugin(settings.redis_url)
 

@@ -29,6 +29,7 @@ class Settings(msgspec.Struct, kw_only=True):
     chat_idle_seconds: float = 900.0
     fast_intake: bool = True  # PostgreSQL: the batching asyncpg intake store (app/db/intake_pg.py)
     tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
+    live_fast_path: bool = True  # pre-built frames straight to uvicorn's transport (app/live/wire.py); 0 = ASGI only
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -40,7 +41,7 @@ class Settings(msgspec.Struct, kw_only=True):
                 raw = env[key]
                 if field.name == "allowed_origins":
                     values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
-                elif field.name in ("run_jobs", "tune_gc", "debug", "fast_intake"):
+                elif field.type is bool:
                     values[field.name] = raw.lower() in {"1", "true", "yes"}
                 else:
                     values[field.name] = raw

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import logging
 from typing import Annotated, Any, Literal
 
@@ -18,33 +16,26 @@ import msgspec
 from litestar import Response, WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Parameter
-from sqlalchemy import func, select
 
-from app.db import schema as t
 from app.domain import chat_form
-from app.domain.common import OPEN_STATUSES
+from app.domain.chat_queue import QueuePosition
 from app.clock import utcnow
 from app.hub import Hub
-from app.live.fanout import SeenSeqs
+from app.live.fanout import Fanout, SeenSeqs
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
-from app.domain.errors import NotFound, ServiceError
-from app.domain.intake import InboundContact
-from app.services.intake import intake
+from app.services import chat as chat_svc
+from app.domain.errors import Forbidden, NotFound, ServiceError
 from app.services.survey import survey_token
+from channels import chat as chat_channel
+from channels.chat import StartForm
 
 log = logging.getLogger("firstline.chat")
 
 MAX_TEXT_CHARS = 4000  # "4 kB" as a person counts it: ä and ö are one character, not two bytes
 MAX_FRAME = 64 * 1024
 FIRST_MESSAGE_TIMEOUT = 60.0
-SECONDS_PER_QUEUED_CHAT = 120  # estimate until there is history to learn from
 Lang = Literal["fi", "sv", "en"]
-
-
-class StartForm(msgspec.Struct):
-    reason: Annotated[str, msgspec.Meta(max_length=4000)] = ""
-    answers: dict[str, bool | str] = msgspec.field(default_factory=dict)
 
 
 class Start(msgspec.Struct, tag="start"):
@@ -91,16 +82,6 @@ TEXTS: dict[str, dict[str, str]] = {
 _decode_frame = msgspec.json.Decoder(ClientFrame).decode
 
 
-def session_token(secret: str, case_id: str) -> str:
-    mac = hmac.new(secret.encode(), f"chat:{case_id}".encode(), hashlib.sha256).hexdigest()[:40]
-    return f"{case_id}.{mac}"
-
-
-def case_of_token(secret: str, token: str) -> str | None:
-    case_id, _, _mac = token.partition(".")
-    return case_id if case_id and hmac.compare_digest(session_token(secret, case_id), token) else None
-
-
 class ChatListener:
     """Collects the events one visitor's stream is made of."""
 
@@ -132,6 +113,7 @@ async def chat_form_endpoint(
 @websocket("/channels/chat/ws")
 async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
     hub: Hub = socket.app.state.hub
+    fanout: Fanout = socket.app.state.fanout
     unit = socket.query_params.get("unit", "")
     lang = socket.query_params.get("lang", "fi")
     if unit not in hub.region.unit_by_id or lang not in ("fi", "sv", "en"):
@@ -140,7 +122,7 @@ async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
         await socket.close(code=1008, reason="unknown unit or language")
         return
     listener = ChatListener()
-    hub.fanout.listeners.add(listener)
+    fanout.add_listener(listener)
     hub.metrics.live_connections.labels("chat").inc()
     try:
         await socket.accept()
@@ -148,7 +130,7 @@ async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
     except WebSocketDisconnect:
         pass
     finally:
-        hub.fanout.listeners.discard(listener)
+        fanout.remove_listener(listener)
         hub.metrics.live_connections.labels("chat").dec()
 
 
@@ -162,7 +144,7 @@ class Session:
         self.case_id: str | None = None
         self.last_seq = 0  # where the replay starts
         self.seen = SeenSeqs()
-        self.position: tuple[int, int] | None = None
+        self.position: QueuePosition | None = None
         self.joined = False
         self.emergency_shown = False
         self.idle = hub.settings.chat_idle_seconds
@@ -222,9 +204,7 @@ class Session:
             await self._error(self._t("too_many"))
             await self.socket.close(code=1008, reason="rate limited")
             return False
-        answers = start.form.answers
-        assessment = chat_form.assess_form(answers, start.form.reason, self.lang)
-        flags = tuple(assessment.flags) if assessment.level == "emergency" else ()
+        flags = chat_channel.emergency_flags(start.form, self.lang)
         if flags:
             await self._emergency(list(flags))  # first, before any database work: seconds matter
         patient: str | None = None
@@ -233,46 +213,33 @@ class Session:
                 patient = patient_id(self.hub.settings, start.portal_token)
             except PatientTokenError as exc:
                 await self._error(f"{exc}; continuing without identification")
-        contact = InboundContact(
-            channel="chat",
-            external_id=t.new_id(),
-            unit=self.unit,
-            text=start.form.reason.strip() or None,
-            received_at=utcnow(),
-            patient_id=patient,
-            lang=self.lang,
-            emergency_flags=flags,
-            display_name=(start.display_name or "").strip() or None,
+        contact = chat_channel.to_contact(
+            start.form, unit=self.unit, lang=self.lang, received_at=utcnow(), flags=flags, patient_id=patient, display_name=start.display_name
         )
-        result, _ = await intake(self.hub, contact)
-        self._bind(result.case_id, result.queue)
-        await _send(self.socket, {"type": "session", "session_token": session_token(self.hub.settings.secret_key, result.case_id), "case_id": result.case_id})
+        chat = await chat_svc.start(self.hub, contact)
+        self._bind(chat.case_id, chat.queue)
+        await _send(self.socket, {"type": "session", "session_token": chat.session_token, "case_id": chat.case_id})
         await self._replay()
         await self._update_position()
         return True
 
     async def _resume(self, resume: Resume) -> bool:
-        case_id = case_of_token(self.hub.settings.secret_key, resume.session_token)
-        if case_id is None:
-            await self._error("that chat session is not valid; start a new chat")
-            await self.socket.close(code=1008, reason="bad session token")
+        try:
+            chat = await chat_svc.resume(self.hub, resume.session_token)
+        except (Forbidden, NotFound) as exc:
+            await self._error(exc.detail)
+            await self.socket.close(code=1008, reason="bad session token" if isinstance(exc, Forbidden) else "unknown session")
             return False
-        async with self.hub.engine.connect() as conn:
-            row = (await conn.execute(select(t.cases.c.queue, t.cases.c.status, t.cases.c.assignee).where(t.cases.c.id == case_id))).first()
-        if row is None:
-            await self._error("that chat no longer exists; start a new chat")
-            await self.socket.close(code=1008, reason="unknown session")
-            return False
-        self._bind(case_id, row.queue)
+        self._bind(chat.case_id, chat.queue)
         self.last_seq = resume.last_seq
         self.seen = SeenSeqs(floor=resume.last_seq)
-        await _send(self.socket, {"type": "session", "session_token": resume.session_token, "case_id": case_id})
+        await _send(self.socket, {"type": "session", "session_token": resume.session_token, "case_id": chat.case_id})
         await self._replay()
-        if row.status == "resolved":
+        if chat.status == "resolved":
             await self._closed()
             return False
-        if row.status == "claimed" and row.assignee:
-            await self._joined(row.assignee)
+        if chat.status == "claimed" and chat.assignee:
+            await self._joined(chat.assignee)
         else:
             await self._update_position()
         return True
@@ -283,16 +250,9 @@ class Session:
         self.listener.queue_name = queue
 
     async def _replay(self) -> None:
-        async with self.hub.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.events.c.seq, t.events.c.data)
-                    .where(t.events.c.case_id == self.case_id, t.events.c.seq > self.last_seq, t.events.c.type == "message.created")
-                    .order_by(t.events.c.seq)
-                )
-            ).all()
-        for seq, data in rows:
-            await self._message({"seq": seq, **msgspec.json.decode(data)})
+        assert self.case_id is not None
+        for event in await chat_svc.messages_since(self.hub, self.case_id, self.last_seq):
+            await self._message(event)
 
     # ------------------------------------------------------------------------- conversation
 
@@ -391,19 +351,7 @@ class Session:
         """Place in line among unclaimed chats of the same queue, oldest first."""
         if self.joined or self.case_id is None:
             return
-        c = t.cases.c
-        async with self.hub.engine.connect() as conn:
-            mine = (await conn.execute(select(c.created_at, c.queue, c.status).where(c.id == self.case_id))).first()
-            if mine is None or mine.status != "new":
-                return
-            ahead = (
-                await conn.execute(
-                    select(func.count())
-                    .select_from(t.cases)
-                    .where(c.queue == mine.queue, c.status == "new", c.created_at < mine.created_at, c.status.in_(OPEN_STATUSES))
-                )
-            ).scalar_one()
-        position = (ahead + 1, (ahead + 1) * SECONDS_PER_QUEUED_CHAT)
-        if position != self.position:
+        position = await chat_svc.queue_position(self.hub, self.case_id)
+        if position is not None and position != self.position:
             self.position = position
-            await _send(self.socket, {"type": "queued", "position": position[0], "estimated_wait_s": position[1]})
+            await _send(self.socket, {"type": "queued", "position": position.position, "estimated_wait_s": position.estimated_wait_s})

@@ -48,12 +48,26 @@ def make_plugin(redis_url: str | None) -> ChannelsPlugin:
 
 
 class Fanout:
+    """This process's end of the fan-out: publishes committed events, dispatches received ones.
+
+    `publish` is what the hub calls for every commit (its `Publisher` port); sockets register
+    with `add_listener` / `remove_listener`.
+    """
+
     def __init__(self, plugin: ChannelsPlugin) -> None:
         self.plugin = plugin
-        self.listeners: set[Listener] = set()
+        self.listeners: set[Listener] = set()  # read by the dispatcher; changed through the methods below
         self._task: asyncio.Task[None] | None = None
         self.published = 0
         self.publish_failures = 0
+
+    def add_listener(self, listener: Listener) -> None:
+        """From now on `listener.deliver` gets every event this process receives."""
+        self.listeners.add(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        """Stop delivering to `listener`; removing one that is not registered is fine."""
+        self.listeners.discard(listener)
 
     async def start(self) -> None:
         subscriber = await self.plugin.subscribe([EVENTS])
@@ -114,15 +128,24 @@ class SeenSeqs:
     def __init__(self, floor: int = 0) -> None:
         self.floor = floor
         self.high = floor
-        self._sent: set[int] = set()
+        self.sent: set[int] = set()  # above the floor; read directly on the fan-out's hot path
 
-    def first_time(self, seq: int) -> bool:
-        if seq <= self.floor or seq in self._sent:
-            return False
-        self._sent.add(seq)
+    def __contains__(self, seq: int) -> bool:
+        """Already sent (or covered by the replay)."""
+        return seq <= self.floor or seq in self.sent
+
+    def mark(self, seq: int) -> None:
+        """Record `seq` as sent: call it once the event has been handed to a writer."""
+        self.sent.add(seq)
         if seq > self.high:
             self.high = seq
-        if len(self._sent) > self.LIMIT:
-            keep = sorted(self._sent)[-self.LIMIT // 4 :]
-            self.floor, self._sent = keep[0] - 1, set(keep)
+        if len(self.sent) > self.LIMIT:
+            keep = sorted(self.sent)[-self.LIMIT // 4 :]
+            self.floor, self.sent = keep[0] - 1, set(keep)
+
+    def first_time(self, seq: int) -> bool:
+        """Not sent yet — and from now on counted as sent (for a send that cannot fail over)."""
+        if seq <= self.floor or seq in self.sent:
+            return False
+        self.mark(seq)
         return True

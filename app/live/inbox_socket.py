@@ -11,22 +11,21 @@ import asyncio
 import contextlib
 import logging
 from datetime import timedelta
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 import msgspec
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
-from sqlalchemy import func, select
 
 from app.security.auth import NotAuthenticated, authenticate
-from app.db import schema as t
+from app.db import events as event_log
 from app.domain.access import visible_queues
 from app.domain.region import Professional
 from app.clock import utcnow
 from app.hub import Hub
-from app.live.fanout import SeenSeqs
-from app.live.wire import RAW_SEND, DirectWriter, direct_writer
+from app.live.fanout import Fanout, SeenSeqs
+from app.live.wire import RAW_SEND, FrameWriter, direct_writer
 
 log = logging.getLogger("firstline.live")
 
@@ -64,8 +63,8 @@ class InboxListener:
         self.me: str | None = None
         self.overflowed = False
         # Set while streaming live: the dispatcher may then send directly (see _send_now).
-        self.send: Callable[[dict[str, Any]], Awaitable[None]] | None = None
-        self.direct: DirectWriter | None = None  # the pre-built-frame shortcut, where the server allows it
+        self.send: Callable[[dict[str, Any]], Coroutine[Any, Any, None]] | None = None
+        self.direct: FrameWriter | None = None  # the pre-built-frame shortcut, where the server allows it
         self.seen = SeenSeqs()
         self.writing = False
         self.in_flight: asyncio.Future[None] | None = None
@@ -90,17 +89,21 @@ class InboxListener:
         (`app.live.wire`). Otherwise a healthy socket's ASGI send completes without suspending,
         so the coroutine is stepped once here and is done. If it does suspend (the client is
         slow and its buffer full), a task finishes it and later events wait in the queue behind
-        it, in order.
+        it, in order. A seq counts as sent only once a writer has taken it, so a shortcut that
+        declines or breaks leaves the event to the ASGI send: it cannot be lost in between.
         """
         if self.send is None or self.writing or not self.queue.empty():
             return False
         if self.in_flight is not None and not self.in_flight.done():
             return False
-        if not self.seen.first_time(seq):
+        seen = self.seen
+        if seq <= seen.floor or seq in seen.sent:  # `seq in seen`, without a call per socket
             return True
-        if self.direct is not None and self.direct.write(frame):
+        if self.direct is not None and self.direct.write(frame):  # False (never an exception): use ASGI
+            seen.mark(seq)
             return True
         coro = self.send({"type": "websocket.send", "text": text})
+        seen.mark(seq)  # handed to the ASGI send, which now owns delivering it
         try:
             waiting = coro.send(None)
         except StopIteration:
@@ -144,11 +147,12 @@ def origin_allowed(socket: WebSocket[Any, Any, Any], allowed: list[str]) -> bool
 @websocket("/api/live")
 async def live(socket: WebSocket[Any, Any, Any]) -> None:
     hub: Hub = socket.app.state.hub
+    fanout: Fanout = socket.app.state.fanout
     if not origin_allowed(socket, hub.settings.allowed_origins):
         await socket.close(code=4403, reason="origin not allowed")
         return
     listener = InboxListener()
-    hub.fanout.listeners.add(listener)
+    fanout.add_listener(listener)
     hub.metrics.live_connections.labels("inbox").inc()
     try:
         await socket.accept()
@@ -159,14 +163,14 @@ async def live(socket: WebSocket[Any, Any, Any]) -> None:
         last = await _replay(hub, socket, listener, since)
         latest = await _latest_seq(hub)
         await socket.send_json({"type": "ready", "seq": max(latest, last)})
-        await _stream(socket, listener, last)
+        await _stream(socket, listener, last, fast_path=hub.settings.live_fast_path)
     except WebSocketDisconnect:
         pass
     except Exception:
         log.exception("live socket failed")  # Litestar logs WebSocket handler errors only in debug
         raise
     finally:
-        hub.fanout.listeners.discard(listener)
+        fanout.remove_listener(listener)
         hub.metrics.live_connections.labels("inbox").dec()
 
 
@@ -188,7 +192,7 @@ async def _hello(hub: Hub, socket: WebSocket[Any, Any, Any]) -> tuple[Profession
 
 async def _latest_seq(hub: Hub) -> int:
     async with hub.engine.connect() as conn:
-        return (await conn.execute(select(func.coalesce(func.max(t.events.c.seq), 0)))).scalar_one()
+        return await event_log.latest_seq(conn)
 
 
 async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxListener, since: int) -> int:
@@ -196,25 +200,17 @@ async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxLis
     last = since
     oldest = utcnow() - REPLAY_WINDOW
     while True:
-        async with hub.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.events.c.seq, t.events.c.queue, t.events.c.data)
-                    .where(t.events.c.seq > last, t.events.c.at >= oldest)
-                    .order_by(t.events.c.seq)
-                    .limit(REPLAY_BATCH)
-                )
-            ).all()
-        for seq, _queue, data in rows:
-            event = {"seq": seq, **msgspec.json.decode(data)}
+        async with hub.engine.connect() as conn:  # one short connection per batch, not per socket lifetime
+            batch = await event_log.replay(conn, last, not_before=oldest, limit=REPLAY_BATCH)
+        for event in batch:
             if listener.may_see(event):
                 await socket.send_text(msgspec.json.encode(event).decode())
-            last = seq
-        if len(rows) < REPLAY_BATCH:
+            last = event["seq"]
+        if len(batch) < REPLAY_BATCH:
             return last
 
 
-async def _finish(coro: Any, waiting: Any) -> None:
+async def _finish(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
     """Drive a send coroutine that suspended (its socket is backed up) to its end."""
     try:
         while True:
@@ -237,12 +233,14 @@ async def _finish(coro: Any, waiting: Any) -> None:
         coro.close()
 
 
-async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, last: int) -> None:
+async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, last: int, fast_path: bool = True) -> None:
+    """Live events until the socket closes; `fast_path` (Settings.live_fast_path) allows pre-built frames."""
     loop = asyncio.get_running_loop()
     listener.seen = seen = SeenSeqs(floor=last)
     reader = asyncio.create_task(_read_until_closed(socket, listener))
     timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
-    listener.direct = direct_writer(socket.scope.get("state", {}).get(RAW_SEND))
+    if fast_path:
+        listener.direct = direct_writer(socket.scope.get("state", {}).get(RAW_SEND))
     listener.send = socket.send  # from here on the dispatcher may send directly
     try:
         while True:

@@ -11,9 +11,9 @@ from app.db import schema as t
 from app.clock import utcnow
 from app.hub import Hub
 from app.services import cases as case_svc
-from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
-from app.domain.intake import InboundContact
+from app.domain.errors import Conflict, Forbidden, NotFound
 from app.services.intake import intake
+from channels import omasote
 
 
 class ThreadSummary(msgspec.Struct):
@@ -54,17 +54,8 @@ async def start_thread(hub: Hub, patient_id: str, subject: str, text: str, unit:
         home = (await conn.execute(select(t.patients.c.unit).where(t.patients.c.id == patient_id))).scalar_one_or_none()
     if home is None:
         raise Forbidden("you are not listed in this region's patient directory; please call your health station")
-    unit = unit or home
-    if unit not in hub.region.unit_by_id:
-        raise Invalid(f"no unit {unit!r}")
-    contact = InboundContact(
-        channel="secure_message",
-        external_id=f"{patient_id}:{key}" if key else t.new_id(),
-        unit=unit,
-        patient_id=patient_id,
-        text=text,
-        subject=subject,
-        received_at=utcnow(),
+    contact = omasote.to_contact(
+        hub.region, patient_id=patient_id, home_unit=home, subject=subject, text=text, unit=unit, key=key, received_at=utcnow()
     )
     result, _ = await intake(hub, contact)
     return NewThread(thread_id=result.case_id, case_id=result.case_id)

@@ -119,17 +119,17 @@ async def test_replay_then_live_without_gaps_or_duplicates(server, http, db):  #
 
 async def test_a_failing_publish_loses_nothing_acknowledged(server, http, db, monkeypatch):  # type: ignore[no-untyped-def]
     """The broker fails: the contact is still committed and answered, and replay delivers it."""
-    hub = server.server.config.app.state.hub if hasattr(server.server.config.app, "state") else None
-    assert hub is not None
+    fanout = server.server.config.app.state.fanout if hasattr(server.server.config.app, "state") else None
+    assert fanout is not None
     token = await login(http, "aino")
     _, _, since = await connect(server, token)
 
     async def broken(*_a, **_k):  # type: ignore[no-untyped-def]
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(hub.fanout.plugin, "wait_published", broken)
+    monkeypatch.setattr(fanout.plugin, "wait_published", broken)
     created = await call(http, "pub-fail")
-    assert hub.fanout.publish_failures >= 1
+    assert fanout.publish_failures >= 1
     monkeypatch.undo()
     ws, replayed, _ = await connect(server, token, since=since)
     assert created["case_id"] in {e["case_id"] for e in replayed}
