@@ -194,3 +194,15 @@ async def client(settings: Settings, region: Region, db: AsyncEngine) -> AsyncIt
     app = create_app(settings, region)
     async with AsyncTestClient(app=app) as c:
         yield c
+
+
+@pytest.fixture
+async def hub(settings: Settings, region: Region, db: AsyncEngine):  # type: ignore[no-untyped-def]
+    """The hub of an app built by create_app and started in this test's event loop, for tests
+    that call services directly (on SQLite and PostgreSQL, like the API tests)."""
+    from app.main import create_app
+    from tests.helpers import running
+
+    app = create_app(settings, region)
+    async with running(app):
+        yield app.state.hub

@@ -14,11 +14,6 @@ from app.services import chat as chat_svc
 from channels import chat as chat_channel
 
 
-@pytest.fixture
-def hub(settings, region, db) -> Hub:  # type: ignore[no-untyped-def]
-    return Hub(settings, region, db)
-
-
 async def new_chat(hub: Hub, reason: str, at: datetime) -> chat_svc.StartedChat:
     contact = chat_channel.to_contact(chat_channel.StartForm(reason=reason), unit="kajaani", lang="fi", received_at=at)
     return await chat_svc.start(hub, contact)
