@@ -20,7 +20,7 @@ from app.services import threads
 from app.security.webhooks import SignatureError, verify
 from app.domain.errors import Invalid
 from app.services.intake import intake
-from channels import phone, sms
+from channels import omasote, phone, sms
 
 MAX_WEBHOOK_BYTES = 64 * 1024
 _FUTURE_SLACK = timedelta(minutes=5)
@@ -85,12 +85,6 @@ def _received(received_at: datetime | None) -> datetime:
     return received
 
 
-class NewSecureMessage(msgspec.Struct):
-    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    text: Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
-    unit: Annotated[str, msgspec.Meta(max_length=64)] | None = None
-
-
 class ThreadReply(msgspec.Struct):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=8000)]
 
@@ -114,11 +108,13 @@ class OmasoteChannel(Controller):
     request_max_body_size = MAX_WEBHOOK_BYTES
 
     @post("/messages", status_code=201)
-    async def new_message(self, hub: Hub, patient: str, data: NewSecureMessage, request: Request[Any, Any, Any]) -> threads.NewThread:
-        key = request.headers.get("idempotency-key")
-        if key is not None and not (0 < len(key) <= 100):
-            raise Invalid("Idempotency-Key must be 1–100 characters")
-        return await threads.start_thread(hub, patient, data.subject, data.text, data.unit, key)
+    async def new_message(
+        self, hub: Hub, patient: str, data: omasote.NewSecureMessage, request: Request[Any, Any, Any]
+    ) -> threads.NewThread:
+        key = omasote.idempotency_key(request.headers.get("idempotency-key"))
+        home = await threads.home_unit(hub, patient)
+        contact = omasote.to_contact(hub.region, data, patient_id=patient, home_unit=home, key=key, received_at=utcnow())
+        return await threads.start_thread(hub, contact)
 
     @get("/threads")
     async def list_threads(self, hub: Hub, patient: str) -> list[threads.ThreadSummary]:

@@ -8,12 +8,11 @@ import msgspec
 from sqlalchemy import exists, select
 
 from app.db import schema as t
-from app.clock import utcnow
 from app.hub import Hub
 from app.services import cases as case_svc
 from app.domain.errors import Conflict, Forbidden, NotFound
+from app.domain.intake import InboundContact
 from app.services.intake import intake
-from channels import omasote
 
 
 class ThreadSummary(msgspec.Struct):
@@ -49,14 +48,17 @@ class PatientAccessEntry(msgspec.Struct):
     action: str
 
 
-async def start_thread(hub: Hub, patient_id: str, subject: str, text: str, unit: str | None, key: str | None) -> NewThread:
+async def home_unit(hub: Hub, patient_id: str) -> str:
+    """The patient's own health station; a patient outside the directory may not write."""
     async with hub.engine.connect() as conn:
         home = (await conn.execute(select(t.patients.c.unit).where(t.patients.c.id == patient_id))).scalar_one_or_none()
     if home is None:
         raise Forbidden("you are not listed in this region's patient directory; please call your health station")
-    contact = omasote.to_contact(
-        hub.region, patient_id=patient_id, home_unit=home, subject=subject, text=text, unit=unit, key=key, received_at=utcnow()
-    )
+    return home  # type: ignore[no-any-return]
+
+
+async def start_thread(hub: Hub, contact: InboundContact) -> NewThread:
+    """A new secure message (built by channels/omasote.py) becomes a case whose thread it opens."""
     result, _ = await intake(hub, contact)
     return NewThread(thread_id=result.case_id, case_id=result.case_id)
 

@@ -43,20 +43,32 @@ def test_the_start_form_rejects_an_oversized_reason():
 
 
 def test_a_secure_message_goes_to_the_chosen_unit_or_home(region):  # type: ignore[no-untyped-def]
-    kw = {"patient_id": "p-0001", "home_unit": "kajaani", "subject": "Reseptit", "text": "Voinko kysyä?", "received_at": NOW}
-    home = omasote.to_contact(region, unit=None, key=None, **kw)
+    kw = {"patient_id": "p-0001", "home_unit": "kajaani", "received_at": NOW}
+
+    def message(unit: str | None) -> omasote.NewSecureMessage:
+        return omasote.NewSecureMessage(subject="Reseptit", text="Voinko kysyä?", unit=unit)
+
+    home = omasote.to_contact(region, message(None), key=None, **kw)
     assert (home.channel, home.unit, home.patient_id, home.subject, home.text) == (
         "secure_message", "kajaani", "p-0001", "Reseptit", "Voinko kysyä?"
     )
-    assert omasote.to_contact(region, unit="sotkamo", key=None, **kw).unit == "sotkamo"
+    assert omasote.to_contact(region, message("sotkamo"), key=None, **kw).unit == "sotkamo"
     with pytest.raises(Invalid, match="no unit 'nowhere'"):
-        omasote.to_contact(region, unit="nowhere", key=None, **kw)
+        omasote.to_contact(region, message("nowhere"), key=None, **kw)
 
 
 def test_a_retried_secure_message_is_the_same_contact_only_with_a_key(region):  # type: ignore[no-untyped-def]
-    kw = {"home_unit": "kajaani", "subject": "s", "text": "t", "unit": None, "received_at": NOW}
-    keyed = omasote.to_contact(region, patient_id="p-0001", key="k-1", **kw)
-    assert keyed.external_id == omasote.to_contact(region, patient_id="p-0001", key="k-1", **kw).external_id == "p-0001:k-1"
-    assert omasote.to_contact(region, patient_id="p-0002", key="k-1", **kw).external_id != keyed.external_id  # keys are per patient
-    unkeyed = [omasote.to_contact(region, patient_id="p-0001", key=None, **kw).external_id for _ in range(2)]
+    msg = omasote.NewSecureMessage(subject="s", text="t")
+    kw = {"home_unit": "kajaani", "received_at": NOW}
+    keyed = omasote.to_contact(region, msg, patient_id="p-0001", key="k-1", **kw)
+    assert keyed.external_id == omasote.to_contact(region, msg, patient_id="p-0001", key="k-1", **kw).external_id == "p-0001:k-1"
+    assert omasote.to_contact(region, msg, patient_id="p-0002", key="k-1", **kw).external_id != keyed.external_id  # keys are per patient
+    unkeyed = [omasote.to_contact(region, msg, patient_id="p-0001", key=None, **kw).external_id for _ in range(2)]
     assert unkeyed[0] != unkeyed[1]
+
+
+def test_an_idempotency_key_is_1_to_100_characters():
+    assert omasote.idempotency_key(None) is None and omasote.idempotency_key("k" * 100) == "k" * 100
+    for bad in ("", "k" * 101):
+        with pytest.raises(Invalid, match="Idempotency-Key"):
+            omasote.idempotency_key(bad)
