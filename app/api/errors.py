@@ -5,14 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import asyncpg
-
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from app.db.engine import DATABASE_ERRORS, is_statement_error
 from app.domain.errors import ServiceError
 
 log = logging.getLogger("firstline.api")
@@ -27,7 +24,7 @@ def service_error(_: Request, exc: ServiceError) -> Response:
 
 
 def database_unavailable(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, DBAPIError) and not isinstance(exc, (OperationalError, InterfaceError)) and not exc.connection_invalidated:
+    if is_statement_error(exc):
         log.exception("database error on %s %s", request.method, request.scope.get("route_handler").__class__.__name__)
         return Response(_body(500, "internal error"), status_code=500)
     log.warning("database unavailable: %s", type(exc).__name__)
@@ -46,16 +43,10 @@ def validation_error(_: Request, exc: msgspec.ValidationError | msgspec.DecodeEr
 
 EXCEPTION_HANDLERS = {
     ServiceError: service_error,
-    OperationalError: database_unavailable,
-    InterfaceError: database_unavailable,
-    DBAPIError: database_unavailable,
-    PoolTimeout: database_unavailable,
+    **dict.fromkeys(DATABASE_ERRORS, database_unavailable),
     ConnectionError: database_unavailable,
     OSError: database_unavailable,
     asyncio.TimeoutError: database_unavailable,
-    asyncpg.exceptions.PostgresConnectionError: database_unavailable,
-    asyncpg.exceptions.InterfaceError: database_unavailable,
-    asyncpg.exceptions.CannotConnectNowError: database_unavailable,
     msgspec.ValidationError: validation_error,
     msgspec.DecodeError: validation_error,
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncpg
 from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite import Insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 
@@ -50,3 +53,26 @@ def upsert_insert(conn: AsyncConnection, table: Table) -> Insert:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+# Failures raised by the database layer that the API answers for (app/api/errors.py), so that
+# the HTTP layer needs no knowledge of SQLAlchemy or the drivers.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DBAPIError,
+    PoolTimeout,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
+
+
+def is_statement_error(exc: BaseException) -> bool:
+    """True when the database answered and refused a statement (a bug: 500); False when it
+    could not be reached or gave up (busy, pool exhausted, connection lost: worth a retry)."""
+    return (
+        isinstance(exc, DBAPIError)
+        and not isinstance(exc, (OperationalError, InterfaceError))
+        and not exc.connection_invalidated
+    )
