@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
 import asyncpg
-from sqlalchemy import Table, event
+from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -11,14 +15,46 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 
+WRITE = "firstline_write"
+"""Execution option set on the connections of `SQLiteEngine.begin()`: their BEGIN takes the write lock."""
+
+
+class SQLiteEngine(AsyncEngine):
+    """SQLite with one writer at a time and readers alongside it (WAL).
+
+    The contract the rest of the code relies on: `async with engine.begin()` is a write
+    transaction and takes the write lock at BEGIN (`BEGIN IMMEDIATE`), so two writers queue on
+    busy_timeout instead of both reading and then failing to upgrade ("database is locked");
+    `async with engine.connect()` is for reads: its autobegun transaction is a deferred `BEGIN`,
+    which under WAL reads a snapshot and never waits for the writer (a nurse's inbox read does
+    not queue behind intake).
+    """
+
+    def __init__(self, sync_engine: Engine) -> None:
+        super().__init__(sync_engine)
+        # Shares the pool and the event listeners; only its connections carry the WRITE option.
+        self._writer = AsyncEngine(sync_engine.execution_options(**{WRITE: True}))
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self._writer.begin() as conn:
+            yield conn
+
+    def execution_options(self, **opt: Any) -> SQLiteEngine:
+        """Keeps the write/read contract on engines derived with other options."""
+        return SQLiteEngine(self.sync_engine.execution_options(**opt))
+
+
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30)
+        engine = SQLiteEngine(
+            create_async_engine(database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30).sync_engine
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            # SQLite allows one writer: take the write lock at BEGIN (IMMEDIATE) so that two
-            # transactions never both read and then fail to upgrade; busy_timeout makes waiters wait.
+            # The driver's own transaction handling is off (isolation_level None): "begin" below
+            # decides how each transaction starts. busy_timeout makes a second writer wait.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -28,8 +64,10 @@ def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
-        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: Connection) -> None:
+            # Fires for engine.begin() and for a read connection's autobegin alike; only the
+            # former carries WRITE (see SQLiteEngine).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
         return engine
     return create_async_engine(
