@@ -46,9 +46,13 @@ class SQLiteEngine(AsyncEngine):
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+    """hide_parameters: a failed statement's message (logged with a 500's traceback) shows its
+    SQL but not its values, which are names, phone numbers and messages."""
     if database_url.startswith("sqlite"):
         engine = SQLiteEngine(
-            create_async_engine(database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30).sync_engine
+            create_async_engine(
+                database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30, hide_parameters=True
+            ).sync_engine
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -76,6 +80,7 @@ def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
         max_overflow=pool_size,
         pool_timeout=10,
         pool_pre_ping=False,
+        hide_parameters=True,
         connect_args={"server_settings": PG_SESSION},
     )
 
