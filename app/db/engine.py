@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, Executable, Row, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -16,10 +16,28 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 
 WRITE = "firstline_write"
-"""Execution option set on the connections of `SQLiteEngine.begin()`: their BEGIN takes the write lock."""
+"""Execution option on the connections of `SQLiteEngine.begin()`: their BEGIN takes the write lock."""
+NO_TRANSACTION = "firstline_no_transaction"
+"""Execution option on `read_statement`'s connections on SQLite: no BEGIN at all (autocommit)."""
 
 
-class SQLiteEngine(AsyncEngine):
+class FirstlineEngine(AsyncEngine):
+    """An AsyncEngine that can also run a single statement outside a transaction (`read_statement`)."""
+
+    # SQLAlchemy's own autocommit level; SQLiteEngine has its own way.
+    autocommit_options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+    def __init__(self, sync_engine: Engine) -> None:
+        super().__init__(sync_engine)
+        # Shares the pool and the event listeners; its connections carry autocommit_options.
+        self.autocommit = AsyncEngine(sync_engine.execution_options(**self.autocommit_options))
+
+    def execution_options(self, **opt: Any) -> FirstlineEngine:
+        """Derived engines keep this class's behaviour (AsyncEngine's would drop it)."""
+        return type(self)(self.sync_engine.execution_options(**opt))
+
+
+class SQLiteEngine(FirstlineEngine):
     """SQLite with one writer at a time and readers alongside it (WAL).
 
     The contract the rest of the code relies on: `async with engine.begin()` is a write
@@ -30,9 +48,12 @@ class SQLiteEngine(AsyncEngine):
     not queue behind intake).
     """
 
+    # Not SQLAlchemy's AUTOCOMMIT level: resetting it afterwards hands the pysqlite connection
+    # its own transaction handling back, which make_engine's "begin" listener replaces.
+    autocommit_options = {NO_TRANSACTION: True}
+
     def __init__(self, sync_engine: Engine) -> None:
         super().__init__(sync_engine)
-        # Shares the pool and the event listeners; only its connections carry the WRITE option.
         self._writer = AsyncEngine(sync_engine.execution_options(**{WRITE: True}))
 
     @contextlib.asynccontextmanager
@@ -40,16 +61,12 @@ class SQLiteEngine(AsyncEngine):
         async with self._writer.begin() as conn:
             yield conn
 
-    def execution_options(self, **opt: Any) -> SQLiteEngine:
-        """Keeps the write/read contract on engines derived with other options."""
-        return SQLiteEngine(self.sync_engine.execution_options(**opt))
 
-
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 10) -> FirstlineEngine:
     """hide_parameters: a failed statement's message (logged with a 500's traceback) shows its
     SQL but not its values, which are names, phone numbers and messages."""
     if database_url.startswith("sqlite"):
-        engine = SQLiteEngine(
+        engine: FirstlineEngine = SQLiteEngine(
             create_async_engine(
                 database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30, hide_parameters=True
             ).sync_engine
@@ -69,20 +86,38 @@ def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
 
         @event.listens_for(engine.sync_engine, "begin")
         def _begin(conn: Connection) -> None:
-            # Fires for engine.begin() and for a read connection's autobegin alike; only the
-            # former carries WRITE (see SQLiteEngine).
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+            # Fires for engine.begin() and for a read connection's autobegin alike: only the
+            # former carries WRITE (see SQLiteEngine), and read_statement's carry NO_TRANSACTION.
+            options = conn.get_execution_options()
+            if not options.get(NO_TRANSACTION):
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
 
         return engine
-    return create_async_engine(
-        database_url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=10,
-        pool_pre_ping=False,
-        hide_parameters=True,
-        connect_args={"server_settings": PG_SESSION},
+    return FirstlineEngine(
+        create_async_engine(
+            database_url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=10,
+            pool_pre_ping=False,
+            hide_parameters=True,
+            connect_args={"server_settings": PG_SESSION},
+        ).sync_engine
     )
+
+
+async def read_statement(engine: AsyncEngine, statement: Executable) -> Sequence[Row[Any]]:
+    """All rows of one read-only statement, run outside a transaction.
+
+    A transaction gives a single statement nothing (it sees one committed state either way) and
+    costs two round trips of its own, BEGIN and ROLLBACK: three instead of one on PostgreSQL.
+    For checks on every request (is this token revoked?) and probes (readiness, gauges). Never
+    for writes, nor for reads of several statements that must agree: use connect() for those.
+    (An engine not made by make_engine reads in a transaction as usual.)
+    """
+    single = engine.autocommit if isinstance(engine, FirstlineEngine) else engine
+    async with single.connect() as conn:
+        return (await conn.execute(statement)).all()
 
 
 # Every query here is short OLTP work. PostgreSQL's JIT switches on by estimated cost, and a

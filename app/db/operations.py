@@ -12,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import schema as t
+from app.db.engine import read_statement
 from app.domain.common import OPEN_STATUSES
 
 
@@ -27,8 +28,7 @@ class OpenQueueCount(msgspec.Struct, frozen=True):
 
 async def ping(engine: AsyncEngine) -> None:
     """Raises whatever the driver raises when the database does not answer."""
-    async with engine.connect() as conn:
-        await conn.execute(text("SELECT 1"))
+    await read_statement(engine, text("SELECT 1"))
 
 
 async def open_queue_counts(engine: AsyncEngine) -> list[OpenQueueCount]:
@@ -39,6 +39,5 @@ async def open_queue_counts(engine: AsyncEngine) -> list[OpenQueueCount]:
         .where(c.status.in_(OPEN_STATUSES))
         .group_by(c.unit, c.queue, c.status)
     )
-    async with engine.connect() as conn:
-        rows = (await conn.execute(stmt)).all()
+    rows = await read_statement(engine, stmt)
     return [OpenQueueCount(unit, queue, status, count, first) for unit, queue, status, count, first in rows]
