@@ -17,7 +17,6 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.enums import ScopeType
-from litestar.exceptions import HTTPException
 from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -30,6 +29,7 @@ log = logging.getLogger("firstline.api")
 REQUEST_ID_HEADER = "X-Request-ID"
 _HEADER_KEY = REQUEST_ID_HEADER.lower().encode()
 _STATE_KEY = "firstline_request_id"
+_ECHOED_KEY = "firstline_request_id_echoed"  # set by the middleware, which adds the header itself
 # Visible ASCII only: an id goes into log lines and a response header, so no spaces, control
 # characters (log forging, header splitting) or unbounded length.
 _SANE_ID = re.compile(rb"[!-~]{1,64}")
@@ -58,6 +58,7 @@ class RequestIdMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         header = (_HEADER_KEY, request_id(scope).encode("ascii"))
+        scope["state"][_ECHOED_KEY] = True
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -79,9 +80,8 @@ def _route(request: Request[Any, Any, Any]) -> str:
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """Any failure nothing else answers for: logged with its traceback and the request id, and
     answered with that id so that a report from the field finds the log line."""
-    state: dict[str, Any] = request.scope.get("state", {})  # type: ignore[assignment]
-    echoed = _STATE_KEY in state  # the middleware puts the header on the response itself
     rid = request_id(request.scope)
+    echoed = request.scope["state"].get(_ECHOED_KEY, False)
     log.exception(
         "unhandled %s on %s [request_id=%s]", type(exc).__name__, _route(request), rid,
         exc_info=exc, extra={"request_id": rid},
@@ -137,4 +137,4 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "REQUEST_ID_HEADER", "HTTPException", "RequestIdMiddleware", "request_id"]
+__all__ = ["EXCEPTION_HANDLERS", "REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id"]
