@@ -47,7 +47,3 @@ class Settings(msgspec.Struct, kw_only=True):
                     values[field.name] = raw
         values.update(overrides)
         return msgspec.convert(values, cls, strict=False)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")

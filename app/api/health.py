@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from litestar import Response, get
 from litestar.datastructures import State
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text
 
-from app.db import schema as t
-from app.domain.common import OPEN_STATUSES
-from app.domain.region import QUEUE_KINDS, queue_kind
 from app.clock import utcnow
+from app.db import operations
+from app.db.operations import OpenQueueCount
+from app.domain.region import QUEUE_KINDS, Region, queue_kind
 from app.hub import Hub
+
+QueueKey = tuple[str, str]  # (unit, queue kind)
 
 
 @get("/healthz", sync_to_thread=False, include_in_schema=True)
@@ -25,11 +27,26 @@ def healthz() -> dict[str, str]:
 async def readyz(state: State) -> Response[dict[str, str]]:
     hub: Hub = state.hub
     try:
-        async with hub.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        await operations.ping(hub.engine)
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         return Response({"status": "database unavailable", "error": type(exc).__name__}, status_code=503, headers={"Retry-After": "5"})
     return Response({"status": "ready"})
+
+
+def queue_gauges(region: Region, counts: Iterable[OpenQueueCount], now: datetime) -> dict[QueueKey, tuple[int, float]]:
+    """(depth, seconds the oldest unclaimed case has waited) per unit and queue kind.
+
+    Every unit × kind of the region is present, so a queue that empties drops to 0 rather than
+    keeping its last value.
+    """
+    depth: dict[QueueKey, int] = {(u.id, k): 0 for u in region.units for k in QUEUE_KINDS}
+    oldest: dict[QueueKey, float] = dict.fromkeys(depth, 0.0)
+    for row in counts:
+        key = (row.unit, queue_kind(row.queue))
+        depth[key] = depth.get(key, 0) + row.count
+        if row.status == "new" and row.oldest_created_at is not None:
+            oldest[key] = max(oldest.get(key, 0.0), (now - row.oldest_created_at) / timedelta(seconds=1))
+    return {key: (n, oldest.get(key, 0.0)) for key, n in depth.items()}
 
 
 @get("/metrics", media_type=CONTENT_TYPE_LATEST)
@@ -38,25 +55,11 @@ async def metrics_endpoint(state: State) -> Response[bytes]:
     hub: Hub = state.hub
     now = utcnow()
     try:
-        async with hub.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(t.cases.c.unit, t.cases.c.queue, t.cases.c.status, func.count(), func.min(t.cases.c.created_at))
-                    .where(t.cases.c.status.in_(OPEN_STATUSES))
-                    .group_by(t.cases.c.unit, t.cases.c.queue, t.cases.c.status)
-                )
-            ).all()
+        counts = await operations.open_queue_counts(hub.engine)
     except Exception:  # noqa: BLE001 - the process counters are still worth scraping
-        rows = None
-    if rows is not None:
-        depth: dict[tuple[str, str], int] = {(u.id, k): 0 for u in hub.region.units for k in QUEUE_KINDS}
-        oldest: dict[tuple[str, str], float] = dict.fromkeys(depth, 0.0)
-        for unit, queue, status, count, first in rows:
-            key = (unit, queue_kind(queue))
-            depth[key] = depth.get(key, 0) + count
-            if status == "new" and first is not None:
-                oldest[key] = max(oldest.get(key, 0.0), (now - first) / timedelta(seconds=1))
-        for (unit, kind), n in depth.items():
+        counts = None
+    if counts is not None:
+        for (unit, kind), (n, waited) in queue_gauges(hub.region, counts, now).items():
             hub.metrics.queue_depth.labels(unit, kind).set(n)
-            hub.metrics.oldest_waiting.labels(unit, kind).set(oldest.get((unit, kind), 0.0))
+            hub.metrics.oldest_waiting.labels(unit, kind).set(waited)
     return Response(generate_latest(hub.metrics.registry), media_type=CONTENT_TYPE_LATEST)

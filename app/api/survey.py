@@ -13,7 +13,7 @@ from litestar.params import Parameter
 
 from app.hub import Hub
 from app.services import survey
-from app.domain.errors import Invalid, ServiceError
+from app.domain.errors import Invalid, NotFound, ServiceError
 
 TEXTS = {
     "fi": {
@@ -42,6 +42,7 @@ STYLE = "body{font:17px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem aut
 _STYLE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode() + "'"
 CSP = f"default-src 'none'; style-src {_STYLE_HASH}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 Token = Annotated[str, Parameter(max_length=100)]
+NOT_A_LINK = "this survey link is not valid"
 Lang = Literal["fi", "sv", "en"]
 
 
@@ -67,7 +68,7 @@ def _yes_no(name: str, legend: str, tx: dict[str, str]) -> str:
 async def survey_page(hub: Hub, token: Token, lang: Lang = "fi") -> Response[str]:
     tx = TEXTS[lang]
     try:
-        survey.case_of(hub.settings.secret_key, token)
+        survey.case_of(hub.settings.secret_key, _well_formed(token))
     except ServiceError as exc:
         return _page(lang, f"<p>{html.escape(exc.detail)}</p>", exc.status_code)
     scale = "".join(
@@ -80,6 +81,14 @@ async def survey_page(hub: Hub, token: Token, lang: Lang = "fi") -> Response[str
         f'<button type="submit">{tx["send"]}</button></form>'
     )
     return _page(lang, body)
+
+
+def _well_formed(token: str) -> str:
+    """A mangled link (non-ASCII after percent-decoding) is an invalid link, not a 500: the
+    service's HMAC comparison (hmac.compare_digest on str) accepts ASCII only."""
+    if not token.isascii():
+        raise NotFound(NOT_A_LINK)
+    return token
 
 
 def _flag(value: Any) -> bool | None:
@@ -111,9 +120,11 @@ async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any],
         if not 0 <= score <= 10:
             raise Invalid("nps must be a whole number 0–10")
         given = survey.SurveyAnswer(score, _flag(raw.get("solved")), _flag(raw.get("knows_how_continues")))
-        await survey.answer(hub, token, given)
+        await survey.answer(hub, _well_formed(token), given)
     except msgspec.DecodeError:
         raise Invalid("request body is not valid JSON") from None
+    except UnicodeDecodeError:  # msgspec's answer to invalid UTF-8 inside a JSON string
+        raise Invalid("request body is not valid UTF-8 JSON") from None
     except ServiceError as exc:
         if is_form:
             return _page(lang, f"<p>{html.escape(exc.detail)}</p>", exc.status_code)

@@ -2,20 +2,80 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, event
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import asyncpg
+from sqlalchemy import Connection, Engine, Executable, Row, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.sqlite import Insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+WRITE = "firstline_write"
+"""Execution option on the connections of `SQLiteEngine.begin()`: their BEGIN takes the write lock."""
+NO_TRANSACTION = "firstline_no_transaction"
+"""Execution option on `read_statement`'s connections on SQLite: no BEGIN at all (autocommit)."""
+
+
+class FirstlineEngine(AsyncEngine):
+    """An AsyncEngine that can also run a single statement outside a transaction (`read_statement`)."""
+
+    # SQLAlchemy's own autocommit level; SQLiteEngine has its own way.
+    autocommit_options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+
+    def __init__(self, sync_engine: Engine) -> None:
+        super().__init__(sync_engine)
+        # Shares the pool and the event listeners; its connections carry autocommit_options.
+        self.autocommit = AsyncEngine(sync_engine.execution_options(**self.autocommit_options))
+
+    def execution_options(self, **opt: Any) -> FirstlineEngine:
+        """Derived engines keep this class's behaviour (AsyncEngine's would drop it)."""
+        return type(self)(self.sync_engine.execution_options(**opt))
+
+
+class SQLiteEngine(FirstlineEngine):
+    """SQLite with one writer at a time and readers alongside it (WAL).
+
+    The contract the rest of the code relies on: `async with engine.begin()` is a write
+    transaction and takes the write lock at BEGIN (`BEGIN IMMEDIATE`), so two writers queue on
+    busy_timeout instead of both reading and then failing to upgrade ("database is locked");
+    `async with engine.connect()` is for reads: its autobegun transaction is a deferred `BEGIN`,
+    which under WAL reads a snapshot and never waits for the writer (a nurse's inbox read does
+    not queue behind intake).
+    """
+
+    # Not SQLAlchemy's AUTOCOMMIT level: resetting it afterwards hands the pysqlite connection
+    # its own transaction handling back, which make_engine's "begin" listener replaces.
+    autocommit_options = {NO_TRANSACTION: True}
+
+    def __init__(self, sync_engine: Engine) -> None:
+        super().__init__(sync_engine)
+        self._writer = AsyncEngine(sync_engine.execution_options(**{WRITE: True}))
+
+    @contextlib.asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        async with self._writer.begin() as conn:
+            yield conn
+
+
+def make_engine(database_url: str, pool_size: int = 10) -> FirstlineEngine:
+    """hide_parameters: a failed statement's message (logged with a 500's traceback) shows its
+    SQL but not its values, which are names, phone numbers and messages."""
     if database_url.startswith("sqlite"):
-        engine = create_async_engine(database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30)
+        engine: FirstlineEngine = SQLiteEngine(
+            create_async_engine(
+                database_url, pool_size=pool_size, max_overflow=0, pool_timeout=30, hide_parameters=True
+            ).sync_engine
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            # SQLite allows one writer: take the write lock at BEGIN (IMMEDIATE) so that two
-            # transactions never both read and then fail to upgrade; busy_timeout makes waiters wait.
+            # The driver's own transaction handling is off (isolation_level None): "begin" below
+            # decides how each transaction starts. busy_timeout makes a second writer wait.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -25,18 +85,39 @@ def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
-        def _begin(conn) -> None:  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: Connection) -> None:
+            # Fires for engine.begin() and for a read connection's autobegin alike: only the
+            # former carries WRITE (see SQLiteEngine), and read_statement's carry NO_TRANSACTION.
+            options = conn.get_execution_options()
+            if not options.get(NO_TRANSACTION):
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
 
         return engine
-    return create_async_engine(
-        database_url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_timeout=10,
-        pool_pre_ping=False,
-        connect_args={"server_settings": PG_SESSION},
+    return FirstlineEngine(
+        create_async_engine(
+            database_url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=10,
+            pool_pre_ping=False,
+            hide_parameters=True,
+            connect_args={"server_settings": PG_SESSION},
+        ).sync_engine
     )
+
+
+async def read_statement(engine: AsyncEngine, statement: Executable) -> Sequence[Row[Any]]:
+    """All rows of one read-only statement, run outside a transaction.
+
+    A transaction gives a single statement nothing (it sees one committed state either way) and
+    costs two round trips of its own, BEGIN and ROLLBACK: three instead of one on PostgreSQL.
+    For checks on every request (is this token revoked?) and probes (readiness, gauges). Never
+    for writes, nor for reads of several statements that must agree: use connect() for those.
+    (An engine not made by make_engine reads in a transaction as usual.)
+    """
+    single = engine.autocommit if isinstance(engine, FirstlineEngine) else engine
+    async with single.connect() as conn:
+        return (await conn.execute(statement)).all()
 
 
 # Every query here is short OLTP work. PostgreSQL's JIT switches on by estimated cost, and a
@@ -50,3 +131,26 @@ def upsert_insert(conn: AsyncConnection, table: Table) -> Insert:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+# Failures raised by the database layer that the API answers for (app/api/errors.py), so that
+# the HTTP layer needs no knowledge of SQLAlchemy or the drivers.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DBAPIError,
+    PoolTimeout,
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
+
+
+def is_statement_error(exc: BaseException) -> bool:
+    """True when the database answered and refused a statement (a bug: 500); False when it
+    could not be reached or gave up (busy, pool exhausted, connection lost: worth a retry)."""
+    return (
+        isinstance(exc, DBAPIError)
+        and not isinstance(exc, (OperationalError, InterfaceError))
+        and not exc.connection_invalidated
+    )

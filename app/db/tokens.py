@@ -8,11 +8,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.db import schema as t
+from app.db.engine import read_statement
 
 
 async def is_revoked(engine: AsyncEngine, jti: str) -> bool:
-    async with engine.connect() as conn:
-        return (await conn.execute(select(t.revoked_tokens.c.jti).where(t.revoked_tokens.c.jti == jti))).first() is not None
+    """Asked on every authenticated request, so one statement with no transaction around it."""
+    return bool(await read_statement(engine, select(t.revoked_tokens.c.jti).where(t.revoked_tokens.c.jti == jti)))
 
 
 async def revoke(engine: AsyncEngine, jti: str, expires_at: datetime) -> None:
