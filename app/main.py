@@ -18,7 +18,7 @@ from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
 from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
-from app.api.errors import EXCEPTION_HANDLERS
+from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
 from app.api import web
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             survey_answer,
         ],
         plugins=[channels],
+        middleware=[RequestIdMiddleware()],
         on_startup=[tune_gc, start_fanout],
         on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},

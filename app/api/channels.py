@@ -42,6 +42,8 @@ def decode(body: bytes, type_: type) -> Any:
         raise Invalid(f"invalid request body: {exc}") from None
     except msgspec.DecodeError as exc:
         raise Invalid(f"request body is not valid JSON: {exc}") from None
+    except UnicodeDecodeError:
+        raise Invalid("request body is not valid UTF-8 JSON") from None
 
 
 class PhoneChannel(Controller):

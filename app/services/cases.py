@@ -16,7 +16,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
-from app.db.engine import upsert_insert
+from app.db.engine import read_statement, upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
 from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
@@ -123,9 +123,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
     stmt = summary_select().where(where, c.status.in_(OPEN_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)
-    async with hub.engine.connect() as conn:
-        rows = (await conn.execute(stmt)).all()
-    return [summary_from_row(r._mapping) for r in rows]
+    return [summary_from_row(r._mapping) for r in await read_statement(hub.engine, stmt)]
 
 
 async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
