@@ -36,7 +36,8 @@ from sqlalchemy import Boolean, Integer, String, Table, Text
 
 from app.db import schema as t
 from app.db.events import APPEND_SQL, EVENT_LOCK_KEY
-from app.db.summaries import CASE_COLUMNS, summary_from_row
+from app.db.summaries import CASE_COLUMNS
+from app.domain.summary import summary_from_row
 from app.domain.common import OPEN_STATUSES
 from app.domain.intake import (
     CaseRecord,

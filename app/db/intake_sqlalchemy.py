@@ -19,7 +19,8 @@ from app.db import events as event_log
 from app.db import schema as t
 from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
-from app.db.summaries import CASE_COLUMNS, summary_from_row
+from app.db.summaries import CASE_COLUMNS
+from app.domain.summary import summary_from_row
 from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult
 from app.domain.routing import PatientFacts
 from app.services.ports import Outcome

@@ -1,19 +1,19 @@
 """The case-summary projection: which columns make a `CaseSummary`, and how a row becomes one.
 
 Used by intake (both stores), the inbox, case changes and the patient view — one definition, so
-a summary looks the same in an answer, in the inbox and in a live event.
+a summary looks the same in an answer, in the inbox and in a live event. The row → summary step
+itself is `app.domain.summary.summary_from_row`, which intake's plan also uses for a new case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
-from app.domain.summary import CaseSummary, PatientRef
+from app.domain.summary import CaseSummary, summary_from_row
 
 CASE_COLUMNS = (
     t.cases.c.id,
@@ -37,30 +37,6 @@ SUMMARY_COLUMNS = (*CASE_COLUMNS, t.patients.c.name.label("patient_name"))
 
 def summary_select() -> Select[Any]:
     return select(*SUMMARY_COLUMNS).select_from(t.cases.outerjoin(t.patients, t.patients.c.id == t.cases.c.patient_id))
-
-
-def summary_from_row(m: Mapping[str, Any], patient_name: str | None = None, prefix: str = "") -> CaseSummary:
-    """From a mapping with the CASE_COLUMNS (an SQLAlchemy row's `_mapping`, an asyncpg record),
-    each name after `prefix`; the patient's name from `patient_name` column or argument."""
-    name = m.get("patient_name", patient_name) if not prefix else patient_name
-    patient_id = m[prefix + "patient_id"]
-    return CaseSummary(
-        id=m[prefix + "id"],
-        status=m[prefix + "status"],
-        queue=m[prefix + "queue"],
-        assignee=m[prefix + "assignee"],
-        urgency=m[prefix + "urgency"],
-        due_at=m[prefix + "due_at"],
-        at_risk=bool(m[prefix + "at_risk"]),
-        channel=m[prefix + "channel"],
-        line=m[prefix + "line"],
-        unit=m[prefix + "unit"],
-        patient=PatientRef(patient_id, name or "") if patient_id else None,
-        routing_reason=m[prefix + "routing_reason"],
-        created_at=m[prefix + "created_at"],
-        updated_at=m[prefix + "updated_at"],
-        contacts=m[prefix + "contacts_count"],
-    )
 
 
 async def load_summary(conn: AsyncConnection, case_id: str) -> CaseSummary | None:

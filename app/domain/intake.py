@@ -15,7 +15,7 @@ from app.domain import sla
 from app.domain.common import URGENCY_RANK, new_id
 from app.domain.region import Region, queue_unit
 from app.domain.routing import Contact, PatientFacts, Staffing, route
-from app.domain.summary import CaseSummary, PatientRef, event_body
+from app.domain.summary import CaseSummary, event_body, summary_from_row
 from app.domain.urgency import assess
 
 
@@ -261,23 +261,7 @@ def plan(
             updated_at=now,
             version=1,
         )
-        summary = CaseSummary(
-            id=case.id,
-            status="new",
-            queue=decision.queue,
-            assignee=None,
-            urgency=tri.urgency,
-            due_at=due,
-            at_risk=False,
-            channel=contact.channel,
-            line=contact.line,
-            unit=unit,
-            patient=PatientRef(patient_id, ctx.name or "") if patient_id else None,
-            routing_reason=decision.reason,
-            created_at=received,
-            updated_at=now,
-            contacts=1,
-        )
+        summary = summary_from_row(msgspec.structs.asdict(case) | {"assignee": None}, ctx.name)
         events = [event_body("case.created", summary, now)]
     message = None
     if contact.is_thread and contact.text:

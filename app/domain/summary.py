@@ -6,6 +6,7 @@ the same summary whichever way it reached the page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +34,31 @@ class CaseSummary(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     contacts: int
+
+
+def summary_from_row(m: Mapping[str, Any], patient_name: str | None = None, prefix: str = "") -> CaseSummary:
+    """From a mapping named like the `cases` columns (an SQLAlchemy row's `_mapping`, an asyncpg
+    record, a new case's record), each name after `prefix`; the patient's name from a
+    `patient_name` column or the argument. The one way a summary is built."""
+    name = m.get("patient_name", patient_name) if not prefix else patient_name
+    patient_id = m[prefix + "patient_id"]
+    return CaseSummary(
+        id=m[prefix + "id"],
+        status=m[prefix + "status"],
+        queue=m[prefix + "queue"],
+        assignee=m[prefix + "assignee"],
+        urgency=m[prefix + "urgency"],
+        due_at=m[prefix + "due_at"],
+        at_risk=bool(m[prefix + "at_risk"]),
+        channel=m[prefix + "channel"],
+        line=m[prefix + "line"],
+        unit=m[prefix + "unit"],
+        patient=PatientRef(patient_id, name or "") if patient_id else None,
+        routing_reason=m[prefix + "routing_reason"],
+        created_at=m[prefix + "created_at"],
+        updated_at=m[prefix + "updated_at"],
+        contacts=m[prefix + "contacts_count"],
+    )
 
 
 def event_body(type_: str, summary: CaseSummary, at: datetime, actor: str | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:

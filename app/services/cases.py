@@ -30,8 +30,8 @@ from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import Forbidden, NotFound
 from app.db import events as event_log
-from app.db.summaries import load_summary, summary_from_row, summary_select
-from app.domain.summary import CaseSummary
+from app.db.summaries import load_summary, summary_select
+from app.domain.summary import CaseSummary, summary_from_row
 
 
 class ContactView(msgspec.Struct):

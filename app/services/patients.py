@@ -21,8 +21,8 @@ from app.clock import utcnow
 from app.hub import Hub
 from app.services.cases import log_access
 from app.domain.errors import Forbidden, Invalid, NotFound
-from app.db.summaries import summary_from_row, summary_select
-from app.domain.summary import CaseSummary
+from app.db.summaries import summary_select
+from app.domain.summary import CaseSummary, summary_from_row
 
 
 class ImportReport(msgspec.Struct):
