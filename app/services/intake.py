@@ -47,7 +47,10 @@ from app.services.ports import IntakeStore, Publisher
 log = logging.getLogger("firstline.intake")
 
 MAX_BATCH = 64
-SECOND_BATCH_MIN = 8  # a second batch in flight only when this many wait: small ones cost more than they save
+# A second batch goes in flight only when this many wait and the one in flight is not a lone
+# contact: small batches cost more than they save (per contact, PostgreSQL's cost is mostly per
+# statement), and what waits behind a lone contact forms one bigger batch when it is done.
+SECOND_BATCH_MIN = 8
 
 Answer = tuple[IntakeResult, bool]  # the answer, and whether this request created it (False: a retry)
 
@@ -123,8 +126,8 @@ class IntakeService:
 
     def _start(self) -> None:
         while self.pending and len(self.in_flight) < self.store.in_flight:
-            if self.in_flight and len(self.pending) < SECOND_BATCH_MIN:
-                return
+            if self.in_flight and (len(self.in_flight[0].jobs) == 1 or len(self.pending) < SECOND_BATCH_MIN):
+                return  # behind a lone contact, or too few waiting: they form a bigger batch next
             batch = self._take()
             if batch is None:
                 return  # everything waiting shares a caller with a batch in flight
