@@ -11,6 +11,7 @@ import msgspec
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from app.live.inbox_socket import InboxListener
 from app.security.webhooks import sign
 
 WEBHOOK_SECRET = "test-webhook-secret"
@@ -68,3 +69,16 @@ class Spy:
 
     async def publish(self, events):  # type: ignore[no-untyped-def]
         self.published.append(events)
+
+
+def streaming(sent: list[str]) -> InboxListener:
+    """A listener past hello and replay, seeing Kajaani's overflow, whose ASGI send records."""
+
+    async def send(message):  # type: ignore[no-untyped-def]
+        sent.append(message["text"])
+
+    listener = InboxListener()
+    listener.pending = None
+    listener.visible = {"overflow:kajaani"}
+    listener.send = send
+    return listener

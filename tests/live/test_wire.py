@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from app.live.inbox_socket import InboxListener
 from app.live.wire import DirectWriter
 from app.settings import Settings
+from tests.helpers import streaming
 from tests.live.test_inbox_stream import call, connect, login, next_event
 
 
@@ -103,19 +104,6 @@ class RenamedAfterUpgrade:
         return False
 
 
-def inbox(sent: list[str]) -> InboxListener:
-    """A listener past hello and replay whose ASGI send records what it was given."""
-
-    async def send(message: dict) -> None:  # type: ignore[type-arg]
-        sent.append(message["text"])
-
-    listener = InboxListener()
-    listener.pending = None
-    listener.visible = {"overflow:kajaani"}
-    listener.send = send
-    return listener
-
-
 def deliver_all(listener: InboxListener, seqs: range) -> None:
     for seq in seqs:
         listener.deliver({"seq": seq, "queue": "overflow:kajaani", "case": {}}, f"e{seq}", f"f{seq}".encode())
@@ -126,7 +114,7 @@ async def test_a_protocol_that_breaks_at_write_time_loses_no_event(monkeypatch):
     for breaks in ("close_sent", "transport.write"):
         for healthy in (0, 3):
             sent: list[str] = []
-            listener = inbox(sent)
+            listener = streaming(sent)
             proto = RenamedAfterUpgrade(healthy, breaks)
             listener.direct = writer = DirectWriter(proto)
             deliver_all(listener, range(1, 11))
@@ -144,7 +132,7 @@ async def test_a_declined_shortcut_does_not_mark_the_event_sent(monkeypatch):  #
     """A transient "no" (the client is slow) leaves the event to ASGI and the writer on."""
     monkeypatch.setattr("app.live.wire.OPEN", "OPEN")
     sent: list[str] = []
-    listener = inbox(sent)
+    listener = streaming(sent)
     paused = proto(writable=False)
     listener.direct = writer = DirectWriter(paused)
     deliver_all(listener, range(1, 4))

@@ -5,23 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from app.live.inbox_socket import InboxListener, _finish
+from tests.helpers import streaming
 
 
 def event(seq: int) -> dict:
     return {"seq": seq, "queue": "overflow:kajaani", "case": {}}
-
-
-def streaming(sent: list[str]) -> InboxListener:
-    """A listener past hello and replay, seeing Kajaani's overflow, whose ASGI send records."""
-
-    async def send(message):  # type: ignore[no-untyped-def]
-        sent.append(message["text"])
-
-    listener = InboxListener()
-    listener.pending = None
-    listener.visible = {"overflow:kajaani"}
-    listener.send = send
-    return listener
 
 
 async def test_free_socket_gets_the_event_without_a_queue():
