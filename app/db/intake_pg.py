@@ -47,10 +47,10 @@ from app.domain.intake import (
     IntakePlan,
     IntakeResult,
     MergeRecord,
+    Outcome,
     MessageRecord,
 )
 from app.domain.routing import MERGE_EXCLUDED_QUEUE_KINDS, PatientFacts
-from app.services.ports import Outcome
 
 IN_FLIGHT = 2  # one batch in the database while the next is read and routed
 _encode = msgspec.json.Encoder().encode

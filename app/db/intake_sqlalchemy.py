@@ -21,9 +21,8 @@ from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.db.summaries import CASE_COLUMNS
 from app.domain.summary import summary_from_row
-from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult
+from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult, Outcome
 from app.domain.routing import PatientFacts
-from app.services.ports import Outcome
 
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
 _asdict = msgspec.structs.asdict

@@ -7,7 +7,7 @@ rule between the two — triage precedence, rule 6's merge, the due time, the ev
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -177,6 +177,11 @@ class IntakePlan(msgspec.Struct):
             return None
         return self.result.queue.removeprefix("personal:")
 
+
+# What writing one planned contact came to: its events' seqs, or
+#   "changed"   — a merge whose case changed since the read: nothing written, plan it again;
+#   "duplicate" — its channel id was taken before (a retry): nothing written, answer as stored.
+Outcome = list[int] | Literal["changed", "duplicate"]
 
 _encode = msgspec.json.Encoder().encode
 

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
-from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult
+from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult, Outcome
 
 
 class Publisher(Protocol):
     async def publish(self, events: list[dict[str, Any]]) -> None:
         """Fan committed events (in seq order) out to every live client."""
-
-
-# What writing one planned contact came to: its events' seqs, or
-#   "changed"   — a merge whose case changed since the read: nothing written, plan it again;
-#   "duplicate" — its channel id was taken before (a retry): nothing written, answer as stored.
-Outcome = list[int] | Literal["changed", "duplicate"]
 
 
 class IntakeBatch(Protocol):
