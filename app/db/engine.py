@@ -9,7 +9,6 @@ from typing import Any
 import asyncpg
 from sqlalchemy import Connection, Engine, Executable, Row, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.sqlite import Insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -126,7 +125,7 @@ async def read_statement(engine: AsyncEngine, statement: Executable) -> Sequence
 PG_SESSION = {"jit": "off"}
 
 
-def upsert_insert(conn: AsyncConnection, table: Table) -> Insert:
+def upsert_insert(conn: AsyncConnection, table: Table) -> sqlite.Insert | postgresql.Insert:
     """An INSERT with ON CONFLICT for this connection's database (both dialects spell it alike)."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import msgspec
-from sqlalchemy import select, update
+from sqlalchemy import FromClause, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.db import events as event_log
@@ -41,6 +41,7 @@ class SqlAlchemyIntakeBatch:
 
     async def _context(self, contact: InboundContact) -> IntakeContext:
         p = t.patients
+        source: FromClause
         if contact.patient_id is not None:
             where, source = p.c.id == contact.patient_id, p
         elif contact.caller:

@@ -6,7 +6,8 @@ rule between the two — triage precedence, rule 6's merge, the due time, the ev
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Any, Literal
 
 import msgspec
@@ -192,7 +193,7 @@ def plan(
     ctx: IntakeContext,
     staffing: Staffing,
     region: Region,
-    tz: tzinfo,
+    tz: ZoneInfo,
     now: datetime,
 ) -> IntakePlan:
     """Route the contact (SPEC §6) and decide what to write: a new case with its due time, or

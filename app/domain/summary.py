@@ -36,7 +36,7 @@ class CaseSummary(msgspec.Struct):
     contacts: int
 
 
-def summary_from_row(m: Mapping[str, Any], patient_name: str | None = None, prefix: str = "") -> CaseSummary:
+def summary_from_row(m: Mapping[Any, Any], patient_name: str | None = None, prefix: str = "") -> CaseSummary:
     """From a mapping named like the `cases` columns (an SQLAlchemy row's `_mapping`, an asyncpg
     record, a new case's record), each name after `prefix`; the patient's name from a
     `patient_name` column or the argument. The one way a summary is built."""

@@ -32,7 +32,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, deque
-from datetime import datetime, tzinfo
+from datetime import datetime
+from zoneinfo import ZoneInfo
 from typing import Any, Protocol
 
 from app.clock import utcnow
@@ -63,7 +64,7 @@ class _Job:
         self.tri: Triage = triage(contact)
         self.now = now
         self.done: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        keys = {("x", contact.channel, contact.external_id)}
+        keys: set[tuple[str, ...]] = {("x", contact.channel, contact.external_id)}
         if contact.caller:
             keys.add(("c", contact.caller))
         if contact.patient_id:
@@ -93,7 +94,7 @@ class _Batch:
 
 class IntakeService:
     def __init__(
-        self, store: IntakeStore, region: Region, tz: tzinfo, absences: AbsenceBook, publisher: Publisher, metrics: Metrics
+        self, store: IntakeStore, region: Region, tz: ZoneInfo, absences: AbsenceBook, publisher: Publisher, metrics: Metrics
     ) -> None:
         self.store = store
         self.region = region
