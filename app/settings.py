@@ -20,10 +20,9 @@ class Settings(msgspec.Struct, kw_only=True):
     patient_jwt_public_key: str | None = None
     patient_jwt_issuer: str | None = None
     patient_jwt_audience: str | None = None
-    sweep_seconds: float = 30.0
     token_ttl_seconds: int = 12 * 3600
     allowed_origins: list[str] = msgspec.field(default_factory=list)
-    run_jobs: bool = True
+    run_jobs: bool = True  # no job exists yet; benches and test servers already start with it off
     db_pool_size: int = 10
     debug: bool = False
     chat_idle_seconds: float = 900.0

@@ -189,15 +189,15 @@ _encode = msgspec.json.Encoder().encode
 
 def plan(
     contact: InboundContact,
-    tri: Triage,
     ctx: IntakeContext,
     staffing: Staffing,
     region: Region,
     tz: ZoneInfo,
     now: datetime,
 ) -> IntakePlan:
-    """Route the contact (SPEC §6) and decide what to write: a new case with its due time, or
-    one more contact on the patient's open matter (rule 6) — and the events either way."""
+    """Triage and route the contact (SPEC §6, §7) and decide what to write: a new case with its
+    due time, or one more contact on the patient's open matter (rule 6) — and the events."""
+    tri = triage(contact)
     decision = route(
         Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
         ctx.facts,

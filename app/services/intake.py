@@ -38,7 +38,7 @@ from typing import Any, Protocol
 
 from app.clock import utcnow
 from app.db.absences import AbsenceBook
-from app.domain.intake import InboundContact, IntakePlan, IntakeResult, Triage, plan, triage
+from app.domain.intake import InboundContact, IntakePlan, IntakeResult, plan
 from app.domain.region import Region
 from app.domain.routing import Staffing
 from app.domain.summary import published
@@ -57,11 +57,10 @@ Answer = tuple[IntakeResult, bool]  # the answer, and whether this request creat
 
 
 class _Job:
-    __slots__ = ("contact", "tri", "now", "done", "keys", "solo")
+    __slots__ = ("contact", "now", "done", "keys", "solo")
 
     def __init__(self, contact: InboundContact, now: datetime) -> None:
         self.contact = contact
-        self.tri: Triage = triage(contact)
         self.now = now
         self.done: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         keys: set[tuple[str, ...]] = {("x", contact.channel, contact.external_id)}
@@ -203,7 +202,7 @@ class IntakeService:
                 nurse = ctx.facts.named_nurse if ctx.facts else None
                 loads = {nurse: ctx.nurse_load + extra_load[nurse] + unseen_load[nurse]} if nurse else {}
                 staffing = Staffing(absent=absent, open_cases=loads)
-                decided = plan(job.contact, job.tri, ctx, staffing, self.region, self.tz, job.now)
+                decided = plan(job.contact, ctx, staffing, self.region, self.tz, job.now)
                 if decided.new_for_nurse:
                     extra_load[decided.new_for_nurse] += 1
                 planned.append((job, decided))
@@ -238,7 +237,7 @@ class IntakeService:
 
     def _count(self, job: _Job, decided: IntakePlan) -> None:
         c, r = job.contact, decided.result
-        self.metrics.contact_received(c.channel, c.unit, c.line, r.routing_reason, r.merged, job.tri.flags)
+        self.metrics.contact_received(c.channel, c.unit, c.line, r.routing_reason, r.merged, r.red_flags)
 
 
 class HasIntake(Protocol):

@@ -29,7 +29,7 @@ def call(text: str | None = None, line: int = 1, channel: str = "phone", **kw: o
 
 
 def decide(contact: InboundContact, ctx: IntakeContext, staffing: Staffing | None = None):  # type: ignore[no-untyped-def]
-    return plan(contact, triage(contact), ctx, staffing or Staffing(), REGION, TZ, NOW)
+    return plan(contact, ctx, staffing or Staffing(), REGION, TZ, NOW)
 
 
 def open_matter(queue: str = "personal:n-aino", contacts: int = 1) -> CaseSummary:
