@@ -40,4 +40,4 @@ async def open_queue_counts(engine: AsyncEngine) -> list[OpenQueueCount]:
         .group_by(c.unit, c.queue, c.status)
     )
     rows = await read_statement(engine, stmt)
-    return [OpenQueueCount(unit, queue, status, count, first) for unit, queue, status, count, first in rows]
+    return [OpenQueueCount(*tuple(r)) for r in rows]

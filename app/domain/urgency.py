@@ -667,8 +667,8 @@ def _read(text: str) -> dict[str, list[_Hit]]:
             for m in matches:
                 found.setdefault(rule.flag, []).append((m, _negation(m, toks, negators, be)))
     hits: dict[str, list[_Hit]] = {}
-    for flag, matches in found.items():
-        for m, neg in matches:
+    for flag, occurrences in found.items():
+        for m, neg in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None))
     # an urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")

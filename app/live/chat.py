@@ -179,8 +179,9 @@ class Session:
             if message["type"] == "websocket.disconnect":
                 raise WebSocketDisconnect(detail="visitor left", code=message.get("code", 1000))
             data = message.get("text")
-            if data is None:
-                data = (message.get("bytes") or b"").decode("utf-8", "replace")
+            if not isinstance(data, str):
+                raw = message.get("bytes")
+                data = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else ""
             if len(data) > MAX_FRAME:
                 await self.socket.close(code=1009, reason="frame too large")
                 return None

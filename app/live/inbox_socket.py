@@ -12,7 +12,7 @@ import contextlib
 import logging
 from datetime import timedelta
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import WebSocket, websocket
@@ -241,7 +241,8 @@ async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, las
     timer = loop.call_later(PING_SECONDS, listener.queue.put_nowait, PING)
     if fast_path:
         listener.direct = direct_writer(socket.scope.get("state", {}).get(RAW_SEND))
-    listener.send = socket.send  # from here on the dispatcher may send directly
+    # From here on the dispatcher may send directly (Litestar's send is a coroutine function).
+    listener.send = cast(Callable[[dict[str, Any]], Coroutine[Any, Any, None]], socket.send)
     try:
         while True:
             item = await listener.queue.get()
@@ -258,7 +259,8 @@ async def _stream(socket: WebSocket[Any, Any, Any], listener: InboxListener, las
                     await socket.close(code=1013, reason="too far behind; reconnect with since")
                     return
                 else:
-                    seq, text = item  # type: ignore[misc]
+                    assert isinstance(item, tuple)
+                    seq, text = item
                     if seen.first_time(seq):
                         await socket.send_text(text)
             finally:
@@ -282,7 +284,7 @@ async def _read_until_closed(socket: WebSocket[Any, Any, Any], listener: InboxLi
             if message["type"] == "websocket.disconnect":
                 return
             data = message.get("text") or message.get("bytes") or b""
-            if len(data) > MAX_FRAME:
+            if isinstance(data, (str, bytes)) and len(data) > MAX_FRAME:
                 await socket.close(code=1009, reason="frame too large")
                 return
     finally:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import ColumnElement, Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
@@ -119,7 +119,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     if queues is None:
         raise Forbidden(f"a {who.role} may not open the {filter_!r} inbox of unit {unit!r}")
     c = t.cases.c
-    where = c.queue.in_(queues)
+    where: ColumnElement[bool] = c.queue.in_(queues)
     if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
     stmt = summary_select().where(where, c.status.in_(OPEN_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)

@@ -53,7 +53,7 @@ async def import_patients(engine: AsyncEngine, region: Region, text: str) -> Imp
             await conn.execute(insert(t.patients), new_rows)
         changed = [{**_values(r, now), "b_id": r.id} for r in rows if r.id in existing]
         if changed:
-            columns = {k: bindparam(k) for k in changed[0] if k not in ("id", "b_id")}
+            columns: dict[str, Any] = {k: bindparam(k) for k in changed[0] if k not in ("id", "b_id")}
             for batch in _batches(changed):
                 await conn.execute(update(t.patients).where(t.patients.c.id == bindparam("b_id")).values(columns), batch)
         phone_rows = [{"phone": ph, "patient_id": r.id} for r in rows for ph in r.phones]
