@@ -42,8 +42,3 @@ def summary_select() -> Select[Any]:
 async def load_summary(conn: AsyncConnection, case_id: str) -> CaseSummary | None:
     row = (await conn.execute(summary_select().where(t.cases.c.id == case_id))).first()
     return summary_from_row(row._mapping) if row else None
-
-
-async def load_summaries(conn: AsyncConnection, where: Any, order_by: Any, limit: int) -> list[CaseSummary]:
-    rows = (await conn.execute(summary_select().where(where).order_by(*order_by).limit(limit))).all()
-    return [summary_from_row(r._mapping) for r in rows]

@@ -160,9 +160,6 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
             if d.unit not in self.unit_by_id:
                 raise ValueError(f"deprecated_numbers[{i}].unit: no unit {d.unit!r}")
 
-    def team_members(self, team_id: str) -> list[Professional]:
-        return [p for p in self.professionals if p.team == team_id]
-
 
 def _check_unique(table: str, field: str, values: list[str]) -> None:
     seen: set[str] = set()

@@ -63,10 +63,6 @@ class Decision(msgspec.Struct, frozen=True):
     reason: str
     merge_into: str | None = None
 
-    @property
-    def unit_queue(self) -> bool:
-        return not self.queue.startswith(("personal:", "team:"))
-
 
 # Rule 6, "the same open matter": a new contact of a patient joins their open case instead of
 # opening another one — unless that case waits in one of these queues. A prescription renewal
