@@ -1,7 +1,7 @@
 """Intake's store on SQLAlchemy Core: the SQLite default, and any database without a faster store.
 
 A batch is one transaction (on SQLite `BEGIN IMMEDIATE`: the only writer, so nothing changes
-between its read and its write). Idempotency rides on the unique (channel, external_id) of
+between its read and its write; elsewhere a merge is still guarded by the case's version). Idempotency rides on the unique (channel, external_id) of
 `contacts`: each contact's row is inserted first with ON CONFLICT DO NOTHING, so a retry —
 even a concurrent one — writes nothing else and gets the first attempt's stored answer.
 """
@@ -28,8 +28,8 @@ _decode_result = msgspec.json.Decoder(IntakeResult).decode
 _asdict = msgspec.structs.asdict
 
 
-class StaleMerge(RuntimeError):
-    """A merge's case changed inside the batch's own transaction: a bug, not a race."""
+class _Changed(Exception):
+    """The merge's case is no longer at the version read: undo this contact's rows."""
 
 
 class SqlAlchemyIntakeBatch:
@@ -83,6 +83,18 @@ class SqlAlchemyIntakeBatch:
         return [await self._write(p) for p in plans]
 
     async def _write(self, plan: IntakePlan) -> Outcome:
+        if plan.merge is None:
+            return await self._write_rows(plan)
+        # On SQLite nothing changes between the read and the write (one writer); on another
+        # database a professional may claim the case meanwhile: then this contact's rows are
+        # undone (a savepoint) and it is planned again.
+        try:
+            async with self.conn.begin_nested():
+                return await self._write_rows(plan)
+        except _Changed:
+            return "changed"
+
+    async def _write_rows(self, plan: IntakePlan) -> Outcome:
         conn = self.conn
         contact = (
             upsert_insert(conn, t.contacts)
@@ -104,7 +116,7 @@ class SqlAlchemyIntakeBatch:
                 .returning(c.id)
             )
             if merged.first() is None:
-                raise StaleMerge(f"case {plan.merge.id} changed inside its intake transaction")
+                raise _Changed
         if plan.message is not None:
             await conn.execute(t.messages.insert().values(**_asdict(plan.message)))
         return [await event_log.append_body(conn, body, plan.unit) for body in plan.events]

@@ -1,4 +1,5 @@
-"""The PostgreSQL intake store's merge: exact when the case is unchanged, safe when it changed."""
+"""Intake on PostgreSQL, with either store: a merge is exact when the case is unchanged and safe
+when it changed; a retry writes nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.db import schema as t
-from app.db.intake_pg import PgIntakeBatch
+from app.db.intake_pg import PgIntakeBatch, PgIntakeStore
+from app.db.intake_sqlalchemy import SqlAlchemyIntakeBatch
 from app.domain.intake import InboundContact, IntakeContext
 from app.services.intake import intake
 from tests.helpers import MATTI, Spy, callback, running
@@ -19,9 +21,10 @@ def contact(call_id: str) -> InboundContact:
                           dialed="+35886150000", received_at=datetime.now(timezone.utc))  # fmt: skip
 
 
-@pytest.fixture
-async def pg_hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
-    """A running app on PostgreSQL, wired by create_app like in production (its hub)."""
+@pytest.fixture(params=[True, False], ids=["asyncpg-store", "sqlalchemy-store"])
+async def pg_hub(request, pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
+    """A running app on PostgreSQL, wired by create_app like in production (its hub), with the
+    batching asyncpg store and with the SQLAlchemy one (FIRSTLINE_FAST_INTAKE=0)."""
     from app.db.engine import make_engine
     from app.main import create_app
     from app.services.patients import import_patients
@@ -34,14 +37,16 @@ async def pg_hub(pg_url, region, patient_keys):  # type: ignore[no-untyped-def]
     extra = "".join(f"b-{i:04d},Bench {i},040200{i:04d},fi,n-aino,,kajaani,false,\n" for i in range(30))
     await import_patients(engine, region, DEMO_PATIENTS.read_text(encoding="utf-8") + extra)
     await engine.dispose()
-    app = create_app(Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long", run_jobs=False), region)
+    settings = Settings(database_url=pg_url, secret_key="pg-intake-test-secret-key-32-bytes-long", run_jobs=False, fast_intake=request.param)
+    app = create_app(settings, region)
     async with running(app):
         yield app.state.hub
 
 
 async def test_merge_falls_back_when_the_case_changed_under_it(pg_hub, monkeypatch):  # type: ignore[no-untyped-def]
     first, _ = await intake(pg_hub, contact("m-1"))
-    read = PgIntakeBatch.read
+    batch_class = PgIntakeBatch if isinstance(pg_hub.intake.store, PgIntakeStore) else SqlAlchemyIntakeBatch
+    read = batch_class.read
     seen: list[IntakeContext] = []
 
     async def read_then_a_nurse_claims(self, contacts):  # type: ignore[no-untyped-def]
@@ -57,7 +62,7 @@ async def test_merge_falls_back_when_the_case_changed_under_it(pg_hub, monkeypat
 
     spy = Spy()
     pg_hub.publishers.add(spy)
-    monkeypatch.setattr(PgIntakeBatch, "read", read_then_a_nurse_claims)
+    monkeypatch.setattr(batch_class, "read", read_then_a_nurse_claims)
     await intake(pg_hub, contact("m-2"))
     ctx = seen[0]
     assert ctx.open_case is not None and ctx.open_case.id == first.case_id
@@ -79,3 +84,12 @@ async def test_retried_merge_answers_the_same_and_writes_nothing(client, db):  #
         count = (await conn.execute(select(t.cases.c.contacts_count).where(t.cases.c.id == first["case_id"]))).scalar_one()
         events = (await conn.execute(select(func.count()).select_from(t.events))).scalar_one()
     assert (count, events) == (2, 2)
+
+
+async def test_a_retried_contact_is_answered_as_stored_by_either_store(pg_hub):  # type: ignore[no-untyped-def]
+    first, created = await intake(pg_hub, contact("again-1"))
+    second, created_again = await intake(pg_hub, contact("again-1"))
+    assert created and not created_again and second == first
+    async with pg_hub.engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(t.contacts))).scalar_one() == 1
+        assert (await conn.execute(select(func.count()).select_from(t.events))).scalar_one() == 1
