@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 from typing import Annotated, Literal
 
 import msgspec
@@ -10,7 +11,7 @@ import msgspec
 from app.domain.phones import PhoneError, normalise
 from app.domain.region import Region
 from app.domain.errors import Invalid
-from app.domain.intake import InboundContact
+from app.domain.intake import InboundContact, received_time
 
 
 class CallbackRequest(msgspec.Struct):
@@ -45,6 +46,22 @@ def redirect_answer(region: Region, dialed: str, today: date) -> DeprecatedNumbe
         message_sv=f"Detta nummer används inte längre. Ring {unit.name} på {n}.",
         message_en=f"This number is no longer in use. Please call {unit.name} on {n}.",
     )
+
+
+class Redirect(msgspec.Struct):
+    """A call to a retired number: the caller is told the new one, nothing is taken in."""
+
+    answer: DeprecatedNumberAnswer
+    unit: str  # whose old number it was (counted, not shown)
+
+
+def receive(region: Region, req: CallbackRequest, now: datetime) -> InboundContact | Redirect:
+    """The platform's request → the contact to take in, or the redirect of a retired number."""
+    dialed = normalise_dialed(req.dialed)
+    redirect = redirect_answer(region, dialed, now.astimezone(ZoneInfo(region.region.timezone)).date())
+    if redirect is not None:
+        return Redirect(redirect, region.deprecated_by_number[dialed].unit)
+    return to_contact(region, req, dialed, received_time(req.received_at, now))
 
 
 def to_contact(region: Region, req: CallbackRequest, dialed: str, received_at: datetime) -> InboundContact:

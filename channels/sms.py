@@ -14,7 +14,7 @@ import msgspec
 from app.domain.phones import PhoneError, normalise
 from app.domain.region import Region
 from app.domain.errors import Invalid
-from app.domain.intake import InboundContact
+from app.domain.intake import InboundContact, received_time
 
 # The only texts an outbound SMS may carry live in the domain, next to the rule that an SMS is
 # content-free; a vendor adapter renders an outbox row with sms_text(row.template, language).
@@ -27,6 +27,11 @@ class InboundSms(msgspec.Struct):
     recipient: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=1600)]
     received_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+
+
+def receive(region: Region, sms: InboundSms, now: datetime) -> InboundContact:
+    """The gateway's message → the contact to take in."""
+    return to_contact(region, sms, received_time(sms.received_at, now))
 
 
 def to_contact(region: Region, sms: InboundSms, received_at: datetime) -> InboundContact:

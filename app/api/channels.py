@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -23,7 +22,6 @@ from app.services.intake import intake
 from channels import omasote, phone, sms
 
 MAX_WEBHOOK_BYTES = 64 * 1024
-_FUTURE_SLACK = timedelta(minutes=5)
 
 
 async def signed_body(request: Request[Any, Any, Any], hub: Hub) -> bytes:
@@ -55,12 +53,10 @@ class PhoneChannel(Controller):
     async def callback_request(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         hub: Hub = state.hub
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
-        dialed = phone.normalise_dialed(req.dialed)
-        redirect = phone.redirect_answer(hub.region, dialed, utcnow().astimezone(hub.tz).date())
-        if redirect is not None:
-            hub.metrics.deprecated_calls.labels(hub.region.deprecated_by_number[dialed].unit).inc()
-            return Response(redirect, status_code=200)
-        contact = phone.to_contact(hub.region, req, dialed, _received(req.received_at))
+        contact = phone.receive(hub.region, req, utcnow())
+        if isinstance(contact, phone.Redirect):
+            hub.metrics.deprecated_calls.labels(contact.unit).inc()
+            return Response(contact.answer, status_code=200)
         result, created = await intake(hub, contact)
         return Response(result, status_code=202 if created else 200)
 
@@ -74,17 +70,8 @@ class SmsChannel(Controller):
     async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         hub: Hub = state.hub
         msg: sms.InboundSms = decode(await signed_body(request, hub), sms.InboundSms)
-        received = _received(msg.received_at)
-        result, created = await intake(hub, sms.to_contact(hub.region, msg, received))
+        result, created = await intake(hub, sms.receive(hub.region, msg, utcnow()))
         return Response(result, status_code=202 if created else 200)
-
-
-def _received(received_at: datetime | None) -> datetime:
-    now = utcnow()
-    received = received_at or now
-    if received - now > _FUTURE_SLACK:
-        raise Invalid("received_at is more than 5 minutes in the future; check the platform's clock")
-    return received
 
 
 class ThreadReply(msgspec.Struct):

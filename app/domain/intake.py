@@ -6,7 +6,7 @@ rule between the two — triage precedence, rule 6's merge, the due time, the ev
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 from typing import Any, Literal
 
@@ -14,6 +14,7 @@ import msgspec
 
 from app.domain import sla
 from app.domain.common import URGENCY_RANK, new_id
+from app.domain.errors import Invalid
 from app.domain.region import Region, queue_unit
 from app.domain.routing import Contact, PatientFacts, Staffing, route
 from app.domain.summary import CaseSummary, event_body, summary_from_row
@@ -45,6 +46,18 @@ class InboundContact(msgspec.Struct, kw_only=True):
 
 
 THREAD_CHANNELS = ("chat", "secure_message", "sms")
+
+# A platform's clock may run a little ahead of ours; further than this is a broken clock.
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def received_time(stated: datetime | None, now: datetime) -> datetime:
+    """When a platform says it received the contact (now, if it does not say); a time further in
+    the future than a clock's drift is refused rather than trusted (due times count from it)."""
+    received = stated or now
+    if received - now > FUTURE_SLACK:
+        raise Invalid("received_at is more than 5 minutes in the future; check the platform's clock")
+    return received
 
 
 class IntakeResult(msgspec.Struct):

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import msgspec
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.intake import InboundContact, IntakeContext, IntakeResult, plan, triage
+from app.domain.errors import Invalid
+from app.domain.intake import InboundContact, IntakeContext, IntakeResult, plan, received_time, triage
 from app.domain.routing import PatientFacts, Staffing
 from app.domain.summary import CaseSummary, PatientRef
 from app.region_file import load_region
@@ -100,3 +102,10 @@ def test_a_contact_is_never_received_in_the_future(offset: int) -> None:
     p = decide(contact, IntakeContext())
     assert p.contact.received_at <= NOW and p.case is not None and p.case.created_at <= NOW
     assert p.result.queue == "overflow:kajaani" and p.result.routing_reason == "unidentified"
+
+
+def test_a_platform_clock_may_run_a_little_ahead_but_not_more() -> None:
+    assert received_time(None, NOW) == NOW
+    assert received_time(NOW + timedelta(minutes=5), NOW) == NOW + timedelta(minutes=5)
+    with pytest.raises(Invalid, match="more than 5 minutes in the future"):
+        received_time(NOW + timedelta(minutes=5, seconds=1), NOW)
