@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.domain import presence
 from app.domain.region import Professional, Region, queue_unit
 from app.domain.summary import CaseSummary
 
@@ -70,6 +71,16 @@ def visible_queues(region: Region, who: Professional, unit: str | None = None) -
             queues.append(f"coordinator:{unit}")
     elif who.role == "assistant":
         queues += [f"assistants:{unit}", f"overflow:{unit}"]
+    return queues
+
+
+def live_queues(region: Region, who: Professional, unit: str | None = None) -> list[str]:
+    """What a live socket streams for `unit`: its visible case queues and, for everyone who may
+    see the unit's presence, its presence changes (`presence:<unit>`, not a case queue)."""
+    unit = unit or who.unit
+    queues = visible_queues(region, who, unit)
+    if presence.may_see(who, unit):
+        queues.append(presence.unit_queue(unit))
     return queues
 
 

@@ -20,7 +20,7 @@ from litestar.exceptions import WebSocketDisconnect
 
 from app.security.auth import NotAuthenticated, authenticate
 from app.db import events as event_log
-from app.domain.access import visible_queues
+from app.domain.access import live_queues
 from app.domain.region import Professional
 from app.clock import utcnow
 from app.hub import Hub
@@ -125,7 +125,7 @@ class InboxListener:
     def authenticated(self, hub: Hub, who: Professional) -> None:
         self.me = who.id
         units = [u.id for u in hub.region.units] if who.role == "admin" else [who.unit]
-        self.visible = {q for unit in units for q in visible_queues(hub.region, who, unit)}
+        self.visible = {q for unit in units for q in live_queues(hub.region, who, unit)}
         pending, self.pending = self.pending or [], None
         for event, text in pending:
             if self.may_see(event):
