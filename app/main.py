@@ -19,6 +19,7 @@ from app.api.cases import AbsenceController, CaseController, InboxController, Pa
 from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
+from app.api.presence import PresenceController
 from app.api import web
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             CaseController,
             PatientController,
             AbsenceController,
+            PresenceController,
             live,
             chat_socket,
             chat_form_endpoint,

@@ -95,6 +95,7 @@ TABLES = (
     "revoked_tokens",
     "outbox",
     "survey_responses",
+    "presence",
 )
 
 

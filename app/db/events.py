@@ -73,6 +73,13 @@ async def append_body(conn: AsyncConnection, body: dict[str, Any], unit: str) ->
     return (await conn.execute(stmt.returning(t.events.c.seq))).scalar_one()  # type: ignore[no-any-return]
 
 
+async def append_event(conn: AsyncConnection, body: dict[str, Any], unit: str) -> dict[str, Any]:
+    """Append an event that concerns no case (a presence change) inside the caller's transaction:
+    `case_id` stays NULL and `body["queue"]` says who may see it. Returns it as published."""
+    body = {**body, "case_id": None}
+    return published(await append_body(conn, body, unit), body)
+
+
 def from_row(seq: int, data: str | bytes) -> dict[str, Any]:
     """A stored event as it was published."""
     return {"seq": seq, **_decode(data)}

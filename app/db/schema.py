@@ -244,3 +244,12 @@ survey_responses = Table(
     Column("knows_how_continues", Boolean),
     Column("at", UTC, nullable=False),
 )
+
+presence = Table(
+    "presence",
+    metadata,
+    Column("professional", String(64), primary_key=True),  # one row per professional: the latest
+    Column("status", String(16), nullable=False),  # available | busy | away | offline
+    Column("unit", String(64), nullable=False, index=True),
+    Column("updated_at", UTC, nullable=False),  # since when the status holds
+)
