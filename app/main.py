@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
@@ -20,7 +19,7 @@ from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
 from app.api.presence import PresenceController
-from app.api import web
+from app.api import docs, web
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.db.engine import make_engine
@@ -103,6 +102,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             chat_socket,
             chat_form_endpoint,
             *web.route_handlers,
+            *docs.route_handlers,
             survey_page,
             survey_answer,
         ],
@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             title="Firstline",
             version="0.1.0",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[docs.render_plugin()],
         ),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins) if settings.allowed_origins else None,
         request_max_body_size=1024 * 1024,
