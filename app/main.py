@@ -22,6 +22,7 @@ from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
 from app.api import web
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
+from app.api.reports import ReportController
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             CaseController,
             PatientController,
             AbsenceController,
+            ReportController,
             live,
             chat_socket,
             chat_form_endpoint,
