@@ -23,7 +23,6 @@ from app.domain.region import QUEUE_KINDS, Region, queue_kind
 CALLBACK_CHANNELS: tuple[str, ...] = ("phone",)
 # The routing reason of a caller nobody could identify: their case waits in the overflow queue.
 OVERFLOW_REASON = "unidentified"
-HOURS: tuple[int, ...] = tuple(range(24))
 
 # ------------------------------------------------------------------------------ rows (inputs)
 

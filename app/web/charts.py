@@ -85,8 +85,10 @@ def _height(value: float, top_value: float, plot_h: float) -> float:
 
 def _open_svg(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" font-family="sans-serif" '
-        f'viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
+            f'font-family="sans-serif" viewBox="0 0 {width} {height}" aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        ),
         f'<title id="{chart_id}-title">{text(title)}</title>',
         f'<desc id="{chart_id}-desc">{text(description)}</desc>',
         f'<text class="chart-title" x="{LEFT}" y="20" fill="{INK}" font-size="14" font-weight="bold">{text(title)}</text>',

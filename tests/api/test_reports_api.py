@@ -8,14 +8,15 @@ each case's due time into today, relative to now, before working it.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta
-
-from sqlalchemy import select, update
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
 
 from app.clock import utcnow
 from app.db import schema as t
 from app.domain.reports import day_bounds, local_day
+from app.services import reports
 from tests.helpers import callback, login
 
 HKI = ZoneInfo("Europe/Helsinki")
@@ -123,3 +124,38 @@ async def test_who_may_read_the_dashboard(client):  # type: ignore[no-untyped-de
     assert unknown.status_code == 404 and "nowhere" in unknown.json()["detail"]
     assert (await client.get("/api/reports/dashboard?unit=" + "x" * 65, headers=admin)).status_code == 400
     assert (await client.get("/api/reports/dashboard?unit=kajaani")).status_code == 401
+
+
+def utc(day: int, hh: int, mm: int = 0, ss: int = 0) -> datetime:
+    return datetime(2026, 11, day, hh, mm, ss, tzinfo=timezone.utc)
+
+
+async def test_the_local_day_bounds_every_figure(hub, db):  # type: ignore[no-untyped-def]
+    """Tuesday 24 Nov in Helsinki is 23 Nov 22:00 – 24 Nov 22:00 UTC: rows a second either side
+    of each edge are in or out, on both databases (SQLite compares stored timestamps as text)."""
+    edges = [utc(23, 21, 59, 59), utc(23, 22), utc(24, 21, 59, 59), utc(24, 22)]  # out, in, in, out
+    cases, contacts = [], []
+    for i, moment in enumerate(edges):
+        cid = t.new_id()
+        cases.append(
+            {"id": cid, "status": "resolved", "queue": "personal:n-aino", "unit": "kajaani", "urgency": "unassessed",
+             "urgency_rank": 2, "urgency_source": "none", "due_at": moment, "at_risk_at": moment, "channel": "phone",
+             "routing_reason": "unidentified" if i % 2 else "named_nurse", "first_callback_at": moment,
+             "outcome": "OTHER_UNIT" if i == 1 else "ADVICE", "resolved_at": moment, "created_at": moment, "updated_at": moment}
+        )  # fmt: skip
+        contacts.append(
+            {"id": t.new_id(), "channel": "phone", "external_id": f"edge-{i}", "case_id": cid, "unit": "kajaani",
+             "received_at": moment, "created_at": moment, "response": "{}"}
+        )  # fmt: skip
+    async with db.begin() as conn:
+        await conn.execute(insert(t.cases), cases)
+        await conn.execute(insert(t.contacts), contacts)
+    paula = hub.region.professional_by_id["s-paula"]
+    board = await reports.dashboard(hub, paula, "kajaani", now=utc(24, 10))
+    day = board.today
+    assert day.date.isoformat() == "2026-11-24"
+    assert day.contacts.total == 2 and day.contacts.by_hour[0] == 1 and day.contacts.by_hour[23] == 1
+    assert (day.overflow.contacts, day.overflow.unidentified, day.overflow.ratio) == (2, 1, 0.5)
+    assert (day.callbacks.due, day.callbacks.within_promise, day.callbacks.within_promise_ratio) == (2, 2, 1.0)
+    assert (day.outcomes.resolved, day.outcomes.failure_demand, day.outcomes.failure_demand_ratio) == (2, 1, 0.5)
+    assert board.now.overdue_total == 0 and all(q.open == 0 for q in board.now.queues)
