@@ -100,12 +100,15 @@ class ContactsToday(msgspec.Struct, frozen=True):
 
 
 class CallbacksToday(msgspec.Struct, frozen=True):
-    """Phone cases due today: called back by the due time, later, or not (yet) at all."""
+    """Phone cases due today: called back by the due time, later, not at all though the due time
+    has passed (missed), or not yet and not yet due (pending). The ratio is of all due today, so
+    it settles at the end of the day; `missed` is what a supervisor can still act on."""
 
     due: int
     within_promise: int
     late: int
-    not_called: int
+    missed: int
+    pending: int
     within_promise_ratio: float | None
 
 
@@ -212,19 +215,21 @@ def contacts_today(rows: Iterable[ContactRow], tz: tzinfo) -> ContactsToday:
     return ContactsToday(total=total, by_channel=by_channel, by_hour=by_hour)
 
 
-def callbacks_today(rows: Iterable[CallbackRow]) -> CallbacksToday:
+def callbacks_today(rows: Iterable[CallbackRow], now: datetime) -> CallbacksToday:
     """Within the promise means the first callback attempt (reached or not — the nurse did
     call) came no later than the due time."""
-    due = within = late = 0
+    due = within = late = missed = 0
     for r in rows:
         due += 1
         if r.first_callback_at is None:
-            continue
-        if r.first_callback_at <= r.due_at:
+            missed += r.due_at < now
+        elif r.first_callback_at <= r.due_at:
             within += 1
         else:
             late += 1
-    return CallbacksToday(due=due, within_promise=within, late=late, not_called=due - within - late, within_promise_ratio=ratio(within, due))
+    return CallbacksToday(
+        due=due, within_promise=within, late=late, missed=missed, pending=due - within - late - missed, within_promise_ratio=ratio(within, due)
+    )
 
 
 def outcomes_today(rows: Iterable[OutcomeRow], region: Region) -> OutcomesToday:
@@ -250,6 +255,7 @@ def overflow_today(rows: Iterable[ContactRow]) -> OverflowToday:
 
 
 def today(
+    now: datetime,
     day: date,
     tz_name: str,
     tz: tzinfo,
@@ -262,7 +268,7 @@ def today(
         date=day,
         timezone=tz_name,
         contacts=contacts_today(contacts, tz),
-        callbacks=callbacks_today(callbacks),
+        callbacks=callbacks_today(callbacks, now),
         outcomes=outcomes_today(outcomes, region),
         overflow=overflow_today(contacts),
     )

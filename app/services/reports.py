@@ -55,5 +55,5 @@ async def dashboard(hub: Hub, who: Professional, unit: str | None = None, now: d
             overdue=overdue,
             overdue_total=sum(q.overdue for q in queues),
         ),
-        today=figures.today(day, hub.region.region.timezone, hub.tz, contacts, callbacks, outcomes, hub.region),
+        today=figures.today(now, day, hub.region.region.timezone, hub.tz, contacts, callbacks, outcomes, hub.region),
     )

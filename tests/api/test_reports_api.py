@@ -78,8 +78,8 @@ async def test_dashboard_figures_after_a_worked_morning(client, db):  # type: ig
         "by_channel": {"phone": 4, "chat": 0, "secure_message": 0, "sms": 0},
         "by_hour": [hours.get(h, 0) for h in range(24)],
     }
-    # a within the promise, b called after its due time, c and d not called yet
-    assert today_["callbacks"] == {"due": 4, "within_promise": 1, "late": 1, "not_called": 2, "within_promise_ratio": 0.25}
+    # a within the promise, b called after its due time, c past due and not called, d not due yet
+    assert today_["callbacks"] == {"due": 4, "within_promise": 1, "late": 1, "missed": 1, "pending": 1, "within_promise_ratio": 0.25}
     outcomes = today_["outcomes"]
     assert (outcomes["resolved"], outcomes["failure_demand"], outcomes["failure_demand_ratio"]) == (2, 1, 0.5)
     codes = {o["code"]: (o["count"], o["failure_demand"]) for o in outcomes["codes"]}

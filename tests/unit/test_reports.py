@@ -60,7 +60,7 @@ def test_contacts_by_channel_and_local_hour_and_the_overflow_share():
         r.ContactRow("chat", at(9, 0), "chat"),  # 11:00 local
         r.ContactRow("secure_message", at(22, 10, day=23), None),  # 00:10 local, no case found
     ]
-    today = r.today(date(2026, 11, 24), "Europe/Helsinki", HKI, rows, [], [], REGION)
+    today = r.today(NOW, date(2026, 11, 24), "Europe/Helsinki", HKI, rows, [], [], REGION)
     assert today.contacts.total == 4
     assert today.contacts.by_channel == {"phone": 2, "chat": 1, "secure_message": 1, "sms": 0}
     assert today.contacts.by_hour[8] == 2 and today.contacts.by_hour[11] == 1 and today.contacts.by_hour[0] == 1
@@ -68,16 +68,19 @@ def test_contacts_by_channel_and_local_hour_and_the_overflow_share():
     assert today.overflow == r.OverflowToday(contacts=4, unidentified=1, ratio=0.25)
 
 
-def test_callbacks_within_promise_late_and_not_called():
+def test_callbacks_within_promise_late_missed_and_pending():
     rows = [
         r.CallbackRow(due_at=at(8), first_callback_at=at(7, 30)),  # within
         r.CallbackRow(due_at=at(8), first_callback_at=at(8)),  # exactly at the due time: within
         r.CallbackRow(due_at=at(9), first_callback_at=at(9, 1)),  # reached late
-        r.CallbackRow(due_at=at(13), first_callback_at=None),  # not called (yet)
+        r.CallbackRow(due_at=at(9, 30), first_callback_at=None),  # due passed, nobody called: missed
+        r.CallbackRow(due_at=at(13), first_callback_at=None),  # not called yet, not due yet: pending
     ]
-    assert r.callbacks_today(rows) == r.CallbacksToday(due=4, within_promise=2, late=1, not_called=1, within_promise_ratio=0.5)
-    assert r.callbacks_today([]).within_promise_ratio is None
-    thirds = r.callbacks_today(rows[:3])
+    assert r.callbacks_today(rows, NOW) == r.CallbacksToday(
+        due=5, within_promise=2, late=1, missed=1, pending=1, within_promise_ratio=0.4
+    )
+    assert r.callbacks_today([], NOW).within_promise_ratio is None
+    thirds = r.callbacks_today(rows[:3], NOW)
     assert thirds.within_promise_ratio == 0.6667
 
 
@@ -94,9 +97,9 @@ def test_outcomes_mark_failure_demand_and_keep_unknown_codes():
 
 
 def test_an_empty_day_has_zeros_and_null_ratios():
-    today = r.today(date(2026, 11, 24), "Europe/Helsinki", HKI, [], [], [], REGION)
+    today = r.today(NOW, date(2026, 11, 24), "Europe/Helsinki", HKI, [], [], [], REGION)
     assert today.contacts.total == 0 and today.contacts.by_hour == [0] * 24
-    assert today.callbacks == r.CallbacksToday(0, 0, 0, 0, None)
+    assert today.callbacks == r.CallbacksToday(0, 0, 0, 0, 0, None)
     assert today.outcomes.resolved == 0 and today.outcomes.failure_demand_ratio is None
     assert today.overflow == r.OverflowToday(0, 0, None)
     assert all(c.count == 0 for c in today.outcomes.codes)
