@@ -194,13 +194,25 @@ def queues_now(rows: Iterable[OpenQueueRow], now: datetime) -> list[QueueNow]:
     ]
 
 
-def alerts(rows: Iterable[AlertRow], now: datetime, limit: int = 50) -> tuple[list[CaseAlert], list[CaseAlert], int]:
-    """(open emergencies, overdue open cases — at most `limit` of each, soonest due first —,
-    how many are overdue in all). An overdue emergency is in both lists: it is both."""
+def alerts(rows: Iterable[AlertRow], now: datetime, limit: int = 50) -> tuple[list[CaseAlert], list[CaseAlert]]:
+    """(open emergencies, overdue open cases), at most `limit` of each, soonest due first.
+    An overdue emergency is in both lists: it is both."""
     ordered = sorted(rows, key=lambda r: (r.due_at, r.id))
     emergencies = [CaseAlert(r.id, r.queue, r.urgency, r.due_at) for r in ordered if r.urgency == "emergency"]
     overdue = [CaseAlert(r.id, r.queue, r.urgency, r.due_at) for r in ordered if r.due_at < now]
-    return emergencies[:limit], overdue[:limit], len(overdue)
+    return emergencies[:limit], overdue[:limit]
+
+
+def now_view(queue_rows: Sequence[OpenQueueRow], alert_rows: Iterable[AlertRow], now: datetime, limit: int = 50) -> Now:
+    """The "right now" half. The overdue total comes from the grouped counts, which see every
+    open case, not from the alert rows, of which the service fetches only a page or two."""
+    emergencies, overdue = alerts(alert_rows, now, limit)
+    return Now(
+        queues=queues_now(queue_rows, now),
+        emergencies=emergencies,
+        overdue=overdue,
+        overdue_total=sum(r.overdue for r in queue_rows),
+    )
 
 
 def contacts_today(rows: Iterable[ContactRow], tz: tzinfo) -> ContactsToday:

@@ -11,7 +11,7 @@ from datetime import datetime
 from app.clock import utcnow
 from app.db import reports as rows
 from app.domain import reports as figures
-from app.domain.access import oversees_unit
+from app.domain.access import SUPERVISING_ROLES, oversees_unit
 from app.domain.errors import Forbidden, NotFound
 from app.domain.region import Professional
 from app.hub import Hub
@@ -23,7 +23,7 @@ def ensure_may_read_reports(hub: Hub, who: Professional, unit: str) -> None:
     """Supervisors read their own unit's reports, admins every unit's."""
     if unit not in hub.region.unit_by_id:
         raise NotFound(f"no unit {unit!r}")
-    if who.role not in ("supervisor", "admin"):
+    if who.role not in SUPERVISING_ROLES:
         raise Forbidden(f"reports are for supervisors and admins; a {who.role} may not read them")
     if not oversees_unit(who, unit):
         raise Forbidden(f"a supervisor reads the reports of their own unit ({who.unit!r}), not of {unit!r}")
@@ -45,15 +45,9 @@ async def dashboard(hub: Hub, who: Professional, unit: str | None = None, now: d
         contacts = await rows.contacts_between(conn, unit, start, end)
         callbacks = await rows.callbacks_due_between(conn, unit, start, end)
         outcomes = await rows.outcomes_between(conn, unit, start, end)
-    emergencies, overdue, _ = figures.alerts(alert_rows, now, ALERT_PAGE)
     return figures.Dashboard(
         unit=unit,
         generated_at=now,
-        now=figures.Now(
-            queues=figures.queues_now(queues, now),
-            emergencies=emergencies,
-            overdue=overdue,
-            overdue_total=sum(q.overdue for q in queues),
-        ),
+        now=figures.now_view(queues, alert_rows, now, ALERT_PAGE),
         today=figures.today(now, day, hub.region.region.timezone, hub.tz, contacts, callbacks, outcomes, hub.region),
     )

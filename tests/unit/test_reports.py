@@ -47,10 +47,12 @@ def test_alerts_list_emergencies_and_overdue_soonest_first():
         r.AlertRow("emerg", "urgent:kajaani", "emergency", at(10, 10)),  # not yet due
         r.AlertRow("late-1", "personal:n-aino", "unassessed", at(9, 0)),
     ]
-    emergencies, overdue, total = r.alerts(rows, NOW, limit=1)
+    emergencies, overdue = r.alerts(rows, NOW, limit=1)
     assert [a.id for a in emergencies] == ["emerg"]
-    assert [a.id for a in overdue] == ["late-1"] and total == 2
-    assert overdue[0] == r.CaseAlert("late-1", "personal:n-aino", "unassessed", at(9, 0))
+    assert overdue == [r.CaseAlert("late-1", "personal:n-aino", "unassessed", at(9, 0))]
+    counts = [r.OpenQueueRow("personal:n-aino", "new", 5, at(8), overdue=3), r.OpenQueueRow("team:kajaani-a", "claimed", 1, at(8), overdue=1)]
+    view = r.now_view(counts, rows, NOW, limit=1)
+    assert view.overdue_total == 4 and len(view.overdue) == 1  # the total counts what the page leaves off
 
 
 def test_contacts_by_channel_and_local_hour_and_the_overflow_share():
