@@ -22,6 +22,7 @@ from app.api.presence import PresenceController
 from app.api import docs, web
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
+from app.api.reports import ReportController
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             PatientController,
             AbsenceController,
             PresenceController,
+            ReportController,
             live,
             chat_socket,
             chat_form_endpoint,
