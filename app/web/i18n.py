@@ -1,0 +1,216 @@
+"""The professionals' pages in Finnish, Swedish and English.
+
+The language is the user's pick (a cookie) or else the browser's Accept-Language. The pages'
+scripts get the texts they need through a `data-texts` attribute (JSON, escaped by Jinja), so
+the strict CSP needs no inline script.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+Lang = Literal["fi", "sv", "en"]
+LANGS: Final[tuple[Lang, ...]] = ("fi", "sv", "en")
+LANG_NAMES: Final[dict[str, str]] = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+TEXTS: Final[dict[str, dict[str, str]]] = {
+    "fi": {
+        "app": "Firstline",
+        "login.title": "Kirjaudu sisään",
+        "login.username": "Käyttäjätunnus",
+        "login.password": "Salasana",
+        "login.submit": "Kirjaudu",
+        "login.wrong": "Väärä käyttäjätunnus tai salasana.",
+        "login.throttled": "Liian monta epäonnistunutta yritystä. Yritä uudelleen {s} sekunnin kuluttua.",
+        "login.csrf": "Lomake vanheni. Yritä uudelleen.",
+        "login.missing": "Anna käyttäjätunnus ja salasana.",
+        "logout": "Kirjaudu ulos",
+        "language": "Kieli",
+        "inbox.title": "Saapuneet",
+        "inbox.tabs": "Jonot",
+        "inbox.empty": "Ei odottavia yhteydenottoja.",
+        "inbox.loading": "Ladataan…",
+        "inbox.failed": "Listan lataus epäonnistui. Yritetään uudelleen.",
+        "live.reconnecting": "Yhteys katkesi – yhdistetään uudelleen…",
+        "col.channel": "Kanava",
+        "col.patient": "Potilas",
+        "col.reason": "Ohjauksen syy",
+        "col.urgency": "Kiireellisyys",
+        "col.due": "Määräaika",
+        "patient.unknown": "Tunnistamaton",
+        "due.in": "{t} (vielä {m} min)",
+        "due.over": "{t} (myöhässä {m} min)",
+        "due.at_risk": "vaarassa",
+        "due.overdue": "myöhässä",
+        "tab.mine": "Omat",
+        "tab.team": "Tiimi",
+        "tab.chat": "Chat",
+        "tab.overflow": "Tunnistamattomat",
+        "tab.urgent": "Kiireelliset",
+        "tab.assistants": "Avustajat",
+        "tab.coordinator": "Koordinaattori",
+        "tab.all": "Kaikki",
+        "channel.phone": "Puhelin",
+        "channel.chat": "Chat",
+        "channel.secure_message": "Viesti",
+        "channel.sms": "Tekstiviesti",
+        "urgency.emergency": "Hätä",
+        "urgency.urgent": "Kiireellinen",
+        "urgency.soon": "Pian",
+        "urgency.non_urgent": "Ei kiireellinen",
+        "urgency.unassessed": "Arvioimatta",
+        "reason.emergency": "Hätätilanne",
+        "reason.line3_assistants": "Linja 3, avustajat",
+        "reason.line2_urgent": "Linja 2, kiireellinen",
+        "reason.live_chat": "Chat",
+        "reason.unidentified": "Soittaja tunnistamatta",
+        "reason.merged_open_case": "Liitetty avoimeen asiaan",
+        "reason.responsible_worker": "Vastuutyöntekijä",
+        "reason.named_nurse": "Omahoitaja",
+        "reason.substitute": "Omahoitajan sijainen",
+        "reason.team_absence": "Omahoitaja poissa, tiimille",
+        "reason.capacity_spill": "Omahoitajan jono täynnä, tiimille",
+        "reason.no_named_nurse": "Ei omahoitajaa, tiimille",
+        "reason.sla_spill": "Määräaika vaarassa, siirretty",
+    },
+    "sv": {
+        "app": "Firstline",
+        "login.title": "Logga in",
+        "login.username": "Användarnamn",
+        "login.password": "Lösenord",
+        "login.submit": "Logga in",
+        "login.wrong": "Fel användarnamn eller lösenord.",
+        "login.throttled": "För många misslyckade försök. Försök igen om {s} sekunder.",
+        "login.csrf": "Formuläret har gått ut. Försök igen.",
+        "login.missing": "Ange användarnamn och lösenord.",
+        "logout": "Logga ut",
+        "language": "Språk",
+        "inbox.title": "Inkorg",
+        "inbox.tabs": "Köer",
+        "inbox.empty": "Inga väntande kontakter.",
+        "inbox.loading": "Laddar…",
+        "inbox.failed": "Listan kunde inte laddas. Försöker igen.",
+        "live.reconnecting": "Anslutningen bröts – ansluter igen…",
+        "col.channel": "Kanal",
+        "col.patient": "Patient",
+        "col.reason": "Orsak till dirigering",
+        "col.urgency": "Brådskande grad",
+        "col.due": "Senast",
+        "patient.unknown": "Oidentifierad",
+        "due.in": "{t} (om {m} min)",
+        "due.over": "{t} ({m} min försenad)",
+        "due.at_risk": "i riskzonen",
+        "due.overdue": "försenad",
+        "tab.mine": "Mina",
+        "tab.team": "Team",
+        "tab.chat": "Chatt",
+        "tab.overflow": "Oidentifierade",
+        "tab.urgent": "Brådskande",
+        "tab.assistants": "Assistenter",
+        "tab.coordinator": "Koordinator",
+        "tab.all": "Alla",
+        "channel.phone": "Telefon",
+        "channel.chat": "Chatt",
+        "channel.secure_message": "Meddelande",
+        "channel.sms": "SMS",
+        "urgency.emergency": "Nödfall",
+        "urgency.urgent": "Brådskande",
+        "urgency.soon": "Snart",
+        "urgency.non_urgent": "Inte brådskande",
+        "urgency.unassessed": "Ej bedömd",
+        "reason.emergency": "Nödsituation",
+        "reason.line3_assistants": "Linje 3, assistenter",
+        "reason.line2_urgent": "Linje 2, brådskande",
+        "reason.live_chat": "Chatt",
+        "reason.unidentified": "Uppringaren oidentifierad",
+        "reason.merged_open_case": "Bifogad till öppet ärende",
+        "reason.responsible_worker": "Ansvarig arbetstagare",
+        "reason.named_nurse": "Egen skötare",
+        "reason.substitute": "Egen skötares vikarie",
+        "reason.team_absence": "Egen skötare frånvarande, till teamet",
+        "reason.capacity_spill": "Egen skötares kö full, till teamet",
+        "reason.no_named_nurse": "Ingen egen skötare, till teamet",
+        "reason.sla_spill": "Tidsfristen i fara, flyttad",
+    },
+    "en": {
+        "app": "Firstline",
+        "login.title": "Log in",
+        "login.username": "Username",
+        "login.password": "Password",
+        "login.submit": "Log in",
+        "login.wrong": "Wrong username or password.",
+        "login.throttled": "Too many failed attempts. Try again in {s} seconds.",
+        "login.csrf": "The form expired. Please try again.",
+        "login.missing": "Enter your username and password.",
+        "logout": "Log out",
+        "language": "Language",
+        "inbox.title": "Inbox",
+        "inbox.tabs": "Queues",
+        "inbox.empty": "Nothing waiting.",
+        "inbox.loading": "Loading…",
+        "inbox.failed": "Could not load the list. Trying again.",
+        "live.reconnecting": "Connection lost – reconnecting…",
+        "col.channel": "Channel",
+        "col.patient": "Patient",
+        "col.reason": "Routed because",
+        "col.urgency": "Urgency",
+        "col.due": "Due",
+        "patient.unknown": "Unidentified",
+        "due.in": "{t} (in {m} min)",
+        "due.over": "{t} ({m} min overdue)",
+        "due.at_risk": "at risk",
+        "due.overdue": "overdue",
+        "tab.mine": "Mine",
+        "tab.team": "Team",
+        "tab.chat": "Chat",
+        "tab.overflow": "Unidentified",
+        "tab.urgent": "Urgent",
+        "tab.assistants": "Assistants",
+        "tab.coordinator": "Coordinator",
+        "tab.all": "All",
+        "channel.phone": "Phone",
+        "channel.chat": "Chat",
+        "channel.secure_message": "Secure message",
+        "channel.sms": "SMS",
+        "urgency.emergency": "Emergency",
+        "urgency.urgent": "Urgent",
+        "urgency.soon": "Soon",
+        "urgency.non_urgent": "Not urgent",
+        "urgency.unassessed": "Not assessed",
+        "reason.emergency": "Emergency",
+        "reason.line3_assistants": "Line 3, assistants",
+        "reason.line2_urgent": "Line 2, urgent",
+        "reason.live_chat": "Chat",
+        "reason.unidentified": "Caller not identified",
+        "reason.merged_open_case": "Added to an open matter",
+        "reason.responsible_worker": "Responsible worker",
+        "reason.named_nurse": "Named nurse",
+        "reason.substitute": "Named nurse's substitute",
+        "reason.team_absence": "Named nurse away, to the team",
+        "reason.capacity_spill": "Named nurse's queue full, to the team",
+        "reason.no_named_nurse": "No named nurse, to the team",
+        "reason.sla_spill": "Due time at risk, moved",
+    },
+}
+
+
+def pick_language(chosen: str | None, accept_language: str | None) -> Lang:
+    """The user's pick if it is one of ours, else the first of ours in Accept-Language, else fi."""
+    for lang in LANGS:
+        if chosen == lang:
+            return lang
+    weighted: list[tuple[float, int, str]] = []
+    for i, item in enumerate((accept_language or "")[:500].split(",")):
+        tag, _, params = item.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        weighted.append((-q, i, tag.strip().lower()[:2]))
+    for _, _, prefix in sorted(weighted):
+        for lang in LANGS:
+            if prefix == lang:
+                return lang
+    return "fi"
