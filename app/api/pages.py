@@ -175,7 +175,9 @@ class PagesController(Controller):
             page.headers["Retry-After"] = str(exc.retry_after)
             return page
         except NotAuthenticated:
-            return _login_page(request, lang, cookies, next_=next_, username=data.username, error=t["login.wrong"], status=401)
+            # 200, not 401: the form back with its message is an ordinary answer to a typo
+            # (a 401 page has no WWW-Authenticate scheme to offer, and browsers log it as a failure)
+            return _login_page(request, lang, cookies, next_=next_, username=data.username, error=t["login.wrong"])
         token, _ = issue(hub.settings.secret_key, who.id, hub.settings.token_ttl_seconds)
         secure = _secure(request)
         return Redirect(

@@ -106,7 +106,7 @@ def _header(scope: Scope, wanted: bytes) -> str | None:
 
 def needs_csrf(scope: Scope) -> bool:
     """An unsafe request that a browser would authenticate by the session cookie."""
-    if scope["method"] in SAFE_METHODS:
+    if scope.get("method", "GET") in SAFE_METHODS:  # HTTP scopes only (the middleware's `scopes`)
         return False
     path: str = scope["path"]
     if path in FORM_PATHS or path.startswith(CHANNEL_PREFIX):

@@ -182,6 +182,7 @@ const live = connectLive({
   onresync: reloadAll,
   onstate(state) {
     liveEl.hidden = state === "live";
+    root.dataset.live = state;
     root.classList.toggle("reconnecting", state !== "live");
   },
   onauthfailed: toLogin,
