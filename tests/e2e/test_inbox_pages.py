@@ -160,6 +160,8 @@ def test_a_stale_session_on_the_page_goes_to_login(watched: Page, base_url: str)
     page.goto("/login")
     log_in(page)
     expect(page.locator("#inbox")).to_have_attribute("data-live", "live")
+    for count in page.locator("[data-count-for]").all():  # every list loaded: no request in flight
+        expect(count).to_have_text(re.compile(r"^\d+$"))
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     r = httpx.post(
         base_url + "/api/auth/logout", headers={"Authorization": f"Bearer {cookies['firstline_session']}"}, timeout=10

@@ -104,9 +104,14 @@ function renderCount(filter) {
   el.textContent = items.length >= LIMIT ? `${LIMIT}+` : String(items.length);
 }
 
+const generation = new Map(); // filter → number of the latest request, so a slower older answer is dropped
+
 async function load(filter) {
+  const mine = (generation.get(filter) || 0) + 1;
+  generation.set(filter, mine);
   try {
     const data = await api(`/api/inbox/?${new URLSearchParams({ queue: filter, limit: String(LIMIT) })}`);
+    if (generation.get(filter) !== mine) return;
     lists.set(filter, data.items);
   } catch (error) {
     if (error.status === 401) return;
@@ -170,14 +175,26 @@ function reloadAll() {
   scheduleReload(0);
 }
 
+// Lists are loaded once the socket is ready: what changed before is in the lists, what changes
+// after is streamed, so nothing falls in between. Events replayed before that first "ready"
+// (the socket starts from seq 0) are already in the lists. Should the socket not come up, the
+// lists are loaded anyway and live updates follow when it does.
+let readyOnce = false;
+const fallback = setTimeout(reloadAll, 3000);
+
 const live = connectLive({
   onevent(event) {
+    if (!readyOnce) return;
     for (const tab of tabs) if (concerns(tab, event)) dirty.add(tab.filter);
     if (dirty.size) scheduleReload();
   },
   onready() {
-    // after a reconnect the replay has marked what changed; the first time, load everything
-    if (lists.size < tabs.length) reloadAll();
+    // on a reconnect the replayed events have marked what changed; the first time, load all
+    if (!readyOnce) {
+      readyOnce = true;
+      clearTimeout(fallback);
+      reloadAll();
+    }
   },
   onresync: reloadAll,
   onstate(state) {
@@ -190,4 +207,3 @@ const live = connectLive({
 root.liveConnection = live; // reachable from the e2e tests' page.evaluate, not from other sites
 
 setInterval(render, 30000); // the due countdowns move on
-tabs.forEach((tab) => load(tab.filter));
