@@ -200,3 +200,15 @@ async def test_static_scripts_are_served(client: AsyncTestClient) -> None:
     assert (await client.get("/static/../main.py")).status_code == 404
     for name in ("inbox.js", "live.js", "api.js"):
         assert "innerHTML" not in (await client.get(f"/static/{name}")).text
+
+
+def test_every_language_has_every_text_the_inbox_needs() -> None:
+    from app.domain.access import INBOX_FILTERS
+    from app.domain.common import Channel, Urgency
+    from app.domain.routing import REASONS
+    from app.web.i18n import TEXTS
+
+    needed = {f"tab.{f}" for f in INBOX_FILTERS} | {f"reason.{r}" for r in REASONS}
+    needed |= {f"channel.{c}" for c in Channel.__args__} | {f"urgency.{u}" for u in Urgency.__args__}  # type: ignore[attr-defined]
+    assert needed <= set(TEXTS["fi"])
+    assert set(TEXTS["fi"]) == set(TEXTS["sv"]) == set(TEXTS["en"])

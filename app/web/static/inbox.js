@@ -37,6 +37,14 @@ function text(key, values = {}) {
   return s;
 }
 
+// "25 min", "3 h 05 min", "2 d 4 h": a due time two days off in minutes is not readable
+function span(minutes) {
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return `${Math.floor(hours / 24)} ${text("unit.days")} ${hours % 24} h`;
+}
+
 function cell(content, className) {
   const td = document.createElement("td");
   if (className) td.className = className;
@@ -51,8 +59,8 @@ function dueCell(summary, now) {
   const time = document.createElement("time");
   time.dateTime = summary.due_at;
   time.textContent = minutes >= 0
-    ? text("due.in", { t: timeFormat.format(due), m: minutes })
-    : text("due.over", { t: timeFormat.format(due), m: -minutes });
+    ? text("due.in", { t: timeFormat.format(due), d: span(minutes) })
+    : text("due.over", { t: timeFormat.format(due), d: span(-minutes) });
   td.append(time);
   const flag = minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
   if (flag) {
