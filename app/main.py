@@ -6,12 +6,17 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine
 from litestar.config.cors import CORSConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
 
 from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
@@ -20,6 +25,7 @@ from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
 from app.api.presence import PresenceController
 from app.api import docs, web
+from app.api.pages import PagesController
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.api.reports import ReportController
@@ -36,8 +42,11 @@ from app.db.pools import intake_pool
 from app.services.ports import IntakeStore
 from app.region_file import load_region
 from app.settings import Settings
+from app.security.session import CsrfMiddleware
 
 log = logging.getLogger("firstline")
+
+WEB = Path(__file__).resolve().parent / "web"
 
 
 async def make_intake_store(settings: Settings, engine: AsyncEngine) -> IntakeStore:
@@ -107,9 +116,16 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             *docs.route_handlers,
             survey_page,
             survey_answer,
+            PagesController,
+            create_static_files_router(
+                path="/static",
+                directories=[WEB / "static"],
+                cache_control=CacheControlHeader(no_cache=True),  # revalidate: our scripts change with releases
+            ),
         ],
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         plugins=[channels],
-        middleware=[RequestIdMiddleware()],
+        middleware=[RequestIdMiddleware(), CsrfMiddleware()],
         on_startup=[tune_gc, start_fanout],
         on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},

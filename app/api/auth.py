@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
 from app.api.deps import bearer_token
+from app.domain.region import Professional
 from app.hub import Hub
 from app.security.passwords import verify_password
 from app.security.auth import NotAuthenticated, log_out
@@ -37,6 +38,35 @@ class LoginResponse(msgspec.Struct):
     professional: ProfessionalView
 
 
+class LoginThrottled(Exception):
+    """Too many failed logins for this username or address; the message says how long to wait."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed logins; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+async def check_login(hub: Hub, username: str, password: str, client: str) -> Professional:
+    """The one password check, for the API and the login page alike: throttled per username and
+    address, the same answer and cost for an unknown user and a wrong password."""
+    keys = (f"user:{username.lower()}", f"addr:{client}")
+    wait = hub.throttle.retry_after(*keys)
+    if wait:
+        raise LoginThrottled(wait)
+    who = hub.region.professional_by_username.get(username)
+    ok = await anyio.to_thread.run_sync(verify_password, who.password_hash if who else None, password)
+    if not ok or who is None:
+        hub.throttle.failed(*keys)
+        hub.metrics.login_failures.inc()
+        raise NotAuthenticated("wrong username or password")
+    hub.throttle.succeeded(*keys)
+    return who
+
+
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
@@ -44,22 +74,16 @@ class AuthController(Controller):
     @post("/login", status_code=200)
     async def login(self, data: LoginRequest, request: Request[Any, Any, Any], state: State) -> Response[Any]:
         hub: Hub = state.hub
-        client = request.client.host if request.client else "unknown"
-        keys = (f"user:{data.username.lower()}", f"addr:{client}")
-        wait = hub.throttle.retry_after(*keys)
-        if wait:
+        try:
+            who = await check_login(hub, data.username, data.password, client_address(request))
+        except LoginThrottled as exc:
             return Response(
-                {"status_code": 429, "detail": f"too many failed logins; try again in {wait} s", "extra": {}},
+                {"status_code": 429, "detail": str(exc), "extra": {}},
                 status_code=429,
-                headers={"Retry-After": str(wait)},
+                headers={"Retry-After": str(exc.retry_after)},
             )
-        who = hub.region.professional_by_username.get(data.username)
-        ok = await anyio.to_thread.run_sync(verify_password, who.password_hash if who else None, data.password)
-        if not ok or who is None:
-            hub.throttle.failed(*keys)
-            hub.metrics.login_failures.inc()
-            raise NotAuthorizedException("wrong username or password")
-        hub.throttle.succeeded(*keys)
+        except NotAuthenticated as exc:
+            raise NotAuthorizedException(str(exc)) from None
         token, claims = issue(hub.settings.secret_key, who.id, hub.settings.token_ttl_seconds)
         return Response(
             LoginResponse(

@@ -19,6 +19,7 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 
 from app.security.auth import NotAuthenticated, authenticate
+from app.security.session import SESSION_COOKIE
 from app.db import events as event_log
 from app.domain.access import live_queues
 from app.domain.region import Professional
@@ -182,7 +183,9 @@ async def _hello(hub: Hub, socket: WebSocket[Any, Any, Any]) -> tuple[Profession
         hello = msgspec.json.decode(raw, type=Hello)
         if hello.type != "hello":
             raise ValueError("first message must be hello")
-        who = await authenticate(hub, hello.token)
+        # An empty token: the inbox page's socket, authenticated by the upgrade request's session
+        # cookie (HttpOnly, so the page never holds the token; Origin was checked above).
+        who = await authenticate(hub, hello.token or socket.cookies.get(SESSION_COOKIE) or None)
     except (asyncio.TimeoutError, msgspec.DecodeError, msgspec.ValidationError, ValueError, NotAuthenticated) as exc:
         reason = str(exc)[:100] if not isinstance(exc, asyncio.TimeoutError) else "no hello within 10 s"
         await socket.close(code=4401, reason=reason or "bad hello")

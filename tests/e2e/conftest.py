@@ -60,7 +60,13 @@ def _command(*args: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def extra_patients() -> list[Path]:
+    """Patient files imported after the demo patients; a test module may override this."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path]) -> Iterator[str]:
     given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
     if given:
         yield given.rstrip("/")
@@ -71,9 +77,14 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
         FIRSTLINE_WEBHOOK_SECRET="e2e",
         FIRSTLINE_RUN_JOBS="0",
+        # this checkout's code, not whichever one the shared venv's editable install points at
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
     imported = subprocess.run(_command("import-patients", str(DEMO_PATIENTS)), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, f"import-patients failed:\n{imported.stdout}\n{imported.stderr}"
+    for extra in extra_patients:
+        imported = subprocess.run(_command("import-patients", str(extra)), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert imported.returncode == 0, f"import-patients {extra} failed:\n{imported.stdout}\n{imported.stderr}"
     port = _free_port()
     log_path = tmp / "server.log"
     with open(log_path, "wb") as log:

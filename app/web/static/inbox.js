@@ -1,0 +1,217 @@
+// The inbox page: one tab per queue filter the role may open (the server decides which, in
+// data-tabs), each loaded from GET /api/inbox in the API's order; live events mark the tabs they
+// concern and those are reloaded, so rows and counts stay exactly what the API says. All text
+// goes in with textContent: patient names are data, never markup.
+
+import { api, toLogin } from "./api.js";
+import { connectLive } from "./live.js";
+
+const LIMIT = 200;
+const RELOAD_DELAY_MS = 150;
+
+const root = document.getElementById("inbox");
+const me = root.dataset.me;
+const lang = root.dataset.lang;
+const tabs = JSON.parse(root.dataset.tabs);
+const t = JSON.parse(root.dataset.texts);
+const rowsEl = document.getElementById("rows");
+const stateEl = document.getElementById("list-state");
+const liveEl = document.getElementById("live-status");
+const panel = document.getElementById("inbox-panel");
+const buttons = [...document.querySelectorAll('[role="tab"]')];
+
+const lists = new Map(); // filter → case summaries, as the API ordered them
+const dirty = new Set();
+let current = tabs.length ? tabs[0].filter : null;
+let reloadTimer = null;
+
+const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI`, {
+  hour: "2-digit",
+  minute: "2-digit",
+  weekday: "short",
+});
+
+function text(key, values = {}) {
+  let s = t[key] || key;
+  for (const [k, v] of Object.entries(values)) s = s.replace(`{${k}}`, String(v));
+  return s;
+}
+
+// "25 min", "3 h 05 min", "2 d 4 h": a due time two days off in minutes is not readable
+function span(minutes) {
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, "0")} min`;
+  return `${Math.floor(hours / 24)} ${text("unit.days")} ${hours % 24} h`;
+}
+
+function cell(content, className) {
+  const td = document.createElement("td");
+  if (className) td.className = className;
+  td.textContent = content;
+  return td;
+}
+
+function dueCell(summary, now) {
+  const due = new Date(summary.due_at);
+  const minutes = Math.round((due.getTime() - now) / 60000);
+  const td = document.createElement("td");
+  const time = document.createElement("time");
+  time.dateTime = summary.due_at;
+  time.textContent = minutes >= 0
+    ? text("due.in", { t: timeFormat.format(due), d: span(minutes) })
+    : text("due.over", { t: timeFormat.format(due), d: span(-minutes) });
+  td.append(time);
+  const flag = minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
+  if (flag) {
+    const badge = document.createElement("span");
+    badge.className = `badge ${flag}`;
+    badge.textContent = text(`due.${flag}`);
+    td.append(" ", badge);
+  }
+  return { td, flag };
+}
+
+function row(summary, now) {
+  const tr = document.createElement("tr");
+  tr.dataset.caseId = summary.id;
+  tr.className = `urgency-${summary.urgency}`;
+  tr.append(cell(text(`channel.${summary.channel}`)));
+  const who = document.createElement("td");
+  const link = document.createElement("a");
+  link.href = `/cases/${encodeURIComponent(summary.id)}`;
+  link.textContent = summary.patient ? summary.patient.display_name : text("patient.unknown");
+  who.append(link);
+  tr.append(who);
+  tr.append(cell(text(`reason.${summary.routing_reason}`)));
+  tr.append(cell(text(`urgency.${summary.urgency}`), "urgency"));
+  const { td, flag } = dueCell(summary, now);
+  if (flag) tr.classList.add(flag.replace("_", "-"));
+  tr.append(td);
+  return tr;
+}
+
+function render() {
+  const items = lists.get(current);
+  const now = Date.now();
+  if (items === undefined) {
+    stateEl.textContent = text("inbox.loading");
+    stateEl.hidden = false;
+    rowsEl.replaceChildren();
+    return;
+  }
+  stateEl.hidden = items.length > 0;
+  stateEl.textContent = items.length ? "" : text("inbox.empty");
+  rowsEl.replaceChildren(...items.map((s) => row(s, now)));
+}
+
+function renderCount(filter) {
+  const el = document.querySelector(`[data-count-for="${filter}"]`);
+  const items = lists.get(filter);
+  if (!el || items === undefined) return;
+  el.textContent = items.length >= LIMIT ? `${LIMIT}+` : String(items.length);
+}
+
+const generation = new Map(); // filter → number of the latest request, so a slower older answer is dropped
+
+async function load(filter) {
+  const mine = (generation.get(filter) || 0) + 1;
+  generation.set(filter, mine);
+  try {
+    const data = await api(`/api/inbox/?${new URLSearchParams({ queue: filter, limit: String(LIMIT) })}`);
+    if (generation.get(filter) !== mine) return;
+    lists.set(filter, data.items);
+  } catch (error) {
+    if (error.status === 401) return;
+    if (filter === current) {
+      stateEl.hidden = false;
+      stateEl.textContent = text("inbox.failed");
+    }
+    dirty.add(filter);
+    scheduleReload(5000);
+    return;
+  }
+  renderCount(filter);
+  if (filter === current) render();
+}
+
+function scheduleReload(delay = RELOAD_DELAY_MS) {
+  if (reloadTimer) return;
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    const filters = [...dirty];
+    dirty.clear();
+    filters.forEach(load);
+  }, delay);
+}
+
+function concerns(tab, event) {
+  if (tab.queues.includes(event.queue) || (event.from_queue && tab.queues.includes(event.from_queue))) return true;
+  if ((tab.filter === "mine" || tab.filter === "all") && event.case && event.case.assignee === me) return true;
+  const listed = lists.get(tab.filter);
+  return Boolean(listed && listed.some((s) => s.id === event.case_id));
+}
+
+function select(button, focus) {
+  for (const b of buttons) {
+    const on = b === button;
+    b.setAttribute("aria-selected", on ? "true" : "false");
+    b.tabIndex = on ? 0 : -1;
+  }
+  current = button.dataset.filter;
+  panel.setAttribute("aria-labelledby", button.id);
+  if (focus) button.focus();
+  render();
+}
+
+buttons.forEach((button, i) => {
+  button.addEventListener("click", () => select(button, false));
+  button.addEventListener("keydown", (e) => {
+    const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+    if (step) {
+      e.preventDefault();
+      select(buttons[(i + step + buttons.length) % buttons.length], true);
+    } else if (e.key === "Home" || e.key === "End") {
+      e.preventDefault();
+      select(buttons[e.key === "Home" ? 0 : buttons.length - 1], true);
+    }
+  });
+});
+
+function reloadAll() {
+  tabs.forEach((tab) => dirty.add(tab.filter));
+  scheduleReload(0);
+}
+
+// Lists are loaded once the socket is ready: what changed before is in the lists, what changes
+// after is streamed, so nothing falls in between. Events replayed before that first "ready"
+// (the socket starts from seq 0) are already in the lists. Should the socket not come up, the
+// lists are loaded anyway and live updates follow when it does.
+let readyOnce = false;
+const fallback = setTimeout(reloadAll, 3000);
+
+const live = connectLive({
+  onevent(event) {
+    if (!readyOnce) return;
+    for (const tab of tabs) if (concerns(tab, event)) dirty.add(tab.filter);
+    if (dirty.size) scheduleReload();
+  },
+  onready() {
+    // on a reconnect the replayed events have marked what changed; the first time, load all
+    if (!readyOnce) {
+      readyOnce = true;
+      clearTimeout(fallback);
+      reloadAll();
+    }
+  },
+  onresync: reloadAll,
+  onstate(state) {
+    liveEl.hidden = state === "live";
+    root.dataset.live = state;
+    root.classList.toggle("reconnecting", state !== "live");
+  },
+  onauthfailed: toLogin,
+});
+root.liveConnection = live; // reachable from the e2e tests' page.evaluate, not from other sites
+
+setInterval(render, 30000); // the due countdowns move on
