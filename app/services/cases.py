@@ -187,6 +187,17 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
     )
 
 
+async def visible_summary(hub: Hub, who: Professional, case_id: str) -> CaseSummary:
+    """The case's summary when `who` may see it, else NotFound — the case page's check before it
+    serves its shell. It reads no patient data, so it leaves no access-log entry (the page's own
+    `GET /api/cases/{id}` does)."""
+    async with hub.engine.connect() as conn:
+        summary = await load_summary(conn, case_id)
+    if summary is None or not may_see(hub.region, who, summary.queue, summary.assignee):
+        raise NotFound(f"no case {case_id!r} that you may see")
+    return summary
+
+
 async def log_access(conn: AsyncConnection, patient_id: str, professional: str, case_id: str | None, action: str) -> None:
     await conn.execute(
         insert(t.access_log).values(at=utcnow(), patient_id=patient_id, professional=professional, case_id=case_id, action=action)

@@ -1,0 +1,411 @@
+// The case view: everything about one matter on one page, and the actions on it. The case comes
+// from GET /api/cases/{id} (and the patient's continuity facts from GET /api/patients/{id}); after
+// every action, and whenever a live event concerns this case, it is loaded again, so the page
+// shows exactly what the API says. A 409 (someone else claimed it meanwhile) shows the API's
+// message, which names who has it. All patient text goes in with textContent: it is data.
+
+import { api, toLogin } from "./api.js";
+import { connectLive } from "./live.js";
+
+const root = document.getElementById("case");
+const caseId = root.dataset.caseId;
+const me = root.dataset.me;
+const role = root.dataset.role;
+const lang = root.dataset.lang;
+const t = JSON.parse(root.dataset.texts);
+const targets = JSON.parse(root.dataset.targets);
+const outcomes = JSON.parse(root.dataset.outcomes);
+const names = JSON.parse(root.dataset.names);
+const flagLabels = JSON.parse(root.dataset.flags);
+const $ = (id) => document.getElementById(id);
+
+const OVERRIDE_ROLES = new Set(["supervisor", "admin"]);
+const RELOAD_DELAY_MS = 150;
+const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI`, { dateStyle: "short", timeStyle: "short" });
+
+let current = null; // the last case detail the API gave
+let patient = null; // GET /api/patients/{id}, loaded once
+let reloadTimer = null;
+let generation = 0;
+
+function text(key, values = {}) {
+  let s = t[key] || key;
+  for (const [k, v] of Object.entries(values)) s = s.replace(`{${k}}`, String(v));
+  return s;
+}
+
+function known(key, fallback) {
+  return t[key] || fallback;
+}
+
+function el(tag, content, className) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (content !== undefined && content !== null) node.textContent = content;
+  return node;
+}
+
+function when(iso) {
+  const time = el("time", timeFormat.format(new Date(iso)));
+  time.dateTime = iso;
+  return time;
+}
+
+function queueLabel(queue) {
+  const target = targets.find((x) => x.to === queue);
+  if (target) return target.label;
+  const [kind] = queue.split(":");
+  return known(`tab.${kind}`, queue);
+}
+
+function nameOf(id) {
+  return id ? names[id] || id : text("fact.none");
+}
+
+function facts(dl, pairs) {
+  dl.replaceChildren();
+  for (const [label, value] of pairs) {
+    if (value === undefined) continue;
+    dl.append(el("dt", label));
+    const dd = el("dd");
+    if (value instanceof Node) dd.append(value);
+    else dd.textContent = value === null || value === "" ? text("fact.none") : value;
+    dl.append(dd);
+  }
+}
+
+function notice(message) {
+  $("case-error").hidden = true;
+  $("case-notice").textContent = message;
+}
+
+function failure(message) {
+  $("case-notice").textContent = "";
+  const error = $("case-error");
+  error.textContent = message;
+  error.hidden = false;
+}
+
+// ------------------------------------------------------------------------------- rendering
+
+function renderFacts(c) {
+  const due = el("span");
+  due.append(when(c.due_at));
+  const open = c.status !== "resolved";
+  if (open && new Date(c.due_at).getTime() < Date.now()) due.append(" ", el("span", text("due.overdue"), "badge overdue"));
+  else if (open && c.at_risk) due.append(" ", el("span", text("due.at_risk"), "badge at_risk"));
+  const urgency = el("span", text(`urgency.${c.urgency}`), `urgency-label urgency-${c.urgency}`);
+  const resolved = c.status === "resolved";
+  const outcome = resolved ? outcomes.find((o) => o.code === c.outcome) : null;
+  facts($("case-facts"), [
+    [text("fact.status"), known(`status.${c.status}`, c.status)],
+    [text("fact.urgency"), urgency],
+    [text("fact.due"), due],
+    [text("fact.channel"), known(`channel.${c.channel}`, c.channel)],
+    [text("fact.reason"), known(`reason.${c.routing_reason}`, c.routing_reason)],
+    [text("fact.queue"), queueLabel(c.queue)],
+    [text("fact.assignee"), c.assignee ? nameOf(c.assignee) : null],
+    [text("fact.caller"), c.caller_phone],
+    [text("fact.outcome"), resolved ? (outcome ? outcome.label : c.outcome) : undefined],
+    [text("fact.follow_up"), resolved ? c.follow_up : undefined],
+  ]);
+  const flags = $("red-flags");
+  flags.hidden = !(c.red_flags.length || c.urgency_source === "rules" || c.urgency_source === "line");
+  const list = $("flag-list");
+  list.replaceChildren(...c.red_flags.map((f) => el("li", flagLabels[f] || f)));
+  list.append(el("li", `${text("flags.source")}: ${known(`source.${c.urgency_source}`, c.urgency_source)}`, "flag-source"));
+}
+
+function renderPatient(c) {
+  const p = c.patient;
+  const dl = $("patient-facts");
+  if (!p) {
+    facts(dl, [[text("patient.name"), text("patient.none")]]);
+  } else {
+    const yesNo = (b) => (b ? text("yes") : text("no"));
+    const responsible = patient && patient.responsible_worker ? nameOf(patient.responsible_worker.professional) : undefined;
+    facts(dl, [
+      [text("patient.name"), p.name],
+      [text("patient.named_nurse"), nameOf(p.named_nurse)],
+      [text("patient.named_doctor"), patient ? nameOf(patient.named_doctor) : undefined],
+      [text("patient.responsible"), responsible],
+      [text("patient.language"), p.language],
+      [text("patient.interpreter"), p.interpreter_language || text("no")],
+      [text("patient.hearing"), yesNo(p.hearing_impaired)],
+      [text("patient.shared"), patient && patient.shared_client && patient.shared_client.suggested ? text("yes") : undefined],
+    ]);
+  }
+  const history = $("history");
+  if (!c.history.length) {
+    history.replaceChildren(el("li", text("history.none"), "list-state"));
+    return;
+  }
+  history.replaceChildren(
+    ...c.history.map((h) => {
+      const li = el("li");
+      const link = el("a");
+      link.href = `/cases/${encodeURIComponent(h.id)}`;
+      link.append(when(h.created_at));
+      li.append(link, ` · ${known(`channel.${h.channel}`, h.channel)} · ${known(`reason.${h.routing_reason}`, h.routing_reason)} · ${known(`status.${h.status}`, h.status)}`);
+      return li;
+    }),
+  );
+}
+
+function timelineItems(c) {
+  const items = [];
+  for (const x of c.contacts) {
+    const title = `${text("tl.contact")} · ${known(`channel.${x.channel}`, x.channel)}${x.merged ? ` (${text("tl.merged")})` : ""}`;
+    items.push({ at: x.received_at, kind: "contact", title, body: x.text });
+  }
+  for (const m of c.messages) {
+    const by = m.author ? ` · ${nameOf(m.author)}` : "";
+    items.push({ at: m.at, kind: `message-${m.sender}`, title: known(`tl.message.${m.sender}`, m.sender) + by, body: m.text });
+  }
+  for (const n of c.notes) items.push({ at: n.at, kind: "note", title: `${text("tl.note")} · ${nameOf(n.author)}`, body: n.text });
+  for (const a of c.callback_attempts) {
+    const title = `${text("tl.attempt")} · ${nameOf(a.professional)} · ${known(`result.${a.result}`, a.result)}`;
+    items.push({ at: a.at, kind: `attempt attempt-${a.result}`, title, body: a.note });
+  }
+  for (const e of c.events) {
+    if (!e.at || e.type === "message.created") continue; // the message itself is in the timeline
+    items.push({ at: e.at, kind: "event", title: `${text("tl.event")} · ${known(`event.${e.type}`, e.type)}`, body: null });
+  }
+  // stable on ties: contacts, messages, notes, attempts, then events, as pushed
+  return items
+    .map((item, i) => ({ ...item, i, ms: new Date(item.at).getTime() }))
+    .sort((a, b) => a.ms - b.ms || a.i - b.i);
+}
+
+function renderTimeline(c) {
+  const items = timelineItems(c);
+  const list = $("timeline");
+  if (!items.length) {
+    list.replaceChildren(el("li", text("timeline.empty"), "list-state"));
+    return;
+  }
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = el("li", undefined, `tl ${item.kind}`);
+      const head = el("p", undefined, "tl-head");
+      head.append(when(item.at), " ", el("strong", item.title));
+      li.append(head);
+      if (item.body) li.append(el("p", item.body, "tl-body"));
+      return li;
+    }),
+  );
+}
+
+function renderActions(c) {
+  const open = c.status !== "resolved";
+  $("actions").hidden = !open;
+  const mine = c.status === "claimed" && c.assignee === me;
+  $("claim").hidden = c.status === "claimed";
+  $("release").hidden = !(c.status === "claimed" && (mine || OVERRIDE_ROLES.has(role)));
+  $("resolve-form").hidden = !mine;
+}
+
+function render(c) {
+  const heading = c.patient ? c.patient.name : text("patient.unknown");
+  $("case-heading").textContent = heading;
+  document.title = `${heading} – ${text("app")}`;
+  root.dataset.status = c.status;
+  renderFacts(c);
+  renderPatient(c);
+  renderTimeline(c);
+  renderActions(c);
+  $("case-state").hidden = true;
+  $("case-body").hidden = false;
+}
+
+// ----------------------------------------------------------------------------------- loading
+
+async function load() {
+  const mine = ++generation;
+  let detail;
+  try {
+    detail = await api(`/api/cases/${encodeURIComponent(caseId)}`);
+  } catch (error) {
+    if (error.status === 401 || mine !== generation) return;
+    $("case-state").hidden = false;
+    $("case-state").textContent = error.status === 404 ? text("case.gone") : text("case.failed");
+    if (error.status === 404) $("case-body").hidden = true;
+    return;
+  }
+  if (mine !== generation) return; // a newer load is under way
+  current = detail;
+  if (detail.patient && !patient) {
+    try {
+      patient = await api(`/api/patients/${encodeURIComponent(detail.patient.id)}`);
+    } catch (error) {
+      patient = null; // the case's own patient brief is shown either way
+    }
+    if (mine !== generation) return;
+  }
+  render(detail);
+  root.dataset.loaded = String(mine);
+}
+
+function scheduleReload(delay = RELOAD_DELAY_MS) {
+  if (reloadTimer) return;
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    load();
+  }, delay);
+}
+
+// ----------------------------------------------------------------------------------- actions
+
+async function act(path, body, doneKey, button) {
+  if (button) button.disabled = true;
+  try {
+    await api(`/api/cases/${encodeURIComponent(caseId)}/${path}`, { method: "POST", body });
+    notice(text(doneKey));
+    return true;
+  } catch (error) {
+    if (error.status === 401) return false;
+    failure(error.status === 409 ? text("conflict", { detail: error.message }) : text("error.failed", { detail: error.message }));
+    return false;
+  } finally {
+    if (button) button.disabled = false;
+    await load();
+  }
+}
+
+function onSubmit(id, handler) {
+  const form = $(id);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]');
+    const result = handler(form);
+    if (!result) return;
+    const [path, body, doneKey] = result;
+    if (await act(path, body, doneKey, button)) form.reset();
+  });
+}
+
+const value = (id) => $(id).value.trim();
+
+$("claim").addEventListener("click", (e) => act("claim", undefined, "done.claimed", e.currentTarget));
+$("release").addEventListener("click", (e) => act("release", undefined, "done.released", e.currentTarget));
+onSubmit("attempt-form", () => ["callback-attempts", { result: $("attempt-result").value, note: value("attempt-note") || null }, "done.saved"]);
+onSubmit("reply-form", () => (value("reply-text") ? ["messages", { text: value("reply-text") }, "done.saved"] : null));
+onSubmit("note-form", () => (value("note-text") ? ["notes", { text: value("note-text") }, "done.saved"] : null));
+onSubmit("urgency-form", () =>
+  value("urgency-reason") ? ["urgency", { level: $("urgency-level").value, reason: value("urgency-reason") }, "done.saved"] : null,
+);
+onSubmit("handover-form", () =>
+  $("handover-to").value ? ["handover", { to: $("handover-to").value, note: value("handover-note") || null }, "done.handed_over"] : null,
+);
+onSubmit("resolve-form", () =>
+  $("resolve-outcome").value
+    ? [
+        "resolve",
+        { outcome: $("resolve-outcome").value, follow_up: value("resolve-follow-up") || null, patient_informed: $("resolve-informed").checked },
+        "done.resolved",
+      ]
+    : null,
+);
+
+function fillPickers() {
+  const handover = $("handover-to");
+  for (const group of ["personal", "team", "unit"]) {
+    const members = targets.filter((x) => x.group === group && x.to !== `personal:${me}`);
+    if (!members.length) continue;
+    const optgroup = document.createElement("optgroup");
+    optgroup.label = text(`group.${group}`);
+    for (const x of members) {
+      const option = el("option", x.label);
+      option.value = x.to;
+      optgroup.append(option);
+    }
+    handover.append(optgroup);
+  }
+  const outcome = $("resolve-outcome");
+  const pick = el("option", text("resolve.pick"));
+  pick.value = "";
+  outcome.append(pick);
+  for (const o of outcomes) {
+    const option = el("option", o.failure_demand ? `${o.label} (${text("resolve.failure_demand")})` : o.label);
+    option.value = o.code;
+    if (o.failure_demand) option.dataset.failureDemand = "true";
+    outcome.append(option);
+  }
+}
+
+// ------------------------------------------------------------------------- keyboard and help
+
+const help = $("help");
+let helpReturn = null;
+
+function openHelp() {
+  helpReturn = document.activeElement;
+  help.hidden = false;
+  $("help-close").focus();
+}
+
+function closeHelp() {
+  help.hidden = true;
+  if (helpReturn && helpReturn.focus) helpReturn.focus();
+}
+
+$("help-open").addEventListener("click", openHelp);
+$("help-close").addEventListener("click", closeHelp);
+
+const FOCUS_KEYS = { a: "attempt-result", r: "reply-text", n: "note-text", o: "resolve-outcome" };
+
+document.addEventListener("keydown", (event) => {
+  if (!help.hidden) {
+    if (event.key === "Escape" || event.key === "?") {
+      event.preventDefault();
+      closeHelp();
+    } else if (event.key === "Tab") {
+      event.preventDefault(); // one control in the dialog: focus stays on it
+      $("help-close").focus();
+    }
+    return;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+  if (event.key === "?") {
+    event.preventDefault();
+    openHelp();
+  } else if (event.key === "c") {
+    const button = !$("claim").hidden ? $("claim") : !$("release").hidden ? $("release") : null;
+    if (button && current && current.status !== "resolved") {
+      event.preventDefault();
+      button.click();
+    }
+  } else if (event.key === "i") {
+    event.preventDefault();
+    location.assign("/inbox");
+  } else if (FOCUS_KEYS[event.key]) {
+    const field = $(FOCUS_KEYS[event.key]);
+    if (field.offsetParent !== null) {
+      event.preventDefault();
+      field.focus();
+    }
+  }
+});
+
+// -------------------------------------------------------------------------------------- live
+
+fillPickers();
+load();
+
+const live = connectLive({
+  onevent(event) {
+    if (event.case_id === caseId) scheduleReload();
+  },
+  onready() {},
+  onresync() {
+    scheduleReload(0);
+  },
+  onstate(state) {
+    $("live-status").hidden = state === "live";
+    root.dataset.live = state;
+  },
+  onauthfailed: toLogin,
+});
+root.liveConnection = live; // reachable from the e2e tests' page.evaluate
