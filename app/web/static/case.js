@@ -394,11 +394,19 @@ document.addEventListener("keydown", (event) => {
 fillPickers();
 load();
 
+// Events replayed before the first "ready" (the socket starts from seq 0) are already in the
+// case as loaded; after that, one for this case reloads it (a reconnect's replay included).
+let readyOnce = false;
 const live = connectLive({
   onevent(event) {
-    if (event.case_id === caseId) scheduleReload();
+    if (readyOnce && event.case_id === caseId) scheduleReload();
   },
-  onready() {},
+  onready() {
+    if (!readyOnce) {
+      readyOnce = true;
+      scheduleReload(0); // whatever changed while the socket was coming up
+    }
+  },
   onresync() {
     scheduleReload(0);
   },
