@@ -58,6 +58,23 @@ function queueLabel(queue) {
   return known(`tab.${kind}`, queue);
 }
 
+let languageNames = null;
+try {
+  languageNames = new Intl.DisplayNames([lang], { type: "language" });
+} catch {
+  languageNames = null;
+}
+
+// "suomi" rather than "fi"; a code the browser cannot name is shown as it is
+function languageName(code) {
+  try {
+    const name = languageNames && languageNames.of(code);
+    return name && name !== code ? `${name} (${code})` : code;
+  } catch {
+    return code;
+  }
+}
+
 function nameOf(id) {
   return id ? names[id] || id : text("fact.none");
 }
@@ -129,8 +146,8 @@ function renderPatient(c) {
       [text("patient.named_nurse"), nameOf(p.named_nurse)],
       [text("patient.named_doctor"), patient ? nameOf(patient.named_doctor) : undefined],
       [text("patient.responsible"), responsible],
-      [text("patient.language"), p.language],
-      [text("patient.interpreter"), p.interpreter_language || text("no")],
+      [text("patient.language"), languageName(p.language)],
+      [text("patient.interpreter"), p.interpreter_language ? languageName(p.interpreter_language) : text("no")],
       [text("patient.hearing"), yesNo(p.hearing_impaired)],
       [text("patient.shared"), patient && patient.shared_client && patient.shared_client.suggested ? text("yes") : undefined],
     ]);
@@ -309,6 +326,9 @@ onSubmit("resolve-form", () =>
 
 function fillPickers() {
   const handover = $("handover-to");
+  const nobody = el("option", text("handover.pick"));
+  nobody.value = ""; // no default receiver: a handover is always a choice
+  handover.append(nobody);
   for (const group of ["personal", "team", "unit"]) {
     const members = targets.filter((x) => x.group === group && x.to !== `personal:${me}`);
     if (!members.length) continue;
