@@ -9,6 +9,10 @@ import json
 import re
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.db import schema as t
 
 from tests.api.test_session import log_in
 from tests.helpers import callback
@@ -59,3 +63,22 @@ async def test_a_stranger_is_sent_to_login_and_back(client: AsyncTestClient) -> 
     assert r.status_code == 303 and r.headers["location"] == f"/login?next=%2Fcases%2F{case_id}"
     r = await log_in(client, next_=f"/cases/{case_id}")
     assert r.headers["location"] == f"/cases/{case_id}"
+
+
+async def test_the_shell_reads_no_patient_data_and_speaks_the_chosen_language(client: AsyncTestClient, db: AsyncEngine) -> None:
+    """Only the script's `GET /api/cases/{id}` is a look at the patient's data (and logged so);
+    serving the page around it is not."""
+    case_id = (await callback(client, "page-4")).json()["case_id"]
+    await log_in(client)
+
+    async def views() -> int:
+        async with db.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(t.access_log))).scalar_one())
+
+    before = await views()
+    r = await client.get(f"/cases/{case_id}?lang=sv")
+    assert r.status_code == 200 and '<html lang="sv">' in r.text
+    assert "Överför" in r.text and "Registrera uppringningsförsök" in r.text
+    assert await views() == before
+    assert (await client.get(f"/api/cases/{case_id}")).status_code == 200
+    assert await views() == before + 1
