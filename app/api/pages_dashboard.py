@@ -64,6 +64,13 @@ def local_time(moment: datetime | None, tz: tzinfo) -> str:
     return moment.astimezone(tz).strftime("%d.%m. %H:%M") if moment else "–"
 
 
+def describe(labels: list[str], values: list[int], marks: list[bool], t: dict[str, str]) -> str:
+    """A chart's description in the page's language, read out with its title: the total and
+    each bar that is not zero (24 hours of zeros read aloud help nobody)."""
+    pairs = [f"{label}: {v}" + (f" ({t['dash.failure_demand']})" if m else "") for label, v, m in zip(labels, values, marks) if v]
+    return t["dash.chart_desc"].format(total=sum(values), pairs="; ".join(pairs)) if pairs else t["dash.chart_zero"]
+
+
 def _charts(data: Dashboard, hub: Hub, lang: Lang, t: dict[str, str]) -> dict[str, charts.Chart]:
     """The three charts of "today", each with its table, titled and labelled in the page's language."""
     today = data.today
@@ -80,17 +87,24 @@ def _charts(data: Dashboard, hub: Hub, lang: Lang, t: dict[str, str]) -> dict[st
     yes_no = [t["dash.yes"] if m else t["dash.no"] for m in marks]
     return {
         "channels": charts.Chart(
-            charts.bar_chart(t["dash.by_channel"], channel_labels, channel_counts, chart_id="contacts-by-channel", height=220),
+            charts.bar_chart(
+                t["dash.by_channel"], channel_labels, channel_counts, chart_id="contacts-by-channel", height=220,
+                description=describe(channel_labels, channel_counts, [False] * len(channels), t),
+            ),
             charts.table_html(t["dash.by_channel"], t["col.channel"], channel_labels, [(t["dash.contacts"], channel_counts)]),
         ),
         "hours": charts.Chart(
-            charts.bar_chart(t["dash.by_hour"], hours, today.contacts.by_hour, chart_id="contacts-by-hour"),
+            charts.bar_chart(
+                t["dash.by_hour"], hours, today.contacts.by_hour, chart_id="contacts-by-hour",
+                description=describe([t["dash.at_hour"].format(h=h) for h in hours], today.contacts.by_hour, [False] * 24, t),
+            ),
             charts.table_html(t["dash.by_hour"], t["dash.hour"], hours, [(t["dash.contacts"], today.contacts.by_hour)]),
         ),
         "outcomes": charts.Chart(
             charts.bar_chart(
                 t["dash.outcomes"], outcome_labels, counts, chart_id="outcomes", marked=marks,
                 marked_name=t["dash.failure_demand"], unmarked_name=t["dash.value_demand"], height=280,
+                description=describe(outcome_labels, counts, marks, t),
             ),
             charts.table_html(
                 t["dash.outcomes"], t["dash.outcome"], outcome_labels, [(t["dash.cases"], counts), (t["dash.failure_demand"], yes_no)]

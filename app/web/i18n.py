@@ -151,6 +151,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.new_absence": "Uusi poissaolo",
         "dash.saved": "Poissaolo kirjattu.",
         "dash.save_failed": "Poissaolon kirjaus epäonnistui: {e}",
+        "dash.chart_desc": "Yhteensä {total}. {pairs}.",
+        "dash.at_hour": "klo {h}",
+        "dash.chart_zero": "Kaikki arvot ovat nollia.",
     },
     "sv": {
         "app": "Firstline",
@@ -289,6 +292,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.new_absence": "Ny frånvaro",
         "dash.saved": "Frånvaron registrerad.",
         "dash.save_failed": "Frånvaron kunde inte registreras: {e}",
+        "dash.chart_desc": "Totalt {total}. {pairs}.",
+        "dash.at_hour": "kl. {h}",
+        "dash.chart_zero": "Alla värden är noll.",
     },
     "en": {
         "app": "Firstline",
@@ -427,6 +433,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.new_absence": "New absence",
         "dash.saved": "Absence recorded.",
         "dash.save_failed": "Could not record the absence: {e}",
+        "dash.chart_desc": "Total {total}. {pairs}.",
+        "dash.at_hour": "{h}:00",
+        "dash.chart_zero": "Every value is zero.",
     },
 }
 

@@ -49,6 +49,9 @@ async def test_a_supervisor_reads_the_api_figures_as_charts_and_tables(client: A
         assert f'<title id="{chart_id}-title">' in html
     assert html.count('<table class="chart-table">') == 3
     assert "Contacts today by hour" in html and "failure demand" in html
+    # described in the page's language: the total and the bars that are not zero
+    assert '<desc id="contacts-by-channel-desc">Total 3. Phone: 3.</desc>' in html
+    assert '<desc id="outcomes-desc">Every value is zero.</desc>' in html
 
     # "now": every queue kind with the API's counts
     for q in api["now"]["queues"]:

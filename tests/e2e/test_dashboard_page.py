@@ -65,7 +65,8 @@ def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: st
         expect(chart).to_have_attribute("role", "img")
         assert chart.locator("title").first.text_content()
         expect(chart).to_have_accessible_name(re.compile(r"\w"))
-    expect(page.get_by_role("img", name=re.compile("Yhteydenotot tänään tunneittain"))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Yhteydenotot tänään tunneittain Yhteensä 2\\. klo \\d\\d: "))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Yhteydenotot tänään kanavittain Yhteensä 2. Puhelin: 2"))).to_be_visible()
     expect(page.locator("#kpi-contacts")).to_have_text("2")
     expect(page.locator("#kpi-overflow")).to_have_text("50,0 %")
     assert page.locator("#figure-hours rect.bar[height]:not([height='0'])").count() >= 1
