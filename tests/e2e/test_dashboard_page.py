@@ -1,10 +1,10 @@
 """The supervisor dashboard in a real browser against the real app.
 
 Paula opens the dashboard, is sent to log in and comes back to it. The charts are there with the
-callbacks that came in; another one arrives and the figures follow without a reload; the live
-connection drops and the page says so. She records an absence with a substitute and sees it
-listed. Every form field has a label, every chart is an image with a title. Any CSP violation
-or script error fails the test.
+callbacks that came in; another one arrives and the figures follow without a reload, as does a
+colleague becoming available; the live connection drops and the page says so. She records an
+absence with a substitute and sees it listed. Every form field has a label, every chart is an
+image with a title. Any CSP violation or script error fails the test.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import REQUIRE, missing
@@ -82,6 +83,12 @@ def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: st
     expect(page.locator('tr[data-kind="personal"] td').first).to_have_text("2")
     expect(page.locator("#table-hours")).to_have_attribute("open", "")
     expect(page.locator("#table-hours summary")).to_be_focused()
+
+    # Aino says she is available (through the API, as her own page would): the roster follows
+    token = httpx.post(base_url + "/api/auth/login", json={"username": "aino", "password": "aino-demo"}, timeout=10).json()["token"]
+    r = httpx.put(base_url + "/api/presence", json={"status": "available"}, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    expect(page.locator('tr[data-professional="n-aino"] .status')).to_have_text("Vapaana")
 
     # the connection drops: the page says it is reconnecting, then is live again
     page.evaluate("document.getElementById('dashboard').liveConnection.drop()")
