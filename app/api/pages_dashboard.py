@@ -36,6 +36,7 @@ from app.services import patients, presence, reports
 from app.web import charts
 from app.web.i18n import TEXTS, Lang
 
+YEAR = "%d.%m.%Y %H:%M"  # absences may run into next year; today's figures do not
 UnitParam = Annotated[str | None, Parameter(query="unit", max_length=64)]
 
 
@@ -44,6 +45,8 @@ def duration(seconds: int | None, t: dict[str, str]) -> str:
     if seconds is None:
         return "–"
     minutes = seconds // 60
+    if minutes < 1:
+        return "< 1 min"  # "0 min" would read as nobody waiting
     if minutes < 60:
         return f"{minutes} min"
     hours = minutes // 60
@@ -60,8 +63,8 @@ def percent(value: float | None, lang: Lang) -> str:
     return f"{shown}%" if lang == "en" else f"{shown.replace('.', ',')} %"
 
 
-def local_time(moment: datetime | None, tz: tzinfo) -> str:
-    return moment.astimezone(tz).strftime("%d.%m. %H:%M") if moment else "–"
+def local_time(moment: datetime | None, tz: tzinfo, fmt: str = "%d.%m. %H:%M") -> str:
+    return moment.astimezone(tz).strftime(fmt) if moment else "–"
 
 
 def describe(labels: list[str], values: list[int], marks: list[bool], t: dict[str, str]) -> str:
@@ -170,7 +173,7 @@ class DashboardPageController(Controller):
                 "roster": roster,
                 "since": {e.professional.id: local_time(e.since, tz) for e in roster},
                 "absences": absences,
-                "absence_times": {a.id: (local_time(a.starts_at, tz), local_time(a.ends_at, tz)) for a in absences},
+                "absence_times": {a.id: (local_time(a.starts_at, tz, YEAR), local_time(a.ends_at, tz, YEAR)) for a in absences},
                 "names": names,
                 "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
                 "substitutes": [p for p in hub.region.professionals if p.unit == unit],

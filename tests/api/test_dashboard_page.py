@@ -7,7 +7,9 @@ import re
 
 from litestar.testing import AsyncTestClient
 
+from app.api.pages_dashboard import duration, percent
 from app.security.session import CSRF_COOKIE
+from app.web.i18n import TEXTS
 from tests.helpers import callback
 
 CSP_FREE = ("<style", "style=", "<script>", "onerror=", "onclick=")
@@ -102,3 +104,9 @@ async def test_a_supervisor_may_not_read_another_unit_an_admin_may(client: Async
     await log_in(client, "admin")
     r = await client.get("/dashboard?unit=sotkamo")
     assert r.status_code == 200 and 'data-unit="sotkamo"' in r.text and 'for="unit-pick"' in r.text
+
+
+def test_waits_and_shares_read_as_people_say_them() -> None:
+    fi = TEXTS["fi"]
+    assert [duration(s, fi) for s in (None, 5, 60, 3599, 3600 + 5 * 60, 49 * 3600)] == ["–", "< 1 min", "1 min", "59 min", "1 h 05 min", "2 pv 1 h"]
+    assert (percent(None, "fi"), percent(0.3333, "fi"), percent(0.3333, "sv"), percent(1.0, "en")) == ("–", "33,3 %", "33,3 %", "100.0%")
