@@ -27,6 +27,7 @@ from app.api.presence import PresenceController
 from app.api import docs, web
 from app.api.pages import PagesController
 from app.api.pages_cases import CasePageController
+from app.api.pages_dashboard import DashboardPageController
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.api.reports import ReportController
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             survey_answer,
             PagesController,
             CasePageController,
+            DashboardPageController,
             create_static_files_router(
                 path="/static",
                 directories=[WEB / "static"],

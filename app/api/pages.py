@@ -79,7 +79,7 @@ def _secure(request: Request[Any, Any, Any]) -> bool:
     return request.url.scheme == "https"
 
 
-def _language(request: Request[Any, Any, Any], lang: str | None) -> tuple[Lang, list[Cookie]]:
+def page_language(request: Request[Any, Any, Any], lang: str | None) -> tuple[Lang, list[Cookie]]:
     """The page's language; a `?lang=` pick is remembered in a cookie."""
     if lang in LANGS:
         chosen = pick_language(lang, None)
@@ -87,7 +87,7 @@ def _language(request: Request[Any, Any, Any], lang: str | None) -> tuple[Lang, 
     return pick_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")), []
 
 
-def _csrf(request: Request[Any, Any, Any]) -> tuple[str, list[Cookie]]:
+def page_csrf(request: Request[Any, Any, Any]) -> tuple[str, list[Cookie]]:
     """The browser's CSRF token, made and set when it has none yet."""
     token = valid_csrf_cookie(request.cookies.get(CSRF_COOKIE))
     if token:
@@ -96,14 +96,14 @@ def _csrf(request: Request[Any, Any, Any]) -> tuple[str, list[Cookie]]:
     return token, [csrf_cookie(token, _secure(request))]
 
 
-async def _session(hub: Hub, request: Request[Any, Any, Any]) -> Professional | None:
+async def page_session(hub: Hub, request: Request[Any, Any, Any]) -> Professional | None:
     try:
         return await authenticate(hub, request.cookies.get(SESSION_COOKIE) or None)
     except NotAuthenticated:
         return None
 
 
-def _language_links(lang: Lang, path: str, extra: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def language_links(lang: Lang, path: str, extra: dict[str, str] | None = None) -> list[dict[str, Any]]:
     return [
         {"code": code, "name": LANG_NAMES[code], "href": f"{path}?{urlencode({**(extra or {}), 'lang': code})}", "current": code == lang}
         for code in LANGS
@@ -113,13 +113,13 @@ def _language_links(lang: Lang, path: str, extra: dict[str, str] | None = None) 
 def _login_page(
     request: Request[Any, Any, Any], lang: Lang, cookies: list[Cookie], *, next_: str, username: str = "", error: str | None = None, status: int = 200
 ) -> Template:
-    token, csrf_cookies = _csrf(request)
+    token, csrf_cookies = page_csrf(request)
     return Template(
         template_name="login.html",
         context={
             "t": TEXTS[lang],
             "lang": lang,
-            "languages": _language_links(lang, "/login", {"next": next_} if next_ != "/inbox" else None),
+            "languages": language_links(lang, "/login", {"next": next_} if next_ != "/inbox" else None),
             "csrf_token": token,
             "csrf_field": CSRF_FIELD,
             "next": next_,
@@ -133,7 +133,7 @@ def _login_page(
     )
 
 
-def _to_login(path: str) -> Redirect:
+def to_login(path: str) -> Redirect:
     return Redirect(f"/login?{urlencode({'next': path})}", status_code=303, headers={"Cache-Control": "no-store"})
 
 
@@ -142,12 +142,12 @@ class PagesController(Controller):
 
     @get("/")
     async def home(self, request: Request[Any, Any, Any], state: State) -> Redirect:
-        who = await _session(state.hub, request)
+        who = await page_session(state.hub, request)
         return Redirect("/inbox" if who else "/login", status_code=303, headers={"Cache-Control": "no-store"})
 
     @get("/login")
     async def login_form(self, request: Request[Any, Any, Any], lang: LangParam = None, next_: NextParam = None) -> Template:
-        chosen, cookies = _language(request, lang)
+        chosen, cookies = page_language(request, lang)
         return _login_page(request, chosen, cookies, next_=safe_next(next_))
 
     @post("/login", status_code=303)
@@ -158,7 +158,7 @@ class PagesController(Controller):
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         hub: Hub = state.hub
-        lang, cookies = _language(request, None)
+        lang, cookies = page_language(request, None)
         t = TEXTS[lang]
         next_ = safe_next(data.next)
         if not form_token_ok(request.cookies, data.csrf_token):
@@ -211,23 +211,23 @@ class PagesController(Controller):
     @get("/inbox")
     async def inbox(self, request: Request[Any, Any, Any], state: State, lang: LangParam = None) -> Response[Any]:
         hub: Hub = state.hub
-        who = await _session(hub, request)
+        who = await page_session(hub, request)
         if who is None:
-            return _to_login("/inbox")
-        chosen, cookies = _language(request, lang)
+            return to_login("/inbox")
+        chosen, cookies = page_language(request, lang)
         t = TEXTS[chosen]
         tabs = [
             Tab(filter=f, label=t[f"tab.{f}"], queues=queues)
             for f in INBOX_FILTERS
             if (queues := inbox_queues(hub.region, who, f, who.unit)) is not None
         ]
-        token, csrf_cookies = _csrf(request)
+        token, csrf_cookies = page_csrf(request)
         return Template(
             template_name="inbox.html",
             context={
                 "t": t,
                 "lang": chosen,
-                "languages": _language_links(chosen, "/inbox"),
+                "languages": language_links(chosen, "/inbox"),
                 "who": who,
                 "tabs": tabs,
                 "tabs_json": msgspec.json.encode(tabs).decode(),

@@ -16,7 +16,7 @@ from litestar.datastructures import State
 from litestar.params import Parameter
 from litestar.response import Template
 
-from app.api.pages import PAGE_HEADERS, LangParam, _csrf, _language, _language_links, _session, _to_login
+from app.api.pages import PAGE_HEADERS, LangParam, page_csrf, page_language, language_links, page_session, to_login
 from app.domain.region import Region
 from app.domain.urgency_lexicon import FLAG_LABELS
 from app.hub import Hub
@@ -63,20 +63,20 @@ class CasePageController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: Annotated[str, Parameter(max_length=64)], lang: LangParam = None
     ) -> Response[Any]:
         hub: Hub = state.hub
-        who = await _session(hub, request)
+        who = await page_session(hub, request)
         if who is None:
-            return _to_login(f"/cases/{case_id}")
+            return to_login(f"/cases/{case_id}")
         summary = await svc.visible_summary(hub, who, case_id)  # NotFound → the API's 404
-        chosen, cookies = _language(request, lang)
+        chosen, cookies = page_language(request, lang)
         t = TEXTS[chosen]
-        token, csrf_cookies = _csrf(request)
+        token, csrf_cookies = page_csrf(request)
         names = {p.id: p.name for p in hub.region.professionals}
         return Template(
             template_name="case.html",
             context={
                 "t": t,
                 "lang": chosen,
-                "languages": _language_links(chosen, f"/cases/{case_id}"),
+                "languages": language_links(chosen, f"/cases/{case_id}"),
                 "who": who,
                 "case_id": summary.id,
                 "csrf_token": token,

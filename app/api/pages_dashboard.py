@@ -1,0 +1,181 @@
+"""The supervisor dashboard page: what waits now and how today has gone, rendered on the server.
+
+The figures are `app.services.reports.dashboard`'s, the same the API serves, so page and API never
+disagree; this module only turns them into texts in the page's language and into the charts of
+`app.web.charts` (the one markup inserted unescaped: that module escapes every text itself). The
+page reads without JavaScript; `dashboard.js` reloads the figures when `/api/live` says something
+changed and records absences through `POST /api/absences`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Annotated, Any
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+from litestar.response import Template
+
+from app.api.pages import (
+    PAGE_HEADERS,
+    LangParam,
+    page_csrf,
+    page_language,
+    language_links,
+    page_session,
+    to_login,
+)
+from app.domain.access import SUPERVISING_ROLES
+from app.domain.errors import Forbidden, NotFound
+from app.domain.region import Professional
+from app.domain.reports import Dashboard
+from app.hub import Hub
+from app.security.session import CSRF_FIELD
+from app.services import patients, presence, reports
+from app.web import charts
+from app.web.i18n import TEXTS, Lang
+
+YEAR = "%d.%m.%Y %H:%M"  # absences may run into next year; today's figures do not
+UnitParam = Annotated[str | None, Parameter(query="unit", max_length=64)]
+
+
+def duration(seconds: int | None, t: dict[str, str]) -> str:
+    """'12 min', '3 h 05 min', '2 pv 4 h' — as the inbox writes due times; '–' when nothing waits."""
+    if seconds is None:
+        return "–"
+    minutes = seconds // 60
+    if minutes < 1:
+        return "< 1 min"  # "0 min" would read as nobody waiting
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h {minutes % 60:02d} min"
+    return f"{hours // 24} {t['unit.days']} {hours % 24} h"
+
+
+def percent(value: float | None, lang: Lang) -> str:
+    """'25,0 %' in Finnish and Swedish, '25.0%' in English; '–' when there was nothing to divide."""
+    if value is None:
+        return "–"
+    shown = f"{value * 100:.1f}"
+    return f"{shown}%" if lang == "en" else f"{shown.replace('.', ',')} %"
+
+
+def local_time(moment: datetime | None, tz: tzinfo, fmt: str = "%d.%m. %H:%M") -> str:
+    return moment.astimezone(tz).strftime(fmt) if moment else "–"
+
+
+def describe(labels: list[str], values: list[int], marks: list[bool], t: dict[str, str]) -> str:
+    """A chart's description in the page's language, read out with its title: the total and
+    each bar that is not zero (24 hours of zeros read aloud help nobody)."""
+    pairs = [f"{label}: {v}" + (f" ({t['dash.failure_demand']})" if m else "") for label, v, m in zip(labels, values, marks) if v]
+    return t["dash.chart_desc"].format(total=sum(values), pairs="; ".join(pairs)) if pairs else t["dash.chart_zero"]
+
+
+def _charts(data: Dashboard, hub: Hub, lang: Lang, t: dict[str, str]) -> dict[str, charts.Chart]:
+    """The three charts of "today", each with its table, titled and labelled in the page's language."""
+    today = data.today
+    channels = list(today.contacts.by_channel)
+    channel_labels = [t.get(f"channel.{c}", c) for c in channels]
+    channel_counts = list(today.contacts.by_channel.values())
+    hours = [f"{h:02d}" for h in range(24)]
+    outcome_labels = [
+        getattr(hub.region.outcome_by_code[o.code].label, lang) if o.code in hub.region.outcome_by_code else o.code
+        for o in today.outcomes.codes
+    ]
+    counts = [o.count for o in today.outcomes.codes]
+    marks = [o.failure_demand for o in today.outcomes.codes]
+    yes_no = [t["dash.yes"] if m else t["dash.no"] for m in marks]
+    return {
+        "channels": charts.Chart(
+            charts.bar_chart(
+                t["dash.by_channel"], channel_labels, channel_counts, chart_id="contacts-by-channel", height=220,
+                description=describe(channel_labels, channel_counts, [False] * len(channels), t),
+            ),
+            charts.table_html(t["dash.by_channel"], t["col.channel"], channel_labels, [(t["dash.contacts"], channel_counts)]),
+        ),
+        "hours": charts.Chart(
+            charts.bar_chart(
+                t["dash.by_hour"], hours, today.contacts.by_hour, chart_id="contacts-by-hour",
+                description=describe([t["dash.at_hour"].format(h=h) for h in hours], today.contacts.by_hour, [False] * 24, t),
+            ),
+            charts.table_html(t["dash.by_hour"], t["dash.hour"], hours, [(t["dash.contacts"], today.contacts.by_hour)]),
+        ),
+        "outcomes": charts.Chart(
+            charts.bar_chart(
+                t["dash.outcomes"], outcome_labels, counts, chart_id="outcomes", marked=marks,
+                marked_name=t["dash.failure_demand"], unmarked_name=t["dash.value_demand"], height=280,
+                description=describe(outcome_labels, counts, marks, t),
+            ),
+            charts.table_html(
+                t["dash.outcomes"], t["dash.outcome"], outcome_labels, [(t["dash.cases"], counts), (t["dash.failure_demand"], yes_no)]
+            ),
+        ),
+    }
+
+
+def _page(request: Request[Any, Any, Any], who: Professional, lang: Lang, context: dict[str, Any], status: int = 200) -> Template:
+    cookies = context.pop("_cookies", [])
+    token, csrf_cookies = page_csrf(request)
+    return Template(
+        template_name="dashboard.html",
+        context={"who": who, "lang": lang, "t": TEXTS[lang], "csrf_token": token, "csrf_field": CSRF_FIELD, **context},
+        headers=PAGE_HEADERS,
+        cookies=[*cookies, *csrf_cookies],
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+class DashboardPageController(Controller):
+    include_in_schema = False
+
+    @get("/dashboard")
+    async def dashboard(self, request: Request[Any, Any, Any], state: State, unit: UnitParam = None, lang: LangParam = None) -> Response[Any]:
+        """The unit's dashboard for its supervisor (any unit for an admin); anyone else gets a 403
+        page rather than an empty one, so a nurse following a link learns why."""
+        hub: Hub = state.hub
+        who = await page_session(hub, request)
+        if who is None:
+            return to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        chosen, cookies = page_language(request, lang)
+        t = TEXTS[chosen]
+        unit = unit or who.unit
+        base = {"_cookies": cookies, "languages": language_links(chosen, "/dashboard", {"unit": unit}), "page": "dashboard"}
+        try:
+            data = await reports.dashboard(hub, who, unit)
+        except Forbidden:
+            return _page(request, who, chosen, {**base, "error": t["dash.forbidden"]}, status=403)
+        except NotFound:
+            return _page(request, who, chosen, {**base, "error": t["dash.no_unit"]}, status=404)
+        roster = await presence.unit_presence(hub, who, unit) if who.role == "admin" or who.unit == unit else []
+        absences = await patients.list_absences(hub, who)
+        names = {p.id: p.name for p in hub.region.professionals}
+        tz = hub.tz
+        return _page(
+            request,
+            who,
+            chosen,
+            {
+                **base,
+                "unit": hub.region.unit_by_id[unit],
+                "units": hub.region.units if who.role == "admin" else [],
+                "data": data,
+                "charts": _charts(data, hub, chosen, t),
+                "oldest": {q.kind: duration(q.oldest_unclaimed_s, t) for q in data.now.queues},
+                "callbacks_ratio": percent(data.today.callbacks.within_promise_ratio, chosen),
+                "failure_ratio": percent(data.today.outcomes.failure_demand_ratio, chosen),
+                "overflow_ratio": percent(data.today.overflow.ratio, chosen),
+                "generated": local_time(data.generated_at, tz),
+                "due": {a.id: local_time(a.due_at, tz) for a in [*data.now.emergencies, *data.now.overdue]},
+                "roster": roster,
+                "since": {e.professional.id: local_time(e.since, tz) for e in roster},
+                "absences": absences,
+                "absence_times": {a.id: (local_time(a.starts_at, tz, YEAR), local_time(a.ends_at, tz, YEAR)) for a in absences},
+                "names": names,
+                "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
+                "substitutes": [p for p in hub.region.professionals if p.unit == unit],
+            },
+        )
