@@ -160,6 +160,7 @@ def test_urgency_handover_live_claim_conflict_and_help(watched: Page, base_url: 
     page.get_by_role("button", name="Siirrä").click()
     expect(page.get_by_role("status").filter(has_text="Yhteydenotto siirretty.")).to_be_visible()
     expect(page.locator("#case-facts")).to_contain_text("Tiimi A")
+    expect(page.locator("#link-form")).to_be_hidden()  # no longer an overflow case
 
     # a colleague claims it: the page shows it live
     eero = bearer(base_url, "eero")
@@ -188,4 +189,48 @@ def test_urgency_handover_live_claim_conflict_and_help(watched: Page, base_url: 
     expect(dialog).to_be_hidden()
     page.locator("body").press("n")
     expect(page.get_by_label("Sisäinen muistiinpano")).to_be_focused()
+    assert page.evaluate("window.__csp") == []
+
+
+def test_link_unknown_caller_to_a_patient(watched: Page, base_url: str) -> None:
+    """An unknown caller's callback lands in overflow; Aino finds the patient by name and links
+    them: the case shows the patient and leaves overflow. A second, stale link is the API's 409."""
+    page = watched
+    created = phone_callback(base_url, "e2e-case-link", "+358409998855")
+    assert created["queue"] == "overflow:kajaani", created
+    case_id = created["case_id"]
+    page.goto(f"/cases/{case_id}")
+    log_in(page)
+    expect(page.get_by_role("heading", name="Tunnistamaton", level=1)).to_be_visible()
+    expect(page.locator("#case")).to_have_attribute("data-live", "live")
+
+    search = page.get_by_label("Hae potilasta (nimi tai puhelin)")
+    search.fill("V")
+    expect(page.locator("#link-hits li")).to_have_count(0)  # one character is no search
+    search.fill("Virtanen")
+    pick = page.get_by_role("button", name="Liitä: Maija Virtanen")
+    expect(pick).to_be_visible()
+    expect(page.locator("#link-hits")).to_contain_text("omahoitaja Aino Nurminen")
+    pick.click()
+    expect(page.get_by_role("status").filter(has_text="Potilas liitetty.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Maija Virtanen", level=1)).to_be_visible()
+    expect(page.locator("#patient-facts")).to_contain_text("Maija Virtanen")
+    expect(page.locator("#case-facts")).not_to_contain_text("Tunnistamattomat")
+    expect(page.locator("#link-form")).to_be_hidden()
+
+    # a case someone else identified meanwhile (the live socket is away): the API's 409 is shown
+    other = phone_callback(base_url, "e2e-case-link-2", "+358409998844")
+    page.goto(f"/cases/{other['case_id']}")
+    expect(page.locator("#case")).to_have_attribute("data-live", "live")
+    page.evaluate("document.getElementById('case').liveConnection.close()")
+    search.fill("Virtanen")
+    pick = page.get_by_role("button", name="Liitä: Maija Virtanen")
+    expect(pick).to_be_visible()
+    aino = bearer(base_url, "aino")  # joins Maija's open case above, which closes this one
+    r = httpx.post(f"{base_url}/api/cases/{other['case_id']}/link-patient", json={"patient_id": "p-0002"}, headers=aino, timeout=10)
+    assert r.status_code == 200, r.text
+    pick.click()
+    expect(page.get_by_role("alert")).to_have_text(re.compile(r"^case .+ – tiedot päivitetty\.$"))  # the API's 409 message
+    expect(page.locator("#case-facts")).to_contain_text("Ratkaistu")
+    expect(page.locator("#link-form")).to_be_hidden()
     assert page.evaluate("window.__csp") == []

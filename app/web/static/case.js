@@ -220,6 +220,7 @@ function renderActions(c) {
   $("claim").hidden = c.status === "claimed";
   $("release").hidden = !(c.status === "claimed" && (mine || OVERRIDE_ROLES.has(role)));
   $("resolve-form").hidden = !mine;
+  $("link-form").hidden = !(open && c.queue.startsWith("overflow:"));
 }
 
 function render(c) {
@@ -352,6 +353,87 @@ function fillPickers() {
     outcome.append(option);
   }
 }
+
+// ------------------------------------------------------------------------------ link patient
+
+// An unidentified caller's case (overflow queue): find the patient by name or phone and link.
+// The API routes the case as if the caller had been known (or joins it to the patient's open
+// matter, whose page we then go to). Hits are data: names go in with textContent.
+const SEARCH_DELAY_MS = 250;
+let searchTimer = null;
+let searchGeneration = 0;
+
+function linkState(message) {
+  $("link-state").textContent = message;
+}
+
+async function searchPatients() {
+  const q = $("link-query").value.trim();
+  const mine = ++searchGeneration;
+  const hits = $("link-hits");
+  if (q.length < 2) {
+    hits.replaceChildren();
+    linkState("");
+    return;
+  }
+  linkState(text("link.searching"));
+  let found;
+  try {
+    found = await api(`/api/patients?${new URLSearchParams({ q }).toString()}`);
+  } catch (error) {
+    if (error.status === 401 || mine !== searchGeneration) return;
+    hits.replaceChildren();
+    linkState(text("error.failed", { detail: error.message }));
+    return;
+  }
+  if (mine !== searchGeneration) return; // a newer search is under way
+  linkState(found.length ? "" : text("link.none"));
+  hits.replaceChildren(
+    ...found.map((p) => {
+      const li = el("li");
+      const button = el("button", text("link.pick", { name: p.name }), "secondary");
+      button.type = "button";
+      button.dataset.patientId = p.id;
+      button.addEventListener("click", () => linkPatient(p.id, button));
+      li.append(button);
+      if (p.named_nurse) li.append(" ", el("span", text("link.nurse", { name: nameOf(p.named_nurse) }), "hint"));
+      return li;
+    }),
+  );
+}
+
+async function linkPatient(patientId, button) {
+  button.disabled = true;
+  let linked;
+  try {
+    linked = await api(`/api/cases/${encodeURIComponent(caseId)}/link-patient`, { method: "POST", body: { patient_id: patientId } });
+  } catch (error) {
+    button.disabled = false;
+    if (error.status === 401) return;
+    failure(error.status === 409 ? text("conflict", { detail: error.message }) : text("error.failed", { detail: error.message }));
+    await load();
+    return;
+  }
+  if (linked && linked.id && linked.id !== caseId) {
+    location.assign(`/cases/${encodeURIComponent(linked.id)}`); // joined the patient's open matter
+    return;
+  }
+  $("link-query").value = "";
+  $("link-hits").replaceChildren();
+  linkState("");
+  notice(text("link.done"));
+  await load();
+}
+
+$("link-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(searchTimer);
+  searchPatients();
+});
+$("link-query").addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(searchPatients, SEARCH_DELAY_MS);
+});
 
 // ------------------------------------------------------------------------- keyboard and help
 
