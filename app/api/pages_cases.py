@@ -33,6 +33,11 @@ class Target(msgspec.Struct):
     group: str  # "personal" | "team" | "unit": the picker's optgroup
 
 
+class Pathway(msgspec.Struct):
+    id: str
+    label: str
+
+
 class Outcome(msgspec.Struct):
     code: str
     label: str
@@ -53,6 +58,11 @@ def handover_targets(region: Region, unit: str, t: dict[str, str]) -> list[Targe
 
 def outcomes(region: Region, lang: Lang) -> list[Outcome]:
     return [Outcome(o.code, getattr(o.label, lang), o.kind == "failure_demand") for o in region.outcome_codes]
+
+
+def pathways(region: Region, lang: Lang) -> list[Pathway]:
+    """The region's care pathways a resolved case may be put on (resolve's `care_pathway`)."""
+    return [Pathway(c.id, getattr(c.title, lang)) for c in region.care_pathways]
 
 
 class CasePageController(Controller):
@@ -84,6 +94,7 @@ class CasePageController(Controller):
                 "texts_json": msgspec.json.encode(t).decode(),
                 "targets_json": msgspec.json.encode(handover_targets(hub.region, summary.unit, t)).decode(),
                 "outcomes_json": msgspec.json.encode(outcomes(hub.region, chosen)).decode(),
+                "pathways_json": msgspec.json.encode(pathways(hub.region, chosen)).decode(),
                 "names_json": msgspec.json.encode(names).decode(),
                 "flags_json": msgspec.json.encode({flag: labels[chosen] for flag, labels in FLAG_LABELS.items()}).decode(),
             },

@@ -280,6 +280,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "link.pick": "Liitä: {name}",
         "link.done": "Potilas liitetty.",
         "link.nurse": "omahoitaja {name}",
+        "resolve.pathway": "Hoitopolku (valinnainen)",
+        "resolve.pathway_none": "ei hoitopolkua",
     },
     "sv": {
         "app": "Firstline",
@@ -547,6 +549,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "link.pick": "Koppla: {name}",
         "link.done": "Patienten kopplad.",
         "link.nurse": "egen skötare {name}",
+        "resolve.pathway": "Vårdkedja (valfri)",
+        "resolve.pathway_none": "ingen vårdkedja",
     },
     "en": {
         "app": "Firstline",
@@ -814,6 +818,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "link.pick": "Link: {name}",
         "link.done": "Patient linked.",
         "link.nurse": "named nurse {name}",
+        "resolve.pathway": "Care pathway (optional)",
+        "resolve.pathway_none": "no care pathway",
     },
 }
 

@@ -125,6 +125,7 @@ def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) ->
     outcome = page.get_by_label("Lopputulos")
     expect(outcome.locator("option", has_text="hukkakysyntä")).to_have_count(2)  # failure demand marked
     outcome.select_option(label="Neuvonta")
+    page.get_by_label("Hoitopolku (valinnainen)").select_option(label="Diabetes")
     page.get_by_label("Miten asia jatkuu", exact=True).fill("Soittaa uudelleen, jos oireet pahenevat")
     page.get_by_label("Potilas tietää, miten asia jatkuu").check()
     page.get_by_role("button", name="Ratkaise").click()
@@ -132,6 +133,8 @@ def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) ->
     expect(page.locator("#case-facts")).to_contain_text("Ratkaistu")
     expect(page.locator("#case-facts")).to_contain_text("Neuvonta")
     expect(page.locator("#actions")).to_be_hidden()
+    stored = httpx.get(f"{base_url}/api/cases/{case_id}", headers=bearer(base_url, "aino"), timeout=10)
+    assert stored.status_code == 200 and stored.json()["care_pathway"] == "diabetes", stored.text
 
     page.get_by_role("link", name="Takaisin saapuneisiin").click()
     expect(page).to_have_url(re.compile(r"/inbox$"))

@@ -15,6 +15,7 @@ const lang = root.dataset.lang;
 const t = JSON.parse(root.dataset.texts);
 const targets = JSON.parse(root.dataset.targets);
 const outcomes = JSON.parse(root.dataset.outcomes);
+const pathways = JSON.parse(root.dataset.pathways);
 const names = JSON.parse(root.dataset.names);
 const flagLabels = JSON.parse(root.dataset.flags);
 const $ = (id) => document.getElementById(id);
@@ -319,7 +320,12 @@ onSubmit("resolve-form", () =>
   $("resolve-outcome").value
     ? [
         "resolve",
-        { outcome: $("resolve-outcome").value, follow_up: value("resolve-follow-up") || null, patient_informed: $("resolve-informed").checked },
+        {
+          outcome: $("resolve-outcome").value,
+          follow_up: value("resolve-follow-up") || null,
+          patient_informed: $("resolve-informed").checked,
+          care_pathway: $("resolve-pathway").value || null,
+        },
         "done.resolved",
       ]
     : null,
@@ -351,6 +357,15 @@ function fillPickers() {
     option.value = o.code;
     if (o.failure_demand) option.dataset.failureDemand = "true";
     outcome.append(option);
+  }
+  const pathway = $("resolve-pathway");
+  const none = el("option", text("resolve.pathway_none"));
+  none.value = "";
+  pathway.append(none);
+  for (const p of pathways) {
+    const option = el("option", p.label);
+    option.value = p.id;
+    pathway.append(option);
   }
 }
 
