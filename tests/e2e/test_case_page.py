@@ -133,6 +133,8 @@ def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) ->
     expect(page.locator("#case-facts")).to_contain_text("Ratkaistu")
     expect(page.locator("#case-facts")).to_contain_text("Neuvonta")
     expect(page.locator("#actions")).to_be_hidden()
+    expect(timeline.locator(".tl.event", has_text="Lopputulos: Neuvonta")).to_have_count(1)  # the event says what it meant
+    expect(timeline.locator(".tl.event", has_text="Soittoyritys: Tavoitettu")).to_have_count(1)
     stored = httpx.get(f"{base_url}/api/cases/{case_id}", headers=bearer(base_url, "aino"), timeout=10)
     assert stored.status_code == 200 and stored.json()["care_pathway"] == "diabetes", stored.text
 
@@ -163,6 +165,8 @@ def test_urgency_handover_live_claim_conflict_and_help(watched: Page, base_url: 
     page.get_by_role("button", name="Siirrä").click()
     expect(page.get_by_role("status").filter(has_text="Yhteydenotto siirretty.")).to_be_visible()
     expect(page.locator("#case-facts")).to_contain_text("Tiimi A")
+    expect(page.locator("#timeline .tl.event", has_text="Tunnistamattomat → Tiimi A")).to_have_count(1)
+    expect(page.locator("#timeline .tl.event", has_text=re.compile(r"→ Kiireellinen: Kova kipu puhelussa"))).to_have_count(1)
     expect(page.locator("#link-form")).to_be_hidden()  # no longer an overflow case
 
     # a colleague claims it: the page shows it live
@@ -220,6 +224,7 @@ def test_link_unknown_caller_to_a_patient(watched: Page, base_url: str) -> None:
     expect(page.locator("#patient-facts")).to_contain_text("Maija Virtanen")
     expect(page.locator("#case-facts")).not_to_contain_text("Tunnistamattomat")
     expect(page.locator("#link-form")).to_be_hidden()
+    expect(page.locator("#timeline .tl.event", has_text="Tunnistamattomat → ")).to_have_count(1)
 
     # a case someone else identified meanwhile (the live socket is away): the API's 409 is shown
     other = phone_callback(base_url, "e2e-case-link-2", "+358409998844")

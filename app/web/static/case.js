@@ -170,6 +170,32 @@ function renderPatient(c) {
   );
 }
 
+// What an event meant, from the facts its body carries (see app.domain.summary.event_body and
+// the `extra` each service passes): plain text, for textContent. null when there is nothing to add.
+function eventDetail(e) {
+  const urgencyName = (u) => known(`urgency.${u}`, u);
+  if (e.type === "case.urgency" && e.urgency && typeof e.urgency === "object") {
+    const u = e.urgency;
+    return text("ev.urgency", { from: urgencyName(u.from), to: urgencyName(u.to), reason: u.reason || "" });
+  }
+  if (e.type === "case.handed_over" && e.from_queue) {
+    return text("ev.from_to", { from: queueLabel(e.from_queue), to: queueLabel(e.queue) });
+  }
+  if (e.type === "case.resolved") {
+    if (e.merged_into) return text("ev.merged_into");
+    if (e.outcome) {
+      const o = outcomes.find((x) => x.code === e.outcome);
+      return text("ev.outcome", { outcome: o ? o.label : e.outcome });
+    }
+  }
+  if (e.type === "case.updated") {
+    if (e.callback_attempt) return text("ev.attempt", { result: known(`result.${e.callback_attempt}`, e.callback_attempt) });
+    if (e.merged_from) return text("ev.merged_from");
+    if (e.note) return text("ev.note");
+  }
+  return null;
+}
+
 function timelineItems(c) {
   const items = [];
   for (const x of c.contacts) {
@@ -187,7 +213,8 @@ function timelineItems(c) {
   }
   for (const e of c.events) {
     if (!e.at || e.type === "message.created") continue; // the message itself is in the timeline
-    items.push({ at: e.at, kind: "event", title: `${text("tl.event")} · ${known(`event.${e.type}`, e.type)}`, body: null });
+    const by = e.actor ? ` · ${nameOf(e.actor)}` : "";
+    items.push({ at: e.at, kind: "event", title: `${text("tl.event")} · ${known(`event.${e.type}`, e.type)}${by}`, body: eventDetail(e) });
   }
   // stable on ties: contacts, messages, notes, attempts, then events, as pushed
   return items
