@@ -272,6 +272,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_desc": "Yhteensä {total}. {pairs}.",
         "dash.at_hour": "klo {h}",
         "dash.chart_zero": "Kaikki arvot ovat nollia.",
+        "inbox.my_presence": "Oma tila",
+        "inbox.presence_failed": "Tilan vaihto epäonnistui.",
     },
     "sv": {
         "app": "Firstline",
@@ -531,6 +533,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_desc": "Totalt {total}. {pairs}.",
         "dash.at_hour": "kl. {h}",
         "dash.chart_zero": "Alla värden är noll.",
+        "inbox.my_presence": "Min status",
+        "inbox.presence_failed": "Statusen kunde inte ändras.",
     },
     "en": {
         "app": "Firstline",
@@ -790,6 +794,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_desc": "Total {total}. {pairs}.",
         "dash.at_hour": "{h}:00",
         "dash.chart_zero": "Every value is zero.",
+        "inbox.my_presence": "My status",
+        "inbox.presence_failed": "Could not change the status.",
     },
 }
 

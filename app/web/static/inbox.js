@@ -11,6 +11,7 @@ const RELOAD_DELAY_MS = 150;
 
 const root = document.getElementById("inbox");
 const me = root.dataset.me;
+const myUnit = root.dataset.unit;
 const lang = root.dataset.lang;
 const tabs = JSON.parse(root.dataset.tabs);
 const t = JSON.parse(root.dataset.texts);
@@ -215,3 +216,39 @@ const live = connectLive({
 root.liveConnection = live; // reachable from the e2e tests' page.evaluate, not from other sites
 
 setInterval(render, 30000); // the due countdowns move on
+
+// --- my presence: shown on load, set with PUT /api/presence
+
+const presenceEl = document.getElementById("my-presence");
+const presenceState = document.getElementById("presence-state");
+let presenceShown = null;
+
+async function loadPresence() {
+  try {
+    const entries = await api(`/api/presence/?${new URLSearchParams({ unit: myUnit })}`);
+    const mine = entries.find((e) => e.professional.id === me);
+    presenceShown = mine ? mine.status : "offline";
+    presenceEl.value = presenceShown;
+    presenceEl.disabled = false;
+  } catch (error) {
+    if (error.status !== 401) presenceState.textContent = text("inbox.presence_failed");
+  }
+}
+
+presenceEl.addEventListener("change", async () => {
+  const wanted = presenceEl.value;
+  presenceEl.disabled = true;
+  presenceState.textContent = "";
+  try {
+    const entry = await api("/api/presence/", { method: "PUT", body: { status: wanted } });
+    presenceShown = entry.status;
+    root.dataset.presence = entry.status; // the e2e tests wait on this
+  } catch (error) {
+    if (error.status === 401) return;
+    presenceState.textContent = text("inbox.presence_failed");
+  }
+  presenceEl.value = presenceShown || "offline";
+  presenceEl.disabled = false;
+});
+
+loadPresence();
