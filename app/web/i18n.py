@@ -274,6 +274,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_zero": "Kaikki arvot ovat nollia.",
         "inbox.my_presence": "Oma tila",
         "inbox.presence_failed": "Tilan vaihto epäonnistui.",
+        "inbox.emergency_sound": "Äänimerkki hätätilanteista",
+        "inbox.emergencies_one": "1 hätätilanne odottaa",
+        "inbox.emergencies_many": "{n} hätätilannetta odottaa",
     },
     "sv": {
         "app": "Firstline",
@@ -535,6 +538,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_zero": "Alla värden är noll.",
         "inbox.my_presence": "Min status",
         "inbox.presence_failed": "Statusen kunde inte ändras.",
+        "inbox.emergency_sound": "Ljudsignal för nödfall",
+        "inbox.emergencies_one": "1 nödfall väntar",
+        "inbox.emergencies_many": "{n} nödfall väntar",
     },
     "en": {
         "app": "Firstline",
@@ -796,6 +802,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "dash.chart_zero": "Every value is zero.",
         "inbox.my_presence": "My status",
         "inbox.presence_failed": "Could not change the status.",
+        "inbox.emergency_sound": "Sound for emergencies",
+        "inbox.emergencies_one": "1 emergency waiting",
+        "inbox.emergencies_many": "{n} emergencies waiting",
     },
 }
 

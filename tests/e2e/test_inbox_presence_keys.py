@@ -81,3 +81,35 @@ def test_presence_from_the_inbox_header(watched: Page, base_url: str) -> None:
     mine = [e for e in r.json() if e["professional"]["id"] == "n-aino"]
     assert [e["status"] for e in mine] == ["busy"]
 
+
+def test_an_unclaimed_emergency_signals_until_claimed(watched: Page, base_url: str) -> None:
+    page = watched
+    token = log_in(page)
+    sound = page.get_by_label("Äänimerkki hätätilanteista")
+    expect(sound).not_to_be_checked()  # off by default
+    for count in page.locator("[data-count-for]").all():
+        expect(count).to_have_text(re.compile(r"^\d+$"))
+    expect(page.locator("#emergency-banner")).to_be_hidden()
+
+    created = callback(base_url, "e2e-emergency-1", "Isällä on kova rintakipu ja hän hikoilee")
+    assert created["queue"].startswith("urgent:"), created
+    page.locator('[role="tab"][data-filter="urgent"]').click()
+    row = page.locator(f'tr[data-case-id="{created["case_id"]}"]')
+    expect(row).to_have_class(re.compile(r"\bemergency-waiting\b"))
+    banner = page.get_by_role("alert")
+    expect(banner).to_have_text("1 hätätilanne odottaa")
+    expect(page).to_have_title(re.compile(r"^\(1\) "))
+
+    sound.check()  # remembered
+    page.reload()
+    expect(page.get_by_label("Äänimerkki hätätilanteista")).to_be_checked()
+    expect(page.locator("#emergency-banner")).to_have_text("1 hätätilanne odottaa")
+
+    r = httpx.post(
+        base_url + f"/api/cases/{created['case_id']}/claim", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+    assert r.status_code == 200, r.text
+    expect(page.locator("#emergency-banner")).to_be_hidden()
+    expect(page.locator("#inbox")).to_have_attribute("data-emergencies", "0")
+    expect(page.locator("tr.emergency-waiting")).to_have_count(0)
+

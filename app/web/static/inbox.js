@@ -77,6 +77,7 @@ function row(summary, now) {
   const tr = document.createElement("tr");
   tr.dataset.caseId = summary.id;
   tr.className = `urgency-${summary.urgency}`;
+  if (waitingEmergency(summary)) tr.classList.add("emergency-waiting");
   tr.append(cell(text(`channel.${summary.channel}`)));
   const who = document.createElement("td");
   const link = document.createElement("a");
@@ -134,6 +135,7 @@ async function load(filter) {
   }
   renderCount(filter);
   if (filter === current) render();
+  updateEmergencies();
 }
 
 function scheduleReload(delay = RELOAD_DELAY_MS) {
@@ -252,3 +254,61 @@ presenceEl.addEventListener("change", async () => {
 });
 
 loadPresence();
+
+// --- unclaimed emergencies keep signalling: row class, banner with a live count, optional beep
+
+const bannerEl = document.getElementById("emergency-banner");
+const soundEl = document.getElementById("emergency-sound");
+const SOUND_KEY = "firstline.emergencySound";
+const BEEP_EVERY_MS = 30000;
+const baseTitle = document.title;
+let knownEmergencies = new Set();
+let beepTimer = null;
+let audio = null;
+
+function waitingEmergency(summary) {
+  return summary.urgency === "emergency" && summary.status === "new";
+}
+
+function beep() {
+  if (!soundEl.checked) return;
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = "sine";
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.4);
+  } catch {
+    // no audio in this browser: the banner and the row still signal
+  }
+}
+
+function updateEmergencies() {
+  const waiting = new Set();
+  for (const items of lists.values()) for (const s of items) if (waitingEmergency(s)) waiting.add(s.id);
+  const n = waiting.size;
+  bannerEl.hidden = n === 0;
+  bannerEl.textContent = n === 0 ? "" : n === 1 ? text("inbox.emergencies_one") : text("inbox.emergencies_many", { n });
+  root.dataset.emergencies = String(n);
+  document.title = n ? `(${n}) ${bannerEl.textContent} – ${baseTitle}` : baseTitle;
+  const arrived = [...waiting].some((id) => !knownEmergencies.has(id));
+  knownEmergencies = waiting;
+  if (arrived) beep();
+  if (n && !beepTimer) beepTimer = setInterval(beep, BEEP_EVERY_MS);
+  if (!n && beepTimer) {
+    clearInterval(beepTimer);
+    beepTimer = null;
+  }
+}
+
+soundEl.checked = localStorage.getItem(SOUND_KEY) === "on";
+soundEl.addEventListener("change", () => {
+  localStorage.setItem(SOUND_KEY, soundEl.checked ? "on" : "off");
+  if (soundEl.checked && knownEmergencies.size) beep(); // a user gesture: the audio may start
+});
+
