@@ -113,3 +113,62 @@ def test_an_unclaimed_emergency_signals_until_claimed(watched: Page, base_url: s
     expect(page.locator("#inbox")).to_have_attribute("data-emergencies", "0")
     expect(page.locator("tr.emergency-waiting")).to_have_count(0)
 
+
+def test_the_inbox_by_keyboard(watched: Page, base_url: str) -> None:
+    page = watched
+    log_in(page)
+    first = callback(base_url, "e2e-keys-1")
+    second = callback(base_url, "e2e-keys-2")  # the same matter may merge into the first
+    mine = page.get_by_role("tab", name=re.compile("^Omat"))
+    page.keyboard.press("1")
+    expect(mine).to_have_attribute("aria-selected", "true")
+    rows = page.locator("#rows tr[data-case-id]")
+    expect(rows.first).to_be_visible()
+    expect(page.locator(f'tr[data-case-id="{first["case_id"]}"]')).to_be_visible()
+    expect(page.locator(f'tr[data-case-id="{second["case_id"]}"]')).to_be_visible()
+
+    # typing in a field is not a shortcut
+    page.get_by_label("Oma tila").focus()
+    page.keyboard.press("2")
+    expect(mine).to_have_attribute("aria-selected", "true")
+
+    # tabs by number
+    page.locator("h1").click()
+    page.keyboard.press("2")
+    expect(page.get_by_role("tab", name=re.compile("^Tiimi"))).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("1")
+    expect(mine).to_have_attribute("aria-selected", "true")
+
+    # the help, focus trapped, Escape returns focus
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    selected = page.locator("#rows tr.selected")
+    expect(selected).to_have_count(1)
+    expect(selected.get_by_role("link")).to_be_focused()
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Pikanäppäimet")
+    expect(dialog).to_be_visible()
+    close = dialog.get_by_role("button", name="Sulje")
+    expect(close).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(close).to_be_focused()
+    page.keyboard.press("j")  # no shortcut while the help is open
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(selected.get_by_role("link")).to_be_focused()
+
+    # j/k move, Enter opens the selected case
+    page.keyboard.press("k")
+    expect(rows.first).to_have_class(re.compile(r"\bselected\b"))
+    chosen = rows.first.get_attribute("data-case-id")
+    assert chosen
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"/cases/{chosen}$"))
+
+    # n opens the tab's first case
+    page.goto("/inbox")
+    expect(page.locator("#inbox")).to_have_attribute("data-live", "live")
+    expect(rows.first).to_be_visible()
+    top = rows.first.get_attribute("data-case-id")
+    page.keyboard.press("n")
+    expect(page).to_have_url(re.compile(f"/cases/{top}$"))

@@ -25,6 +25,7 @@ const lists = new Map(); // filter → case summaries, as the API ordered them
 const dirty = new Set();
 let current = tabs.length ? tabs[0].filter : null;
 let reloadTimer = null;
+let selectedId = null; // the row the keyboard has selected, kept across reloads by case id
 
 const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI`, {
   hour: "2-digit",
@@ -104,7 +105,9 @@ function render() {
   }
   stateEl.hidden = items.length > 0;
   stateEl.textContent = items.length ? "" : text("inbox.empty");
+  const focused = rowsEl.contains(document.activeElement); // a reload keeps the keyboard's place
   rowsEl.replaceChildren(...items.map((s) => row(s, now)));
+  markSelected(focused);
 }
 
 function renderCount(filter) {
@@ -161,6 +164,7 @@ function select(button, focus) {
     b.setAttribute("aria-selected", on ? "true" : "false");
     b.tabIndex = on ? 0 : -1;
   }
+  if (current !== button.dataset.filter) selectedId = null;
   current = button.dataset.filter;
   panel.setAttribute("aria-labelledby", button.id);
   if (focus) button.focus();
@@ -312,3 +316,99 @@ soundEl.addEventListener("change", () => {
   if (soundEl.checked && knownEmergencies.size) beep(); // a user gesture: the audio may start
 });
 
+
+// --- keyboard first: j/k or ArrowDown/ArrowUp move the selection, Enter opens it, n opens the
+// tab's first case, 1…8 switch tabs, ? opens the help (Escape closes, focus stays inside).
+
+const helpEl = document.getElementById("shortcut-help");
+const helpClose = document.getElementById("shortcut-help-close");
+let helpReturn = null;
+
+function rowEls() {
+  return [...rowsEl.querySelectorAll("tr[data-case-id]")];
+}
+
+function markSelected(focus) {
+  for (const tr of rowEls()) {
+    const on = tr.dataset.caseId === selectedId;
+    tr.classList.toggle("selected", on);
+    if (on) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
+    if (on && focus) tr.querySelector("a").focus();
+  }
+}
+
+function moveSelection(step) {
+  const trs = rowEls();
+  if (!trs.length) return;
+  const at = trs.findIndex((tr) => tr.dataset.caseId === selectedId);
+  const next = at < 0 ? (step > 0 ? 0 : trs.length - 1) : Math.min(Math.max(at + step, 0), trs.length - 1);
+  selectedId = trs[next].dataset.caseId;
+  markSelected(true);
+}
+
+function openCase(id) {
+  if (id) location.assign(`/cases/${encodeURIComponent(id)}`);
+}
+
+function openHelp() {
+  helpReturn = document.activeElement;
+  helpEl.hidden = false;
+  helpClose.focus();
+}
+
+function closeHelp() {
+  helpEl.hidden = true;
+  if (helpReturn && helpReturn.isConnected) helpReturn.focus();
+  else markSelected(true); // the row was redrawn meanwhile: its new copy
+  helpReturn = null;
+}
+
+helpClose.addEventListener("click", closeHelp);
+helpEl.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    e.preventDefault();
+    closeHelp();
+  } else if (e.key === "Tab") {
+    const focusable = [...helpEl.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+  e.stopPropagation(); // no inbox shortcut while the help is open
+});
+
+function typing(target) {
+  return target instanceof HTMLElement
+    && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+}
+
+document.addEventListener("keydown", (e) => {
+  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  const onControl = e.target instanceof HTMLElement && ["BUTTON", "A"].includes(e.target.tagName);
+  if (e.key === "j" || e.key === "ArrowDown") {
+    e.preventDefault();
+    moveSelection(1);
+  } else if (e.key === "k" || e.key === "ArrowUp") {
+    e.preventDefault();
+    moveSelection(-1);
+  } else if (e.key === "Enter" && selectedId && !onControl) {
+    e.preventDefault();
+    openCase(selectedId);
+  } else if (e.key === "n") {
+    const first = rowEls()[0];
+    if (first) openCase(first.dataset.caseId);
+  } else if (/^[1-8]$/.test(e.key)) {
+    const button = buttons[Number(e.key) - 1];
+    if (button) select(button, true);
+  } else if (e.key === "?") {
+    e.preventDefault();
+    openHelp();
+  }
+});
