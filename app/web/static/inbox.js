@@ -278,6 +278,7 @@ function beep() {
   if (!soundEl.checked) return;
   try {
     audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume().catch(() => {}); // starts once the page has had a click
     const osc = audio.createOscillator();
     const gain = audio.createGain();
     osc.type = "sine";
