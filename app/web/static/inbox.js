@@ -11,6 +11,7 @@ const RELOAD_DELAY_MS = 150;
 
 const root = document.getElementById("inbox");
 const me = root.dataset.me;
+const myUnit = root.dataset.unit;
 const lang = root.dataset.lang;
 const tabs = JSON.parse(root.dataset.tabs);
 const t = JSON.parse(root.dataset.texts);
@@ -24,6 +25,7 @@ const lists = new Map(); // filter → case summaries, as the API ordered them
 const dirty = new Set();
 let current = tabs.length ? tabs[0].filter : null;
 let reloadTimer = null;
+let selectedId = null; // the row the keyboard has selected, kept across reloads by case id
 
 const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI`, {
   hour: "2-digit",
@@ -76,6 +78,7 @@ function row(summary, now) {
   const tr = document.createElement("tr");
   tr.dataset.caseId = summary.id;
   tr.className = `urgency-${summary.urgency}`;
+  if (waitingEmergency(summary)) tr.classList.add("emergency-waiting");
   tr.append(cell(text(`channel.${summary.channel}`)));
   const who = document.createElement("td");
   const link = document.createElement("a");
@@ -102,7 +105,9 @@ function render() {
   }
   stateEl.hidden = items.length > 0;
   stateEl.textContent = items.length ? "" : text("inbox.empty");
+  const focused = rowsEl.contains(document.activeElement); // a reload keeps the keyboard's place
   rowsEl.replaceChildren(...items.map((s) => row(s, now)));
+  markSelected(focused);
 }
 
 function renderCount(filter) {
@@ -133,6 +138,7 @@ async function load(filter) {
   }
   renderCount(filter);
   if (filter === current) render();
+  updateEmergencies();
 }
 
 function scheduleReload(delay = RELOAD_DELAY_MS) {
@@ -158,6 +164,7 @@ function select(button, focus) {
     b.setAttribute("aria-selected", on ? "true" : "false");
     b.tabIndex = on ? 0 : -1;
   }
+  if (current !== button.dataset.filter) selectedId = null;
   current = button.dataset.filter;
   panel.setAttribute("aria-labelledby", button.id);
   if (focus) button.focus();
@@ -215,3 +222,194 @@ const live = connectLive({
 root.liveConnection = live; // reachable from the e2e tests' page.evaluate, not from other sites
 
 setInterval(render, 30000); // the due countdowns move on
+
+// --- my presence: shown on load, set with PUT /api/presence
+
+const presenceEl = document.getElementById("my-presence");
+const presenceState = document.getElementById("presence-state");
+let presenceShown = null;
+
+async function loadPresence() {
+  try {
+    const entries = await api(`/api/presence/?${new URLSearchParams({ unit: myUnit })}`);
+    const mine = entries.find((e) => e.professional.id === me);
+    presenceShown = mine ? mine.status : "offline";
+    presenceEl.value = presenceShown;
+    presenceEl.disabled = false;
+  } catch (error) {
+    if (error.status !== 401) presenceState.textContent = text("inbox.presence_failed");
+  }
+}
+
+presenceEl.addEventListener("change", async () => {
+  const wanted = presenceEl.value;
+  presenceEl.disabled = true;
+  presenceState.textContent = "";
+  try {
+    const entry = await api("/api/presence/", { method: "PUT", body: { status: wanted } });
+    presenceShown = entry.status;
+    root.dataset.presence = entry.status; // the e2e tests wait on this
+  } catch (error) {
+    if (error.status === 401) return;
+    presenceState.textContent = text("inbox.presence_failed");
+  }
+  presenceEl.value = presenceShown || "offline";
+  presenceEl.disabled = false;
+});
+
+loadPresence();
+
+// --- unclaimed emergencies keep signalling: row class, banner with a live count, optional beep
+
+const bannerEl = document.getElementById("emergency-banner");
+const soundEl = document.getElementById("emergency-sound");
+const SOUND_KEY = "firstline.emergencySound";
+const BEEP_EVERY_MS = 30000;
+const baseTitle = document.title;
+let knownEmergencies = new Set();
+let beepTimer = null;
+let audio = null;
+
+function waitingEmergency(summary) {
+  return summary.urgency === "emergency" && summary.status === "new";
+}
+
+function beep() {
+  if (!soundEl.checked) return;
+  try {
+    audio = audio || new AudioContext();
+    if (audio.state === "suspended") audio.resume().catch(() => {}); // starts once the page has had a click
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.type = "sine";
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.2, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.4);
+  } catch {
+    // no audio in this browser: the banner and the row still signal
+  }
+}
+
+function updateEmergencies() {
+  const waiting = new Set();
+  for (const items of lists.values()) for (const s of items) if (waitingEmergency(s)) waiting.add(s.id);
+  const n = waiting.size;
+  bannerEl.hidden = n === 0;
+  bannerEl.textContent = n === 0 ? "" : n === 1 ? text("inbox.emergencies_one") : text("inbox.emergencies_many", { n });
+  root.dataset.emergencies = String(n);
+  document.title = n ? `(${n}) ${bannerEl.textContent} – ${baseTitle}` : baseTitle;
+  const arrived = [...waiting].some((id) => !knownEmergencies.has(id));
+  knownEmergencies = waiting;
+  if (arrived) beep();
+  if (n && !beepTimer) beepTimer = setInterval(beep, BEEP_EVERY_MS);
+  if (!n && beepTimer) {
+    clearInterval(beepTimer);
+    beepTimer = null;
+  }
+}
+
+soundEl.checked = localStorage.getItem(SOUND_KEY) === "on";
+soundEl.addEventListener("change", () => {
+  localStorage.setItem(SOUND_KEY, soundEl.checked ? "on" : "off");
+  if (soundEl.checked && knownEmergencies.size) beep(); // a user gesture: the audio may start
+});
+
+
+// --- keyboard first: j/k or ArrowDown/ArrowUp move the selection, Enter opens it, n opens the
+// tab's first case, 1…8 switch tabs, ? opens the help (Escape closes, focus stays inside).
+
+const helpEl = document.getElementById("shortcut-help");
+const helpClose = document.getElementById("shortcut-help-close");
+let helpReturn = null;
+
+function rowEls() {
+  return [...rowsEl.querySelectorAll("tr[data-case-id]")];
+}
+
+function markSelected(focus) {
+  for (const tr of rowEls()) {
+    const on = tr.dataset.caseId === selectedId;
+    tr.classList.toggle("selected", on);
+    if (on) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
+    if (on && focus) tr.querySelector("a").focus();
+  }
+}
+
+function moveSelection(step) {
+  const trs = rowEls();
+  if (!trs.length) return;
+  const at = trs.findIndex((tr) => tr.dataset.caseId === selectedId);
+  const next = at < 0 ? (step > 0 ? 0 : trs.length - 1) : Math.min(Math.max(at + step, 0), trs.length - 1);
+  selectedId = trs[next].dataset.caseId;
+  markSelected(true);
+}
+
+function openCase(id) {
+  if (id) location.assign(`/cases/${encodeURIComponent(id)}`);
+}
+
+function openHelp() {
+  helpReturn = document.activeElement;
+  helpEl.hidden = false;
+  helpClose.focus();
+}
+
+function closeHelp() {
+  helpEl.hidden = true;
+  if (helpReturn && helpReturn.isConnected) helpReturn.focus();
+  else markSelected(true); // the row was redrawn meanwhile: its new copy
+  helpReturn = null;
+}
+
+helpClose.addEventListener("click", closeHelp);
+helpEl.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    e.preventDefault();
+    closeHelp();
+  } else if (e.key === "Tab") {
+    const focusable = [...helpEl.querySelectorAll("button, a[href], input, select, textarea, [tabindex]")];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  }
+  e.stopPropagation(); // no inbox shortcut while the help is open
+});
+
+function typing(target) {
+  return target instanceof HTMLElement
+    && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName));
+}
+
+document.addEventListener("keydown", (e) => {
+  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  const onControl = e.target instanceof HTMLElement && ["BUTTON", "A"].includes(e.target.tagName);
+  if (e.key === "j" || e.key === "ArrowDown") {
+    e.preventDefault();
+    moveSelection(1);
+  } else if (e.key === "k" || e.key === "ArrowUp") {
+    e.preventDefault();
+    moveSelection(-1);
+  } else if (e.key === "Enter" && selectedId && !onControl) {
+    e.preventDefault();
+    openCase(selectedId);
+  } else if (e.key === "n") {
+    const first = rowEls()[0];
+    if (first) openCase(first.dataset.caseId);
+  } else if (/^[1-8]$/.test(e.key)) {
+    const button = buttons[Number(e.key) - 1];
+    if (button) select(button, true);
+  } else if (e.key === "?") {
+    e.preventDefault();
+    openHelp();
+  }
+});
