@@ -20,7 +20,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from app.api.auth import LoginThrottled, check_login, client_address
-from app.domain.access import INBOX_FILTERS, inbox_queues
+from app.domain.access import INBOX_FILTERS, inbox_queues, may_override
 from app.domain.region import Professional
 from app.hub import Hub
 from app.security.auth import NotAuthenticated, authenticate, log_out
@@ -133,6 +133,38 @@ def _login_page(
     )
 
 
+def professional_page(
+    request: Request[Any, Any, Any],
+    template: str,
+    who: Professional,
+    lang: Lang,
+    path: str,
+    context: dict[str, Any],
+    cookies: list[Cookie],
+    status: int = 200,
+) -> Template:
+    """A logged-in professional's page: what every such page needs (texts, language links, the
+    logout form's CSRF token, whether the dashboard is theirs to open) plus its own `context`."""
+    token, csrf_cookies = page_csrf(request)
+    return Template(
+        template_name=template,
+        context={
+            "t": TEXTS[lang],
+            "lang": lang,
+            "languages": language_links(lang, path),
+            "who": who,
+            "oversees": may_override(who),
+            "csrf_token": token,
+            "csrf_field": CSRF_FIELD,
+            **context,
+        },
+        headers=PAGE_HEADERS,
+        cookies=[*cookies, *csrf_cookies],
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
 def to_login(path: str) -> Redirect:
     return Redirect(f"/login?{urlencode({'next': path})}", status_code=303, headers={"Cache-Control": "no-store"})
 
@@ -221,21 +253,9 @@ class PagesController(Controller):
             for f in INBOX_FILTERS
             if (queues := inbox_queues(hub.region, who, f, who.unit)) is not None
         ]
-        token, csrf_cookies = page_csrf(request)
-        return Template(
-            template_name="inbox.html",
-            context={
-                "t": t,
-                "lang": chosen,
-                "languages": language_links(chosen, "/inbox"),
-                "who": who,
-                "tabs": tabs,
-                "tabs_json": msgspec.json.encode(tabs).decode(),
-                "texts_json": msgspec.json.encode(t).decode(),
-                "csrf_token": token,
-                "csrf_field": CSRF_FIELD,
-            },
-            headers=PAGE_HEADERS,
-            cookies=[*cookies, *csrf_cookies],
-            media_type=MediaType.HTML,
-        )
+        context = {
+            "tabs": tabs,
+            "tabs_json": msgspec.json.encode(tabs).decode(),
+            "texts_json": msgspec.json.encode(t).decode(),
+        }
+        return professional_page(request, "inbox.html", who, chosen, "/inbox", context, cookies)

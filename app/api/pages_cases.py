@@ -11,16 +11,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
-from litestar.response import Template
 
-from app.api.pages import PAGE_HEADERS, LangParam, page_csrf, page_language, language_links, page_session, to_login
+from app.api.pages import LangParam, page_language, page_session, professional_page, to_login
 from app.domain.region import Region
 from app.domain.urgency_lexicon import FLAG_LABELS
 from app.hub import Hub
-from app.security.session import CSRF_FIELD
 from app.services import cases as svc
 from app.web.i18n import TEXTS, Lang
 
@@ -79,18 +77,15 @@ class CasePageController(Controller):
         summary = await svc.visible_summary(hub, who, case_id)  # NotFound → the API's 404
         chosen, cookies = page_language(request, lang)
         t = TEXTS[chosen]
-        token, csrf_cookies = page_csrf(request)
         names = {p.id: p.name for p in hub.region.professionals}
-        return Template(
-            template_name="case.html",
-            context={
-                "t": t,
-                "lang": chosen,
-                "languages": language_links(chosen, f"/cases/{case_id}"),
-                "who": who,
+        return professional_page(
+            request,
+            "case.html",
+            who,
+            chosen,
+            f"/cases/{case_id}",
+            {
                 "case_id": summary.id,
-                "csrf_token": token,
-                "csrf_field": CSRF_FIELD,
                 "texts_json": msgspec.json.encode(t).decode(),
                 "targets_json": msgspec.json.encode(handover_targets(hub.region, summary.unit, t)).decode(),
                 "outcomes_json": msgspec.json.encode(outcomes(hub.region, chosen)).decode(),
@@ -98,7 +93,5 @@ class CasePageController(Controller):
                 "names_json": msgspec.json.encode(names).decode(),
                 "flags_json": msgspec.json.encode({flag: labels[chosen] for flag, labels in FLAG_LABELS.items()}).decode(),
             },
-            headers=PAGE_HEADERS,
-            cookies=[*cookies, *csrf_cookies],
-            media_type=MediaType.HTML,
+            cookies,
         )

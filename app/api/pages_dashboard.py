@@ -12,15 +12,14 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.datastructures import State
 from litestar.params import Parameter
 from litestar.response import Template
 
 from app.api.pages import (
-    PAGE_HEADERS,
     LangParam,
-    page_csrf,
+    professional_page,
     page_language,
     language_links,
     page_session,
@@ -31,7 +30,6 @@ from app.domain.errors import Forbidden, NotFound
 from app.domain.region import Professional
 from app.domain.reports import Dashboard
 from app.hub import Hub
-from app.security.session import CSRF_FIELD
 from app.services import patients, presence, reports
 from app.web import charts
 from app.web.i18n import TEXTS, Lang
@@ -118,15 +116,7 @@ def _charts(data: Dashboard, hub: Hub, lang: Lang, t: dict[str, str]) -> dict[st
 
 def _page(request: Request[Any, Any, Any], who: Professional, lang: Lang, context: dict[str, Any], status: int = 200) -> Template:
     cookies = context.pop("_cookies", [])
-    token, csrf_cookies = page_csrf(request)
-    return Template(
-        template_name="dashboard.html",
-        context={"who": who, "lang": lang, "t": TEXTS[lang], "csrf_token": token, "csrf_field": CSRF_FIELD, **context},
-        headers=PAGE_HEADERS,
-        cookies=[*cookies, *csrf_cookies],
-        status_code=status,
-        media_type=MediaType.HTML,
-    )
+    return professional_page(request, "dashboard.html", who, lang, "/dashboard", context, cookies, status)
 
 
 class DashboardPageController(Controller):
