@@ -48,6 +48,16 @@ def missing() -> str | None:
     return None
 
 
+def require_browser(what: str) -> None:
+    """At the top of a browser test module: skip it with the reason when there is no browser —
+    unless FIRSTLINE_REQUIRE_SERVICES=1 (CI), where that fails the run."""
+    problem = missing()
+    if problem:
+        if REQUIRE:
+            pytest.fail(f"e2e: {problem} — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
+        pytest.skip(f"{what} skipped: {problem}", allow_module_level=True)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,26 +15,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 
-from tests.e2e.conftest import PHONE, REQUIRE, missing
+from tests.e2e.conftest import PHONE, require_browser
 
-_problem = missing()
-if _problem:
-    if REQUIRE:
-        pytest.fail(f"e2e: {_problem} — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
-    pytest.skip(f"e2e case page tests skipped: {_problem}", allow_module_level=True)
+require_browser("e2e case page tests")
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from app.security.webhooks import sign  # noqa: E402
-from tests.e2e.test_inbox_pages import WATCH_CSP, log_in  # noqa: E402
+from tests.e2e.test_inbox_pages import WATCH_CSP, log_in, phone_callback  # noqa: E402
 
 XSS = "<img src=x onerror=alert(1)>"
 MATTI = "+358401234567"
 UNKNOWN = "+358409998877"
-KAJAANI = "+35886150000"
 
 
 EXPECTED_409 = "the server responded with a status of 409"  # the stale claim this test makes on purpose
@@ -65,19 +58,6 @@ def watched(page: Page) -> Iterator[Page]:
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     yield page
     assert not violations, f"CSP violations: {violations}"
-
-
-def phone_callback(base_url: str, call_id: str, caller: str, **extra: Any) -> dict[str, Any]:
-    body = msgspec.json.encode({"call_id": call_id, "caller": caller, "dialed": KAJAANI, "line": 1, **extra})
-    r = httpx.post(
-        base_url + "/channels/phone/callback-requests",
-        content=body,
-        headers={"Content-Type": "application/json", "X-Firstline-Signature": sign("e2e", body)},
-        timeout=10,
-    )
-    assert r.status_code == 202, r.text
-    data: dict[str, Any] = r.json()
-    return data
 
 
 def bearer(base_url: str, username: str) -> dict[str, str]:

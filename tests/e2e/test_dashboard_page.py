@@ -16,13 +16,9 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
-from tests.e2e.conftest import REQUIRE, missing
+from tests.e2e.conftest import require_browser
 
-_problem = missing()
-if _problem:
-    if REQUIRE:
-        pytest.fail(f"e2e: {_problem} — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
-    pytest.skip(f"e2e dashboard page tests skipped: {_problem}", allow_module_level=True)
+require_browser("e2e dashboard page tests")
 
 from playwright.sync_api import Page, expect
 

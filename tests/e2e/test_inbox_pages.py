@@ -19,13 +19,9 @@ import httpx
 import msgspec
 import pytest
 
-from tests.e2e.conftest import REQUIRE, missing
+from tests.e2e.conftest import require_browser
 
-_problem = missing()
-if _problem:
-    if REQUIRE:
-        pytest.fail(f"e2e: {_problem} — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
-    pytest.skip(f"e2e inbox page tests skipped: {_problem}", allow_module_level=True)
+require_browser("e2e inbox page tests")
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
@@ -68,8 +64,9 @@ def watched(page: Page) -> Iterator[Page]:
     assert not violations, f"CSP violations: {violations}"
 
 
-def phone_callback(base_url: str, call_id: str, caller: str) -> dict[str, Any]:
-    body = msgspec.json.encode({"call_id": call_id, "caller": caller, "dialed": KAJAANI, "line": 1})
+def phone_callback(base_url: str, call_id: str, caller: str, **extra: Any) -> dict[str, Any]:
+    """A signed callback request to the e2e server (extra fields, e.g. voicemail_text, as given)."""
+    body = msgspec.json.encode({"call_id": call_id, "caller": caller, "dialed": KAJAANI, "line": 1, **extra})
     r = httpx.post(
         base_url + "/channels/phone/callback-requests",
         content=body,

@@ -13,23 +13,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import msgspec
 import pytest
 
-from tests.e2e.conftest import REQUIRE, missing
+from tests.e2e.conftest import require_browser
 
-_problem = missing()
-if _problem:
-    if REQUIRE:
-        pytest.fail(f"e2e: {_problem} — but FIRSTLINE_REQUIRE_SERVICES=1 requires it", pytrace=False)
-    pytest.skip(f"e2e inbox presence/keyboard tests skipped: {_problem}", allow_module_level=True)
+require_browser("e2e inbox presence/keyboard tests")
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from app.security.webhooks import sign  # noqa: E402
+from tests.e2e.test_inbox_pages import phone_callback  # noqa: E402
 
 MATTI = "+358401234567"
-KAJAANI = "+35886150000"
 
 
 @pytest.fixture
@@ -42,19 +36,7 @@ def watched(page: Page) -> Iterator[Page]:
 
 
 def callback(base_url: str, call_id: str, voicemail: str | None = None) -> dict[str, Any]:
-    fields: dict[str, Any] = {"call_id": call_id, "caller": MATTI, "dialed": KAJAANI, "line": 1}
-    if voicemail:
-        fields["voicemail_text"] = voicemail
-    body = msgspec.json.encode(fields)
-    r = httpx.post(
-        base_url + "/channels/phone/callback-requests",
-        content=body,
-        headers={"Content-Type": "application/json", "X-Firstline-Signature": sign("e2e", body)},
-        timeout=10,
-    )
-    assert r.status_code == 202, r.text
-    data: dict[str, Any] = r.json()
-    return data
+    return phone_callback(base_url, call_id, MATTI, **({"voicemail_text": voicemail} if voicemail else {}))
 
 
 def log_in(page: Page, username: str = "aino") -> str:
