@@ -11,11 +11,12 @@ from litestar import Controller, Request, Response, post
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
-from app.api.deps import bearer_token
+from app.api.deps import bearer_token, request_token
 from app.domain.region import Professional
 from app.hub import Hub
 from app.security.passwords import verify_password
 from app.security.auth import NotAuthenticated, log_out
+from app.security.session import SESSION_COOKIE, cleared_session_cookie
 from app.security.tokens import issue
 
 
@@ -94,8 +95,13 @@ class AuthController(Controller):
         )
 
     @post("/logout", status_code=204)
-    async def logout(self, request: Request[Any, Any, Any], state: State) -> None:
+    async def logout(self, request: Request[Any, Any, Any], state: State) -> Response[None]:
+        """Revoke the bearer token, or the browser session's (CSRF-checked by the middleware);
+        a browser session's cookie is cleared too."""
+        cookie_session = bearer_token(request) is None and bool(request.cookies.get(SESSION_COOKIE))
         try:
-            await log_out(state.hub, bearer_token(request))
+            await log_out(state.hub, request_token(request))
         except NotAuthenticated as exc:
             raise NotAuthorizedException(str(exc)) from None
+        secure = request.url.scheme == "https"
+        return Response(None, status_code=204, cookies=[cleared_session_cookie(secure)] if cookie_session else [])

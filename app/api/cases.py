@@ -144,7 +144,7 @@ class AbsenceRequest(msgspec.Struct):
     substitute: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
-def _day_or_time(field: str, value: str) -> date | datetime:
+def day_or_time(field: str, value: str) -> date | datetime:
     """`YYYY-MM-DD` is a whole day; anything longer must be an ISO datetime with an offset."""
     try:
         if len(value) == 10:
@@ -163,9 +163,14 @@ class AbsenceController(Controller):
 
     @post("/", status_code=201)
     async def add(self, hub: Hub, who: Professional, data: AbsenceRequest) -> psvc.AbsenceView:
-        start, end = _day_or_time("from", data.from_), _day_or_time("to", data.to)
+        start, end = day_or_time("from", data.from_), day_or_time("to", data.to)
         return await psvc.add_absence(hub, who, data.professional, start, end, data.substitute)
 
     @get("/")
     async def list(self, hub: Hub, who: Professional) -> list[psvc.AbsenceView]:  # noqa: A003
         return await psvc.list_absences(hub, who)
+
+    @post("/{absence_id:str}/end", status_code=200)
+    async def end(self, hub: Hub, who: Professional, absence_id: str) -> psvc.AbsenceView:
+        """End a running absence now, or cancel one not yet begun."""
+        return await psvc.end_absence(hub, who, absence_id)

@@ -63,6 +63,11 @@ class LoginForm(msgspec.Struct):
     next: Annotated[str, msgspec.Meta(max_length=512)] = ""
 
 
+def csrf_refused() -> Response[Any]:
+    """A form post without the page's CSRF token (forged, or from a page older than the session)."""
+    return Response({"status_code": 403, "detail": "missing or wrong CSRF token in the form; reload the page", "extra": {}}, status_code=403)
+
+
 class LogoutForm(msgspec.Struct):
     csrf_token: Annotated[str, msgspec.Meta(max_length=128)] = ""
 
@@ -230,10 +235,7 @@ class PagesController(Controller):
         data: Annotated[LogoutForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
         if not form_token_ok(request.cookies, data.csrf_token):
-            return Response(
-                {"status_code": 403, "detail": "missing or wrong CSRF token in the logout form; reload the page", "extra": {}},
-                status_code=403,
-            )
+            return csrf_refused()
         try:
             await log_out(state.hub, request.cookies.get(SESSION_COOKIE) or None)
         except NotAuthenticated:

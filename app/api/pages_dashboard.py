@@ -4,7 +4,8 @@ The figures are `app.services.reports.dashboard`'s, the same the API serves, so 
 disagree; this module only turns them into texts in the page's language and into the charts of
 `app.web.charts` (the one markup inserted unescaped: that module escapes every text itself). The
 page reads without JavaScript; `dashboard.js` reloads the figures when `/api/live` says something
-changed and records absences through `POST /api/absences`.
+changed and records absences through `POST /api/absences`; without it, the absence forms post
+here (`/dashboard/absences`) and come back to the page.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, get
+from urllib.parse import urlencode
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
-from litestar.response import Template
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
 
 from app.api.pages import (
     LangParam,
@@ -24,9 +29,12 @@ from app.api.pages import (
     language_links,
     page_session,
     to_login,
+    csrf_refused,
 )
 from app.domain.access import SUPERVISING_ROLES
-from app.domain.errors import Forbidden, NotFound
+from app.api.cases import day_or_time
+from app.domain.errors import Forbidden, NotFound, ServiceError
+from app.security.session import form_token_ok
 from app.domain.region import Professional
 from app.domain.reports import Dashboard
 from app.hub import Hub
@@ -119,53 +127,136 @@ def _page(request: Request[Any, Any, Any], who: Professional, lang: Lang, contex
     return professional_page(request, "dashboard.html", who, lang, "/dashboard", context, cookies, status)
 
 
+class AbsenceForm(msgspec.Struct):
+    """The dashboard's absence form as a browser posts it without JavaScript."""
+
+    professional: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    from_: Annotated[str, msgspec.Meta(max_length=40)] = msgspec.field(default="", name="from")
+    to: Annotated[str, msgspec.Meta(max_length=40)] = ""
+    substitute: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    unit: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    csrf_token: Annotated[str, msgspec.Meta(max_length=128)] = ""
+
+
+class EndAbsenceForm(msgspec.Struct):
+    unit: Annotated[str, msgspec.Meta(max_length=64)] = ""
+    csrf_token: Annotated[str, msgspec.Meta(max_length=128)] = ""
+
+
+FormBody = Body(media_type=RequestEncodingType.URL_ENCODED)
+NOTICES = {"absence-saved": "dash.saved", "absence-ended": "dash.absence_ended"}
+NoticeParam = Annotated[str | None, Parameter(query="done", max_length=32)]
+
+
+async def _render(
+    request: Request[Any, Any, Any], hub: Hub, who: Professional, unit: str | None, lang: LangParam,
+    notice: str = "", status: int = 200,
+) -> Response[Any]:
+    """The unit's dashboard for its supervisor (any unit for an admin); anyone else gets a 403
+    page rather than an empty one, so a nurse following a link learns why. `notice` is the
+    answer to a form just sent (saved, or what was wrong), shown beside the absence form."""
+    chosen, cookies = page_language(request, lang)
+    t = TEXTS[chosen]
+    unit = unit or who.unit
+    base = {"_cookies": cookies, "languages": language_links(chosen, "/dashboard", {"unit": unit}), "page": "dashboard"}
+    try:
+        data = await reports.dashboard(hub, who, unit)
+    except Forbidden:
+        return _page(request, who, chosen, {**base, "error": t["dash.forbidden"]}, status=403)
+    except NotFound:
+        return _page(request, who, chosen, {**base, "error": t["dash.no_unit"]}, status=404)
+    roster = await presence.unit_presence(hub, who, unit) if who.role == "admin" or who.unit == unit else []
+    absences = await patients.list_absences(hub, who)
+    names = {p.id: p.name for p in hub.region.professionals}
+    tz = hub.tz
+    return _page(
+        request,
+        who,
+        chosen,
+        {
+            **base,
+            "unit": hub.region.unit_by_id[unit],
+            "units": hub.region.units if who.role == "admin" else [],
+            "data": data,
+            "charts": _charts(data, hub, chosen, t),
+            "oldest": {q.kind: duration(q.oldest_unclaimed_s, t) for q in data.now.queues},
+            "callbacks_ratio": percent(data.today.callbacks.within_promise_ratio, chosen),
+            "failure_ratio": percent(data.today.outcomes.failure_demand_ratio, chosen),
+            "overflow_ratio": percent(data.today.overflow.ratio, chosen),
+            "generated": local_time(data.generated_at, tz),
+            "due": {a.id: local_time(a.due_at, tz) for a in [*data.now.emergencies, *data.now.overdue]},
+            "roster": roster,
+            "since": {e.professional.id: local_time(e.since, tz) for e in roster},
+            "absences": absences,
+            "absence_times": {a.id: (local_time(a.starts_at, tz, YEAR), local_time(a.ends_at, tz, YEAR)) for a in absences},
+            "names": names,
+            "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
+            "substitutes": [p for p in hub.region.professionals if p.unit == unit],
+            "notice": notice,
+        },
+        status=status,
+    )
+
+
+def _back(unit: str, done: str) -> Redirect:
+    """Post/redirect/get: a reload does not send the form twice."""
+    return Redirect(f"/dashboard?{urlencode({'unit': unit, 'done': done})}", status_code=303, headers={"Cache-Control": "no-store"})
+
+
 class DashboardPageController(Controller):
     include_in_schema = False
 
     @get("/dashboard")
-    async def dashboard(self, request: Request[Any, Any, Any], state: State, unit: UnitParam = None, lang: LangParam = None) -> Response[Any]:
-        """The unit's dashboard for its supervisor (any unit for an admin); anyone else gets a 403
-        page rather than an empty one, so a nurse following a link learns why."""
+    async def dashboard(
+        self, request: Request[Any, Any, Any], state: State, unit: UnitParam = None, lang: LangParam = None, done: NoticeParam = None
+    ) -> Response[Any]:
         hub: Hub = state.hub
         who = await page_session(hub, request)
         if who is None:
             return to_login(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-        chosen, cookies = page_language(request, lang)
-        t = TEXTS[chosen]
-        unit = unit or who.unit
-        base = {"_cookies": cookies, "languages": language_links(chosen, "/dashboard", {"unit": unit}), "page": "dashboard"}
+        chosen, _ = page_language(request, lang)
+        notice = TEXTS[chosen][NOTICES[done]] if done in NOTICES else ""
+        return await _render(request, hub, who, unit, lang, notice)
+
+    @post("/dashboard/absences", status_code=303)
+    async def record_absence(
+        self, request: Request[Any, Any, Any], state: State, data: Annotated[AbsenceForm, FormBody]
+    ) -> Response[Any]:
+        """The absence form without JavaScript (with it, dashboard.js posts to /api/absences)."""
+        hub: Hub = state.hub
+        who = await page_session(hub, request)
+        if who is None:
+            return to_login("/dashboard")
+        if not form_token_ok(request.cookies, data.csrf_token):
+            return csrf_refused()
+        unit = data.unit or who.unit
         try:
-            data = await reports.dashboard(hub, who, unit)
-        except Forbidden:
-            return _page(request, who, chosen, {**base, "error": t["dash.forbidden"]}, status=403)
-        except NotFound:
-            return _page(request, who, chosen, {**base, "error": t["dash.no_unit"]}, status=404)
-        roster = await presence.unit_presence(hub, who, unit) if who.role == "admin" or who.unit == unit else []
-        absences = await patients.list_absences(hub, who)
-        names = {p.id: p.name for p in hub.region.professionals}
-        tz = hub.tz
-        return _page(
-            request,
-            who,
-            chosen,
-            {
-                **base,
-                "unit": hub.region.unit_by_id[unit],
-                "units": hub.region.units if who.role == "admin" else [],
-                "data": data,
-                "charts": _charts(data, hub, chosen, t),
-                "oldest": {q.kind: duration(q.oldest_unclaimed_s, t) for q in data.now.queues},
-                "callbacks_ratio": percent(data.today.callbacks.within_promise_ratio, chosen),
-                "failure_ratio": percent(data.today.outcomes.failure_demand_ratio, chosen),
-                "overflow_ratio": percent(data.today.overflow.ratio, chosen),
-                "generated": local_time(data.generated_at, tz),
-                "due": {a.id: local_time(a.due_at, tz) for a in [*data.now.emergencies, *data.now.overdue]},
-                "roster": roster,
-                "since": {e.professional.id: local_time(e.since, tz) for e in roster},
-                "absences": absences,
-                "absence_times": {a.id: (local_time(a.starts_at, tz, YEAR), local_time(a.ends_at, tz, YEAR)) for a in absences},
-                "names": names,
-                "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
-                "substitutes": [p for p in hub.region.professionals if p.unit == unit],
-            },
-        )
+            start, end = day_or_time("from", data.from_), day_or_time("to", data.to)
+            await patients.add_absence(hub, who, data.professional, start, end, data.substitute or None)
+        except ServiceError as exc:
+            return await self._failed(request, hub, who, unit, exc)
+        return _back(unit, "absence-saved")
+
+    @post("/dashboard/absences/{absence_id:str}/end", status_code=303)
+    async def end_absence(
+        self, request: Request[Any, Any, Any], state: State, absence_id: str, data: Annotated[EndAbsenceForm, FormBody]
+    ) -> Response[Any]:
+        hub: Hub = state.hub
+        who = await page_session(hub, request)
+        if who is None:
+            return to_login("/dashboard")
+        if not form_token_ok(request.cookies, data.csrf_token):
+            return csrf_refused()
+        unit = data.unit or who.unit
+        try:
+            await patients.end_absence(hub, who, absence_id)
+        except ServiceError as exc:
+            return await self._failed(request, hub, who, unit, exc)
+        return _back(unit, "absence-ended")
+
+    @staticmethod
+    async def _failed(request: Request[Any, Any, Any], hub: Hub, who: Professional, unit: str, exc: ServiceError) -> Response[Any]:
+        """The page again with what was wrong, in the page's language with the API's reason."""
+        chosen, _ = page_language(request, None)
+        notice = TEXTS[chosen]["dash.save_failed"].replace("{e}", exc.detail)
+        return await _render(request, hub, who, unit, None, notice, status=exc.status_code)

@@ -36,6 +36,7 @@ LANG_COOKIE = "firstline_lang"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Paths whose controllers check the CSRF form field themselves (HTML forms cannot send a header).
 FORM_PATHS = frozenset({"/login", "/logout"})
+FORM_PREFIX = "/dashboard/"  # the dashboard's absence forms, for a browser without JavaScript
 # Signed webhooks and patients' bearer-token endpoints: never authenticated by the session cookie.
 CHANNEL_PREFIX = "/channels/"
 
@@ -109,7 +110,7 @@ def needs_csrf(scope: Scope) -> bool:
     if scope.get("method", "GET") in SAFE_METHODS:  # HTTP scopes only (the middleware's `scopes`)
         return False
     path: str = scope["path"]
-    if path in FORM_PATHS or path.startswith(CHANNEL_PREFIX):
+    if path in FORM_PATHS or path.startswith((FORM_PREFIX, CHANNEL_PREFIX)):
         return False
     auth = _header(scope, b"authorization") or ""
     if auth[:7].lower() == "bearer " and auth[7:].strip():

@@ -20,7 +20,8 @@ from app.domain.shared_clients import PatientContactFacts, SharedClient, most_co
 from app.clock import utcnow
 from app.hub import Hub
 from app.services.cases import log_access
-from app.domain.errors import Forbidden, Invalid, NotFound
+from app.domain.absences import ended_at
+from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from app.db.summaries import summary_select
 from app.domain.summary import CaseSummary, summary_from_row
 
@@ -274,12 +275,34 @@ async def add_absence(
     return view
 
 
+async def end_absence(hub: Hub, who: Professional, absence_id: str) -> AbsenceView:
+    """End an absence early (back from sick leave) or cancel one not yet begun."""
+    if not may_override(who):
+        raise Forbidden("only a supervisor may end absences")
+    a = t.absences.c
+    async with hub.engine.begin() as conn:
+        row = (await conn.execute(select(t.absences).where(a.id == absence_id))).first()
+        if row is None:
+            raise NotFound(f"no absence {absence_id!r}")
+        target = hub.region.professional_by_id.get(row.professional)
+        if not oversees_unit(who, target.unit if target else None):
+            raise Forbidden("that absence belongs to another unit")
+        ends_at = ended_at(row.starts_at, row.ends_at, utcnow())
+        changed = await conn.execute(update(t.absences).where(a.id == absence_id, a.ends_at == row.ends_at).values(ends_at=ends_at))
+        if changed.rowcount != 1:
+            raise Conflict("the absence changed meanwhile; reload and try again")
+    hub.absences.invalidate()
+    return AbsenceView(row.id, row.professional, row.starts_at, ends_at, row.substitute)
+
+
 async def list_absences(hub: Hub, who: Professional) -> list[AbsenceView]:
     if not may_override(who):
         raise Forbidden("only a supervisor may list absences")
     async with hub.engine.connect() as conn:
         rows = (
-            await conn.execute(select(t.absences).where(t.absences.c.ends_at > utcnow()).order_by(t.absences.c.starts_at))
+            await conn.execute(select(t.absences)
+                .where(t.absences.c.ends_at > utcnow(), t.absences.c.ends_at > t.absences.c.starts_at)  # not cancelled
+                .order_by(t.absences.c.starts_at))
         ).all()
     units = {p.id: p.unit for p in hub.region.professionals}
     return [

@@ -207,6 +207,32 @@ async def test_absence_routes_to_substitute_or_team(client):  # type: ignore[no-
     assert bad.status_code == 400
 
 
+async def test_ending_an_absence_routes_to_the_nurse_again(client):  # type: ignore[no-untyped-def]
+    """Aino is back early: the supervisor ends her absence and her patients reach her again; an
+    absence not yet begun is cancelled; ending one twice, or another unit's, is refused."""
+    paula, aino = await login(client, "paula"), await login(client, "aino")
+    today = date.today()
+    running = await client.post("/api/absences", json={"professional": "n-aino", "from": str(today - timedelta(days=1)),
+                                                        "to": str(today + timedelta(days=3)), "substitute": "n-eero"}, headers=paula)
+    later = await client.post("/api/absences", json={"professional": "n-eero", "from": str(today + timedelta(days=10)),
+                                                      "to": str(today + timedelta(days=12))}, headers=paula)
+    assert running.status_code == 201 and later.status_code == 201
+    r = await callback(client, "end-abs-1")
+    assert r.json()["queue"] == "personal:n-eero"
+    assert (await client.post(f"/api/absences/{running.json()['id']}/end", headers=aino)).status_code == 403
+    ended = await client.post(f"/api/absences/{running.json()['id']}/end", headers=paula)
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["ends_at"] < running.json()["ends_at"]
+    r = await callback(client, "end-abs-2", caller="+358501112233")  # Maija, named nurse Aino
+    assert (r.json()["queue"], r.json()["routing_reason"]) == ("personal:n-aino", "named_nurse"), r.json()
+    cancelled = await client.post(f"/api/absences/{later.json()['id']}/end", headers=paula)
+    assert cancelled.status_code == 200 and cancelled.json()["ends_at"] == cancelled.json()["starts_at"]
+    assert [a["id"] for a in (await client.get("/api/absences", headers=paula)).json()] == []
+    again = await client.post(f"/api/absences/{running.json()['id']}/end", headers=paula)
+    assert again.status_code == 409 and "already over" in again.json()["detail"]
+    assert (await client.post("/api/absences/nope/end", headers=paula)).status_code == 404
+
+
 async def test_capacity_spills_to_team(client, db):  # type: ignore[no-untyped-def]
     now = utcnow()
     rows = [

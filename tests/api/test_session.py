@@ -175,6 +175,20 @@ async def test_logout_revokes_the_token_and_clears_the_cookie(client: AsyncTestC
     assert r.status_code == 401  # revoked, not just forgotten by the browser
 
 
+async def test_api_logout_takes_the_browser_session_too(client: AsyncTestClient) -> None:
+    """`POST /api/auth/logout` from a page: the session cookie (with its CSRF token) is revoked
+    and cleared, as the bearer token of an integration is."""
+    await log_in(client)
+    session = client.cookies.get(SESSION_COOKIE)
+    r = await client.post("/api/auth/logout")
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+    r = await client.post("/api/auth/logout", headers={"X-CSRF-Token": client.cookies.get(CSRF_COOKIE)})
+    assert r.status_code == 204, r.text
+    assert re.search(r"max-age=0|expires=", set_cookie(r, SESSION_COOKIE).lower())
+    r = await client.get("/api/inbox/?queue=mine", headers={"Authorization": f"Bearer {session}"})
+    assert r.status_code == 401
+
+
 async def test_interface_language_follows_the_browser_until_picked(client: AsyncTestClient) -> None:
     r = await client.get("/login", headers={"Accept-Language": "sv-FI,sv;q=0.9,en;q=0.5"})
     assert '<html lang="sv">' in r.text and "Logga in" in r.text

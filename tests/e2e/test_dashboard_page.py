@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 from datetime import date, timedelta
 
 import httpx
@@ -106,4 +107,47 @@ def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: st
     expect(listed).to_contain_text("Aino Nurminen")
     expect(listed).to_contain_text("Eero Kallio")
     assert page.evaluate(UNLABELLED) == []
+
+    # Aino's plans change: the absence is ended (cancelled, as it has not begun) from its row
+    listed.get_by_role("button", name="Päätä poissaolo: Aino Nurminen").click()
+    expect(page.locator("#absence-status")).to_have_text("Poissaolo päätetty.")
+    expect(page.locator("#absences tbody tr")).to_have_count(0)
+    expect(page.get_by_text("Ei tulevia poissaoloja.")).to_be_visible()
     assert page.evaluate("window.__csp") == []
+
+
+def test_absences_without_javascript(browser: Any, base_url: str) -> None:
+    """With scripts off the absence forms still work: they post to the page, which comes back
+    with the answer; a mistake is said in the page's language with the reason; a forged form is 403."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url, locale="fi-FI", viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/dashboard")
+        log_in(page, "paula")
+        page.goto("/dashboard?lang=sv")  # and Swedish from here on
+        expect(page.get_by_role("heading", name=re.compile("^Lägesbild"))).to_be_visible()
+        start = date.today() + timedelta(days=20)
+        page.get_by_label("Medarbetare").select_option(label="Eero Kallio")
+        page.get_by_label("Från (dag)").fill(start.isoformat())
+        page.get_by_label("Till (dag)").fill((start - timedelta(days=2)).isoformat())  # ends before it starts
+        page.get_by_role("button", name="Registrera frånvaro").click()
+        expect(page.locator("#absence-status")).to_contain_text("absence ends before it starts")
+        page.get_by_label("Medarbetare").select_option(label="Eero Kallio")
+        page.get_by_label("Från (dag)").fill(start.isoformat())
+        page.get_by_label("Till (dag)").fill(start.isoformat())
+        page.get_by_role("button", name="Registrera frånvaro").click()
+        expect(page).to_have_url(re.compile(r"/dashboard\?unit=kajaani&done=absence-saved$"))
+        expect(page.locator("#absence-status")).to_have_text("Frånvaron registrerad.")
+        row = page.locator("#absences tbody tr", has_text="Eero Kallio")
+        expect(row).to_have_count(1)
+        row.get_by_role("button", name="Avsluta frånvaron: Eero Kallio").click()
+        expect(page.locator("#absence-status")).to_have_text("Frånvaron avslutad.")
+        expect(page.locator("#absences tbody tr", has_text="Eero Kallio")).to_have_count(0)
+        forged = httpx.post(
+            f"{base_url}/dashboard/absences", data={"professional": "n-aino", "from": "2030-01-01", "to": "2030-01-02", "csrf_token": "x" * 40},
+            cookies={c["name"]: c["value"] for c in context.cookies()}, timeout=10,
+        )
+        assert forged.status_code == 403 and "CSRF" in forged.json()["detail"]
+    finally:
+        context.close()

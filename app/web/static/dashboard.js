@@ -2,7 +2,7 @@
 // them fresh. A live event (or a minute passing: waiting times grow on their own) fetches the same
 // page again and swaps in its #figures, so page and API never disagree and no markup is built
 // here from data. Swapped nodes come from the server's escaped HTML via DOMParser, which runs no
-// script. The absence form posts to /api/absences with the CSRF header, then the list is swapped.
+// script. The absence forms post to /api/absences with the CSRF header, then the list is swapped.
 
 import { api, ApiError, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
@@ -92,7 +92,24 @@ root.liveConnection = connectLive({
 });
 setInterval(schedule, EVERY_MS);
 
-form.hidden = false; // the form needs this script; without it the page is read-only
+// Both absence forms also work without this script (they post to /dashboard/absences and the
+// page comes back); with it, they go to the API and only the list is swapped.
+document.getElementById("absence-list").parentElement.addEventListener("submit", async (event) => {
+  const end = event.target.closest("form.end-absence");
+  if (!end) return;
+  event.preventDefault();
+  const id = end.closest("tr").dataset.absenceId;
+  formStatus.textContent = "";
+  try {
+    await api(`/api/absences/${encodeURIComponent(id)}/end`, { method: "POST" });
+    formStatus.textContent = root.dataset.ended;
+    await refresh();
+  } catch (error) {
+    const detail = error instanceof ApiError ? error.message : String(error);
+    formStatus.textContent = root.dataset.failed.replace("{e}", detail);
+  }
+});
+
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const data = new FormData(form);

@@ -287,4 +287,9 @@ TEXTS: dict[str, str] = {
     "keys.help": "Show this help",
     "keys.close": "Close the help",
     "keys.close_button": "Close",
+    # the dashboard: ending an absence
+    "dash.actions": "Actions",
+    "dash.end_absence": "End",
+    "dash.end_absence_of": "End the absence of {name}",
+    "dash.absence_ended": "Absence ended.",
 }

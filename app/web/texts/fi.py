@@ -287,4 +287,9 @@ TEXTS: dict[str, str] = {
     "keys.help": "Näytä tämä ohje",
     "keys.close": "Sulje ohje",
     "keys.close_button": "Sulje",
+    # the dashboard: ending an absence
+    "dash.actions": "Toiminnot",
+    "dash.end_absence": "Päätä",
+    "dash.end_absence_of": "Päätä poissaolo: {name}",
+    "dash.absence_ended": "Poissaolo päätetty.",
 }

@@ -287,4 +287,9 @@ TEXTS: dict[str, str] = {
     "keys.help": "Visa denna hjälp",
     "keys.close": "Stäng hjälpen",
     "keys.close_button": "Stäng",
+    # the dashboard: ending an absence
+    "dash.actions": "Åtgärder",
+    "dash.end_absence": "Avsluta",
+    "dash.end_absence_of": "Avsluta frånvaron: {name}",
+    "dash.absence_ended": "Frånvaron avslutad.",
 }
