@@ -93,6 +93,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """Every job of the clock once, now (under the same locks as the running instances)."""
+    from app.db.engine import make_engine
+    from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
+    from app.db.migrate import upgrade
+    from app.hub import Hub
+    from app.jobs import run_all
+
+    settings = _settings(args.region)
+    region = _check_region(settings)
+    upgrade(settings.database_url)
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        hub = Hub(settings, region, engine, SqlAlchemyIntakeStore(engine))
+        try:
+            reports = await run_all(hub)
+        finally:
+            await hub.close()
+        for report in reports:
+            done = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v) or "nothing to do"
+            print(f"{report.job}: {done if report.ran else 'skipped (another instance holds its lock)'}")
+        return 1 if any(r.counts.get("failed") for r in reports) else 0
+
+    return asyncio.run(run())
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     from app.security.passwords import hash_password
 
@@ -171,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("csv")
     p.add_argument("--region")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("jobs", help="run the clock's jobs (SLA sweep, follow-ups, end of day, retention)")
+    p.add_argument("--once", action="store_true", required=True, help="run every job once, now, and exit")
+    p.add_argument("--region")
+    p.set_defaults(func=cmd_jobs)
 
     p = sub.add_parser("hash-password", help="print an argon2id hash for the region file")
     p.set_defaults(func=cmd_hash_password)

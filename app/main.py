@@ -34,6 +34,7 @@ from app.api.reports import ReportController
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
+from app.jobs import Clock
 from app.live.chat import chat_form_endpoint, chat_socket
 from app.live.fanout import Fanout, make_plugin
 from app.live.inbox_socket import live
@@ -68,9 +69,13 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         engine = make_engine(settings.database_url, settings.db_pool_size)
         hub = Hub(settings, region, engine, await make_intake_store(settings, engine))
         app.state.hub = hub
+        clock = Clock(hub)
+        if settings.run_jobs:
+            clock.start()
         try:
             yield
         finally:
+            clock.stop()
             await hub.close()
 
     async def tune_gc(_: Litestar) -> None:

@@ -33,9 +33,11 @@ class Metrics:
             buckets=(60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800),
             registry=r,
         )
-        self.callbacks_due = Counter("firstline_callbacks_due_total", "First callback attempts made", ["unit"], registry=r)
+        self.callbacks_due = Counter(
+            "firstline_callbacks_due_total", "Phone callbacks that fell due (counted at their due time, made or not)", ["unit"], registry=r
+        )
         self.callbacks_within_due = Counter(
-            "firstline_callbacks_within_due_total", "First callback attempts made before the due time", ["unit"], registry=r
+            "firstline_callbacks_within_due_total", "Callbacks that fell due with the first attempt made by then", ["unit"], registry=r
         )
         self.chat_wait = Histogram(
             "firstline_chat_wait_seconds", "Chat queue wait", ["unit"], buckets=(10, 30, 60, 120, 300, 600, 1200, 3600), registry=r
@@ -53,6 +55,10 @@ class Metrics:
             "Contacts written together in one intake statement (PostgreSQL)",
             buckets=(1, 2, 4, 8, 16, 32, 64),
             registry=r,
+        )
+        self.job_runs = Counter("firstline_job_runs_total", "Runs of the clock's jobs", ["job", "result"], registry=r)
+        self.job_seconds = Histogram(
+            "firstline_job_seconds", "How long a job's run took", ["job"], buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 30), registry=r
         )
         self.login_failures = Counter("firstline_login_failures_total", "Failed professional logins", registry=r)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from typing import Annotated
+
 import msgspec
 
 DEFAULT_SQLITE = "sqlite+aiosqlite:///./var/firstline.db"
@@ -22,7 +24,8 @@ class Settings(msgspec.Struct, kw_only=True):
     patient_jwt_audience: str | None = None
     token_ttl_seconds: int = 12 * 3600
     allowed_origins: list[str] = msgspec.field(default_factory=list)
-    run_jobs: bool = True  # no job exists yet; benches and test servers already start with it off
+    run_jobs: bool = True  # the clock (app/jobs); benchmarks and most test servers switch it off
+    sweep_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0  # how often the SLA sweep runs
     db_pool_size: int = 10
     debug: bool = False
     chat_idle_seconds: float = 900.0

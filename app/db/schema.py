@@ -117,7 +117,15 @@ cases = Table(
     Column("claimed_at", UTC),
     Column("resolved_at", UTC),
     Column("version", Integer, nullable=False, server_default="1"),
+    # the clock (app/jobs): each set once, by a conditional update, so two instances act once
+    Column("overdue", Boolean, nullable=False, server_default="0"),  # past due (claimed: stays put, marked)
+    Column("breached_at", UTC),  # when the sweep first found it past due: the breach counted once
+    Column("due_counted", Boolean, nullable=False, server_default="0"),  # callbacks_due counted
+    Column("alerted_at", UTC),  # an unclaimed emergency past due: its last repeated alert
+    Column("promised_at", UTC),  # carried over at the end of the day: the promise first given
+    Column("purged_at", UTC),  # free text removed after the retention period
     Index("ix_cases_inbox", "queue", "status", "urgency_rank", "due_at"),
+    Index("ix_cases_status_due", "status", "due_at"),
     Index("ix_cases_patient_status", "patient_id", "status"),
     Index("ix_cases_assignee_status", "assignee", "status"),
 )
@@ -242,6 +250,32 @@ survey_responses = Table(
     Column("nps", Integer, nullable=False),
     Column("solved", Boolean),
     Column("knows_how_continues", Boolean),
+    Column("at", UTC, nullable=False),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("case_id", ID, nullable=False, index=True),
+    Column("at", UTC, nullable=False),  # when the case comes back to the inbox
+    Column("note", Text, nullable=False),
+    Column("holder", String(64)),  # whose queue it returns to (their team's when they are absent)
+    Column("queue", String(80), nullable=False),  # the case's queue when it was set aside
+    Column("state", String(16), nullable=False),  # scheduled | returned | cancelled
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTC, nullable=False),
+    Column("done_at", UTC),
+    Index("ix_follow_ups_state_at", "state", "at"),
+)
+
+# "Has this job done this already?" — one row per (job, key), e.g. (end_of_day, kajaani/2026-11-27);
+# inserting the row is the act of claiming the work, so of two instances exactly one does it.
+job_marks = Table(
+    "job_marks",
+    metadata,
+    Column("job", String(40), primary_key=True),
+    Column("key", String(120), primary_key=True),
     Column("at", UTC, nullable=False),
 )
 

@@ -74,6 +74,7 @@ class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
     due_at: datetime | UnsetType = UNSET
     at_risk_at: datetime | UnsetType = UNSET
     at_risk: bool | UnsetType = UNSET
+    overdue: bool | UnsetType = UNSET
     patient_id: str | UnsetType = UNSET
     outcome: str | UnsetType = UNSET
     follow_up: str | None | UnsetType = UNSET
@@ -236,6 +237,7 @@ def change_urgency(case: CaseState, level: str, region: Region, now: datetime, t
         due_at=due,
         at_risk_at=sla.at_risk_at(min(now, due), due, region.sla.at_risk_fraction),
         at_risk=False,
+        overdue=due <= now,  # the sweep looks at the new due time afresh
     )
 
 
