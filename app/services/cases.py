@@ -318,9 +318,7 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
     if attempt.first:
         delay = (now - case.created_at).total_seconds()
         hub.metrics.callback_delay.labels(case.unit, case.urgency).observe(max(delay, 0.0))
-        hub.metrics.callbacks_due.labels(case.unit).inc()
-        if now <= case.due_at:
-            hub.metrics.callbacks_within_due.labels(case.unit).inc()
+        # callbacks_due / _within_due are counted by the SLA sweep when the callback falls due
     await hub.publish([event])
     return summary
 
