@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
     "reason.team_absence": "Named nurse away, to the team",
     "reason.capacity_spill": "Named nurse's queue full, to the team",
     "reason.no_named_nurse": "No named nurse, to the team",
-    "reason.sla_spill": "Due time at risk, moved",
+    "reason.sla_spill": "Past due, moved to the team",
     # case view
     "case.title": "Contact",
     "case.back": "Back to the inbox",
@@ -153,7 +153,7 @@ TEXTS: dict[str, str] = {
     "event.case.released": "Released",
     "event.case.resolved": "Resolved",
     "event.case.handed_over": "Handed over",
-    "event.case.escalated": "Escalated",
+    "event.case.escalated": "Due time",
     "event.case.urgency": "Urgency changed",
     "event.message.created": "Message",
     "done.saved": "Saved.",

@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
     "reason.team_absence": "Omahoitaja poissa, tiimille",
     "reason.capacity_spill": "Omahoitajan jono täynnä, tiimille",
     "reason.no_named_nurse": "Ei omahoitajaa, tiimille",
-    "reason.sla_spill": "Määräaika vaarassa, siirretty",
+    "reason.sla_spill": "Määräaika ylittyi, siirretty tiimille",
     # case view
     "case.title": "Yhteydenotto",
     "case.back": "Takaisin saapuneisiin",
@@ -153,7 +153,7 @@ TEXTS: dict[str, str] = {
     "event.case.released": "Vapautettu",
     "event.case.resolved": "Ratkaistu",
     "event.case.handed_over": "Siirretty",
-    "event.case.escalated": "Nostettu kiireelliseksi",
+    "event.case.escalated": "Määräaika",
     "event.case.urgency": "Kiireellisyys muutettu",
     "event.message.created": "Viesti",
     "done.saved": "Tallennettu.",

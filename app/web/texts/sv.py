@@ -60,7 +60,7 @@ TEXTS: dict[str, str] = {
     "reason.team_absence": "Egen skötare frånvarande, till teamet",
     "reason.capacity_spill": "Egen skötares kö full, till teamet",
     "reason.no_named_nurse": "Ingen egen skötare, till teamet",
-    "reason.sla_spill": "Tidsfristen i fara, flyttad",
+    "reason.sla_spill": "Tidsfristen överskriden, flyttad till teamet",
     # case view
     "case.title": "Kontakt",
     "case.back": "Tillbaka till inkorgen",
@@ -153,7 +153,7 @@ TEXTS: dict[str, str] = {
     "event.case.released": "Släppt",
     "event.case.resolved": "Löst",
     "event.case.handed_over": "Överförd",
-    "event.case.escalated": "Höjd till brådskande",
+    "event.case.escalated": "Tidsfrist",
     "event.case.urgency": "Brådskande grad ändrad",
     "event.message.created": "Meddelande",
     "done.saved": "Sparat.",
