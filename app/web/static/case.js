@@ -511,7 +511,10 @@ document.addEventListener("keydown", (event) => {
   }
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target;
-  if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+  if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) {
+    if (event.key === "Escape") target.blur(); // out of the field: the shortcuts work again
+    return;
+  }
   if (event.key === "?") {
     event.preventDefault();
     openHelp();

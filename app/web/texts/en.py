@@ -292,4 +292,6 @@ TEXTS: dict[str, str] = {
     "dash.end_absence": "End",
     "dash.end_absence_of": "End the absence of {name}",
     "dash.absence_ended": "Absence ended.",
+    # the case view: Escape leaves a field
+    "key.leave": "Leave the field: shortcuts work again",
 }

@@ -292,4 +292,6 @@ TEXTS: dict[str, str] = {
     "dash.end_absence": "Päätä",
     "dash.end_absence_of": "Päätä poissaolo: {name}",
     "dash.absence_ended": "Poissaolo päätetty.",
+    # the case view: Escape leaves a field
+    "key.leave": "Pois kentästä: pikanäppäimet toimivat taas",
 }

@@ -292,4 +292,6 @@ TEXTS: dict[str, str] = {
     "dash.end_absence": "Avsluta",
     "dash.end_absence_of": "Avsluta frånvaron: {name}",
     "dash.absence_ended": "Frånvaron avslutad.",
+    # the case view: Escape leaves a field
+    "key.leave": "Lämna fältet: kortkommandon fungerar igen",
 }
