@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
-import subprocess
-import sys
 import time
 
 import asyncpg
 import httpx
 import pytest
 
-from tests.live.conftest import free_port, start_process
+from tests.live.conftest import free_port, import_demo_patients, start_process
 from tests.live.test_inbox_stream import call, connect, login, next_event
 from tests.live.test_instances import At, redis_url, shared_pg  # noqa: F401 — fixtures
 
@@ -33,10 +30,7 @@ def clocked_instances(shared_pg: str, redis_url: str):  # type: ignore[no-untype
         "FIRSTLINE_RUN_JOBS": "1",
         "FIRSTLINE_SWEEP_SECONDS": SWEEP_SECONDS,
     }
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", "import-patients", "ops/demo/patients.csv"],
-        check=True, env={**os.environ, **env}, capture_output=True,
-    )  # fmt: skip
+    import_demo_patients(env)
     ports = (free_port(), free_port())
     procs = [start_process(port, env) for port in ports]
     try:
