@@ -113,7 +113,7 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
         return internal_error(request, exc)  # the database refused a statement: a bug
     log.warning("database unavailable: %s on %s [request_id=%s]", type(exc).__name__, _route(request), request_id(request.scope))
     return Response(
-        _body(503, "the database is busy or not answering; nothing was stored, try again shortly"),
+        _body(503, "the database is busy or not answering; nothing was stored, try again shortly", {"code": "unavailable"}),
         status_code=503,
         headers={"Retry-After": "5"},
     )
@@ -121,8 +121,8 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 def validation_error(_: Request[Any, Any, Any], exc: msgspec.ValidationError | msgspec.DecodeError) -> Response[Any]:
     if isinstance(exc, msgspec.ValidationError):
-        return Response(_body(400, f"invalid request body: {exc}"), status_code=400)
-    return Response(_body(400, f"request body is not valid JSON: {exc}"), status_code=400)
+        return Response(_body(400, f"invalid request body: {exc}", {"code": "invalid_body"}), status_code=400)
+    return Response(_body(400, f"request body is not valid JSON: {exc}", {"code": "not_json"}), status_code=400)
 
 
 def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
@@ -131,7 +131,7 @@ def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any
     untrusted bytes (server-side `.decode()`s are of the app's own msgspec output), so the body
     is what was not UTF-8."""
     bad = bytes(exc.object[exc.start : exc.start + 1]).hex() or "?"
-    return Response(_body(400, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8"), status_code=400)
+    return Response(_body(400, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8", {"code": "not_utf8"}), status_code=400)
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {

@@ -194,7 +194,7 @@ async def visible_summary(hub: Hub, who: Professional, case_id: str) -> CaseSumm
     async with hub.engine.connect() as conn:
         summary = await load_summary(conn, case_id)
     if summary is None or not may_see(hub.region, who, summary.queue, summary.assignee):
-        raise NotFound(f"no case {case_id!r} that you may see")
+        raise NotFound(f"no case {case_id!r} that you may see", code="case_not_found")
     return summary
 
 
@@ -216,7 +216,7 @@ async def _visible_case(hub: Hub, conn: AsyncConnection, who: Professional, case
         stmt = stmt.with_for_update()
     row = (await conn.execute(stmt)).first()
     if row is None or not may_see(hub.region, who, row.queue, row.assignee):
-        raise NotFound(f"no case {case_id!r} that you may see")
+        raise NotFound(f"no case {case_id!r} that you may see", code="case_not_found")
     return row
 
 
@@ -455,7 +455,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
         rules.ensure_linkable(case)
         p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
         if p is None:
-            raise NotFound(f"no patient {patient_id!r}")
+            raise NotFound(f"no patient {patient_id!r}", code="patient_not_found")
         if case.caller_phone:
             await conn.execute(
                 upsert_insert(conn, t.patient_phones)
