@@ -362,9 +362,13 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
     return message
 
 
-async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "patient") -> MessageView:
+async def add_patient_message(
+    hub: Hub, case_id: str, text: str, sender: str = "patient", event_extra: dict[str, Any] | None = None
+) -> MessageView:
     """A line from the patient's side of a thread (chat visitor, portal); the caller has already
-    proven the patient's right to this case (session token, patient JWT)."""
+    proven the patient's right to this case (session token, patient JWT). `event_extra` adds
+    facts to the message's event (`chat: "left"` when a chat visitor left), which the case view
+    reads without parsing the line's text."""
     now = utcnow()
     assessment = assess(text) if sender == "patient" else None
     events: list[dict[str, Any]] = []
@@ -379,7 +383,8 @@ async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "
         await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        events.append(await event_log.append(conn, "message.created", summary, now, extra={"message": message_payload(message)}))
+        extra = {**(event_extra or {}), "message": message_payload(message)}
+        events.append(await event_log.append(conn, "message.created", summary, now, extra=extra))
         escalation = rules.escalate_on_red_flag(case, assessment, hub.region, now, hub.tz) if assessment is not None else None
         if escalation is not None:
             _, event = await _commit_change(
