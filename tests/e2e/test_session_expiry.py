@@ -4,7 +4,8 @@ Aino has the case open and has typed a reply, a note, an urgency reason and a ca
 session ends (the cookie is gone, or she logged out in another tab); she clicks send: the page
 keeps the unsent texts in sessionStorage under the case id and goes to the login page, which
 brings her back to the case after logging in, where every text is back in its own field (and
-then forgotten). Any CSP violation or script error on the way fails the test.
+then forgotten) — hers only: someone else logging in there gets none. Any CSP violation or
+script error on the way fails the test.
 """
 
 from __future__ import annotations
@@ -107,3 +108,18 @@ def test_logged_out_in_another_tab_keeps_the_resolve_text(page: Page, base_url: 
     expect(page.get_by_label("Miten asia jatkuu", exact=True)).to_have_value(follow_up)
     expect(page.locator("#case-facts")).to_contain_text("Käsittelyssä")  # nothing was resolved meanwhile
     assert page.evaluate("window.__csp") == []
+
+
+def test_someone_else_logging_in_does_not_get_the_texts(page: Page, base_url: str) -> None:
+    """A shared workstation: Aino's session ends with a reply typed, and Eero logs in at the
+    login page it left: the case opens for him with an empty reply box, and the draft is gone."""
+    case_id = open_case(page, base_url, "e2e-expiry-3", "+358409997733")
+    page.get_by_label("Vastaus potilaalle").fill("Ainon luonnos")
+    page.context.clear_cookies(name=SESSION_COOKIE)
+    page.get_by_role("button", name="Lähetä vastaus").click()
+    expect(page).to_have_url(re.compile(rf"/login\?next=%2Fcases%2F{case_id}$"))
+    log_in(page, "eero")
+    expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
+    expect(page.locator("#case")).to_have_attribute("data-loaded", re.compile(r"^\d+$"))
+    expect(page.get_by_label("Vastaus potilaalle")).to_have_value("")
+    assert page.evaluate(f"sessionStorage.getItem('firstline-drafts:{case_id}')") is None

@@ -144,18 +144,20 @@ function saveDrafts() {
     const field = $(id);
     if (field && field.value.trim()) drafts[id] = field.value;
   }
-  if (Object.keys(drafts).length) sessionStorage.setItem(DRAFT_KEY, JSON.stringify(drafts));
+  // whose they are: on a shared workstation, someone else logging in here does not get them
+  if (Object.keys(drafts).length) sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ by: me, drafts }));
 }
 
 function restoreDrafts() {
-  let drafts = null;
+  let kept = null;
   try {
-    drafts = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+    kept = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
   } catch {
-    drafts = null;
+    kept = null;
   }
   sessionStorage.removeItem(DRAFT_KEY);
-  if (!drafts || typeof drafts !== "object") return false;
+  if (!kept || kept.by !== me || !kept.drafts || typeof kept.drafts !== "object") return false;
+  const drafts = kept.drafts;
   let restored = false;
   for (const id of DRAFT_FIELDS) {
     const field = $(id);
