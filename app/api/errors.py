@@ -23,7 +23,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.engine import DATABASE_ERRORS, is_statement_error
-from app.domain.errors import ServiceError
+from app.domain.errors import ERROR_CODES, ServiceError
 
 log = logging.getLogger("firstline.api")
 
@@ -77,6 +77,16 @@ class RequestIdMiddleware(ASGIMiddleware):
             await send(message)
 
         await next_app(scope, receive, send_with_id)
+
+
+# The API documentation's opening words: the error shape and its machine codes.
+OPENAPI_DESCRIPTION = (
+    "Every error answers `{\"status_code\": int, \"detail\": str, \"extra\": {...}}`. `detail` is an English "
+    "sentence a person can act on and does not change; where a client is expected to explain a refusal to a "
+    "person, `extra.code` is a stable machine code (with the facts its sentence needs, e.g. `extra.holder`), "
+    "so that the client can say it in its own language:\n\n"
+    + "\n".join(f"- `{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
+)
 
 
 def _body(status: int, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -148,4 +158,4 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id"]
+__all__ = ["EXCEPTION_HANDLERS", "OPENAPI_DESCRIPTION", "REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id"]

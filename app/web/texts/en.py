@@ -320,4 +320,6 @@ TEXTS: dict[str, str] = {
     "tl.message.professional.secure_message": "Secure message to the patient",
     "done.sent": "Sent.",
     "session.restored": "Your session had ended; your unsent texts were restored.",
+    "err.not_json": "The data sent could not be read.",
+    "err.not_utf8": "The data sent held characters that could not be read.",
 }

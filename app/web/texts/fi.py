@@ -320,4 +320,6 @@ TEXTS: dict[str, str] = {
     "tl.message.professional.secure_message": "Suojattu viesti potilaalle",
     "done.sent": "Lähetetty.",
     "session.restored": "Istunto oli päättynyt; keskeneräiset tekstisi palautettiin.",
+    "err.not_json": "Lähetetyt tiedot eivät olleet luettavissa.",
+    "err.not_utf8": "Lähetetyissä tiedoissa oli merkkejä, joita ei voitu lukea.",
 }

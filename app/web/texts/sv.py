@@ -320,4 +320,6 @@ TEXTS: dict[str, str] = {
     "tl.message.professional.secure_message": "Skyddat meddelande till patienten",
     "done.sent": "Skickat.",
     "session.restored": "Sessionen hade gått ut; dina osparade texter återställdes.",
+    "err.not_json": "De skickade uppgifterna gick inte att läsa.",
+    "err.not_utf8": "De skickade uppgifterna innehöll tecken som inte gick att läsa.",
 }
