@@ -76,7 +76,13 @@ def extra_patients() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path]) -> Iterator[str]:
+def extra_env() -> dict[str, str]:
+    """FIRSTLINE_* settings for the server on top of the e2e ones; a test module may override this."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path], extra_env: dict[str, str]) -> Iterator[str]:
     given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
     if given:
         yield given.rstrip("/")
@@ -90,6 +96,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path
         # this checkout's code, not whichever one the shared venv's editable install points at
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
+    env.update(extra_env)
     imported = subprocess.run(_command("import-patients", str(DEMO_PATIENTS)), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, f"import-patients failed:\n{imported.stdout}\n{imported.stderr}"
     for extra in extra_patients:
