@@ -36,8 +36,9 @@ def test_claim_call_back_and_resolve_by_keyboard(watched: Page, base_url: str) -
     case_id = created["case_id"]
     page.goto("/login")
     log_in(page)
-    page.locator("h1").focus()
+    expect(page.locator("#inbox")).to_have_attribute("data-live", "live")  # its script is listening
     page.keyboard.press("2")  # the team tab
+    expect(page.get_by_role("tab", name=re.compile("^Tiimi"))).to_have_attribute("aria-selected", "true")
     row = page.locator(f'tr[data-case-id="{case_id}"]')
     expect(row).to_be_visible()
     # j until the case is selected, then Enter
@@ -49,6 +50,8 @@ def test_claim_call_back_and_resolve_by_keyboard(watched: Page, base_url: str) -
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
     expect(page.locator("#case")).to_have_attribute("data-live", "live")
+    expect(page.locator("#case")).to_have_attribute("data-loaded", re.compile(r"\d"))  # the case is shown
+    expect(page.locator("#case-facts")).to_contain_text("Uusi")
 
     page.keyboard.press("c")
     expect(page.get_by_role("status").filter(has_text="Otit yhteydenoton käsittelyyn.")).to_be_visible()
