@@ -14,6 +14,7 @@ TEXTS: dict[str, str] = {
     "login.missing": "Enter your username and password.",
     "logout": "Log out",
     "language": "Language",
+    "skip": "Skip to content",
     "inbox.title": "Inbox",
     "inbox.tabs": "Queues",
     "inbox.empty": "Nothing waiting.",

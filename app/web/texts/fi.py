@@ -14,6 +14,7 @@ TEXTS: dict[str, str] = {
     "login.missing": "Anna käyttäjätunnus ja salasana.",
     "logout": "Kirjaudu ulos",
     "language": "Kieli",
+    "skip": "Siirry sisältöön",
     "inbox.title": "Saapuneet",
     "inbox.tabs": "Jonot",
     "inbox.empty": "Ei odottavia yhteydenottoja.",

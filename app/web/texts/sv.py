@@ -14,6 +14,7 @@ TEXTS: dict[str, str] = {
     "login.missing": "Ange användarnamn och lösenord.",
     "logout": "Logga ut",
     "language": "Språk",
+    "skip": "Hoppa till innehållet",
     "inbox.title": "Inkorg",
     "inbox.tabs": "Köer",
     "inbox.empty": "Inga väntande kontakter.",
