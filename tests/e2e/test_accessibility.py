@@ -425,3 +425,35 @@ def contrast(a: list[int], b: list[int]) -> float:
 
     hi, lo = sorted((lum(a), lum(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def test_single_key_shortcuts_can_be_turned_off(open_page: Any, cases: dict[str, str]) -> None:
+    """WCAG 2.1.4: the inbox's and the case page's one-character shortcuts can be switched off
+    (for speech input); the choice stays for the next page; arrow keys still move in the list."""
+    page = open_page()
+    log_in(page, "aino", "/inbox")
+    inbox_loaded(page)
+    switch = page.get_by_label("Yhden näppäimen pikanäppäimet käytössä")
+    expect(switch).to_be_checked()
+    switch.uncheck()
+    page.locator("h1").click()
+    page.keyboard.press("2")
+    expect(page.locator("#tab-mine")).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("?")
+    expect(page.locator("#shortcut-help")).to_be_hidden()
+    page.keyboard.press("ArrowDown")  # not a character key: still moves the selection
+    expect(page.locator("#rows tr.selected")).to_have_count(1)
+
+    page.goto(f"/cases/{cases['matti']}")
+    case_loaded(page)
+    expect(page.get_by_label("Yhden näppäimen pikanäppäimet käytössä")).not_to_be_checked()
+    page.locator("h1").click()
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_hidden()
+    page.get_by_role("button", name=re.compile("Pikanäppäimet")).click()  # the help is still a click away
+    expect(page.locator("#help")).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_label("Yhden näppäimen pikanäppäimet käytössä").check()
+    page.locator("h1").click()
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()

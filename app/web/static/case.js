@@ -6,6 +6,7 @@
 
 import { api, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
+import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const root = document.getElementById("case");
 const caseId = root.dataset.caseId;
@@ -495,6 +496,7 @@ function closeHelp() {
 
 $("help-open").addEventListener("click", openHelp);
 $("help-close").addEventListener("click", closeHelp);
+bindShortcutSwitch();
 
 const FOCUS_KEYS = { a: "attempt-result", r: "reply-text", n: "note-text", o: "resolve-outcome" };
 
@@ -509,7 +511,7 @@ document.addEventListener("keydown", (event) => {
     }
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || shortcutOff(event)) return;
   const target = event.target;
   if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
   if (event.key === "?") {

@@ -279,6 +279,7 @@ TEXTS: dict[str, str] = {
     "inbox.emergencies_one": "1 emergency waiting",
     "inbox.emergencies_many": "{n} emergencies waiting",
     "keys.hint": "Keyboard shortcuts: press ?",
+    "keys.enabled": "Single-key shortcuts on",
     "keys.title": "Keyboard shortcuts",
     "keys.down": "Next row",
     "keys.up": "Previous row",

@@ -279,6 +279,7 @@ TEXTS: dict[str, str] = {
     "inbox.emergencies_one": "1 hätätilanne odottaa",
     "inbox.emergencies_many": "{n} hätätilannetta odottaa",
     "keys.hint": "Pikanäppäimet: paina ?",
+    "keys.enabled": "Yhden näppäimen pikanäppäimet käytössä",
     "keys.title": "Pikanäppäimet",
     "keys.down": "Seuraava rivi",
     "keys.up": "Edellinen rivi",

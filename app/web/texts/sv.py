@@ -279,6 +279,7 @@ TEXTS: dict[str, str] = {
     "inbox.emergencies_one": "1 nödfall väntar",
     "inbox.emergencies_many": "{n} nödfall väntar",
     "keys.hint": "Kortkommandon: tryck ?",
+    "keys.enabled": "Kortkommandon med en tangent på",
     "keys.title": "Kortkommandon",
     "keys.down": "Nästa rad",
     "keys.up": "Föregående rad",
