@@ -13,6 +13,7 @@
 
 import { api, onSessionEnd, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
+import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const root = document.getElementById("case");
 const caseId = root.dataset.caseId;
@@ -612,6 +613,7 @@ function closeHelp() {
 
 $("help-open").addEventListener("click", openHelp);
 $("help-close").addEventListener("click", closeHelp);
+bindShortcutSwitch();
 
 const FOCUS_KEYS = { a: "attempt-result", r: "reply-text", n: "note-text", o: "resolve-outcome" };
 
@@ -626,7 +628,7 @@ document.addEventListener("keydown", (event) => {
     }
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || shortcutOff(event)) return;
   const target = event.target;
   if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) {
     if (event.key === "Escape") target.blur(); // out of the field: the shortcuts work again

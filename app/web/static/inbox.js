@@ -5,6 +5,7 @@
 
 import { api, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
+import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const LIMIT = 200;
 const RELOAD_DELAY_MS = 150;
@@ -391,7 +392,7 @@ function typing(target) {
 }
 
 document.addEventListener("keydown", (e) => {
-  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || shortcutOff(e)) return;
   const onControl = e.target instanceof HTMLElement && ["BUTTON", "A"].includes(e.target.tagName);
   if (e.key === "j" || e.key === "ArrowDown") {
     e.preventDefault();
@@ -413,3 +414,5 @@ document.addEventListener("keydown", (e) => {
     openHelp();
   }
 });
+
+bindShortcutSwitch();
