@@ -287,4 +287,7 @@ TEXTS: dict[str, str] = {
     "keys.help": "Show this help",
     "keys.close": "Close the help",
     "keys.close_button": "Close",
+    "need.language": "Language: {l}",
+    "need.interpreter": "Interpreter: {l}",
+    "need.hearing": "Hearing or speech impaired",
 }

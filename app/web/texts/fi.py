@@ -287,4 +287,7 @@ TEXTS: dict[str, str] = {
     "keys.help": "Näytä tämä ohje",
     "keys.close": "Sulje ohje",
     "keys.close_button": "Sulje",
+    "need.language": "Kieli: {l}",
+    "need.interpreter": "Tulkki: {l}",
+    "need.hearing": "Kuulo- tai puhevamma",
 }

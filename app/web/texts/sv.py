@@ -287,4 +287,7 @@ TEXTS: dict[str, str] = {
     "keys.help": "Visa denna hjälp",
     "keys.close": "Stäng hjälpen",
     "keys.close_button": "Stäng",
+    "need.language": "Språk: {l}",
+    "need.interpreter": "Tolk: {l}",
+    "need.hearing": "Hörsel- eller talnedsättning",
 }
