@@ -35,7 +35,7 @@ MATTI = "+358401234567"  # p-0001, Aino's patient
 AHMED = "+358407654321"  # p-0005, Eero's patient: English, Arabic interpreter
 ANNA = "+358452223344"  # p-0004, Liisa's patient: hearing impaired, sign language interpreter
 GONE = TEXTS["fi"]["case.gone"]
-SETTLE_S = 1.0  # longer than the page's reload delay (150 ms): a refetch would have started by then
+SETTLE_MS = 1000  # longer than the page's reload delay (150 ms): a refetch would have started by then
 
 
 def bearer(base_url: str, username: str) -> dict[str, str]:
@@ -90,13 +90,15 @@ def open_inbox(page: Page, username: str) -> None:
     expect(page.locator("#inbox")).to_have_attribute("data-live", "live")
 
 
-def wait_first_loads(page: Page, fetched: list[str]) -> int:
-    """Every tab loaded once (counts shown); returns how many fetches that took."""
+def wait_first_loads(page: Page, fetched: list[str]) -> tuple[int, int]:
+    """Every tab loaded (counts shown) and nothing more under way: (tabs, fetches so far) — one
+    per tab, or two if the socket was slower than the page's fallback load."""
     tabs = page.get_by_role("tab").count()
     for filter_ in page.locator("[data-filter]").evaluate_all("els => els.map(e => e.dataset.filter)"):
         expect(page.locator(f'[data-count-for="{filter_}"]')).to_have_text(re.compile(r"^\d+\+?$"))
-    assert len(fetched) == tabs, fetched
-    return tabs
+    page.wait_for_timeout(SETTLE_MS)
+    assert len(fetched) in (tabs, 2 * tabs), fetched
+    return tabs, len(fetched)
 
 
 def count_of(page: Page, filter_: str) -> int:
@@ -107,7 +109,7 @@ def test_live_events_change_rows_in_place_without_refetching(open_page: Callable
     page = open_page()
     fetched = count_inbox_fetches(page)
     open_inbox(page, "eero")
-    tabs = wait_first_loads(page, fetched)
+    tabs, base = wait_first_loads(page, fetched)
     mine0, overflow0 = count_of(page, "mine"), count_of(page, "overflow")
 
     ahmed = phone_callback(base_url, "e2e-rows-1", AHMED)
@@ -148,8 +150,8 @@ def test_live_events_change_rows_in_place_without_refetching(open_page: Callable
     expect(page.locator(f'tr[data-case-id="{first}"]')).to_have_count(0)
     expect(page.locator(f'tr[data-case-id="{unknown[1]["case_id"]}"]')).to_be_visible()
 
-    time.sleep(SETTLE_S)
-    assert len(fetched) == tabs, f"a live event made the page fetch the lists again: {fetched[tabs:]}"
+    page.wait_for_timeout(SETTLE_MS)
+    assert len(fetched) == base, f"a live event made the page fetch the lists again: {fetched[base:]}"
 
     # the rows are in the API's order, as a fresh fetch would give them
     me = bearer(base_url, "eero")
@@ -165,9 +167,10 @@ def test_live_events_change_rows_in_place_without_refetching(open_page: Callable
     expect(page.locator("#inbox")).to_have_attribute("data-live", "live")
     expect(page.locator("#live-status")).to_be_hidden()
     deadline = time.monotonic() + 10
-    while len(fetched) < 2 * tabs and time.monotonic() < deadline:
+    while len(fetched) < base + tabs and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    assert len(fetched) == 2 * tabs, fetched
+    page.wait_for_timeout(SETTLE_MS)
+    assert len(fetched) == base + tabs, fetched[base:]
     assert page.evaluate("window.__csp") == []
 
 
@@ -175,7 +178,7 @@ def test_a_handover_arrives_live_in_the_colleagues_inbox(open_page: Callable[...
     eero = open_page()
     fetched = count_inbox_fetches(eero)
     open_inbox(eero, "eero")
-    tabs = wait_first_loads(eero, fetched)
+    _, base = wait_first_loads(eero, fetched)
     mine0 = count_of(eero, "mine")
     eero.evaluate("window.__sameDocument = true")  # gone if the page is ever reloaded
 
@@ -200,7 +203,7 @@ def test_a_handover_arrives_live_in_the_colleagues_inbox(open_page: Callable[...
     expect(row.get_by_role("link")).to_have_text("Matti Meikäläinen")
     expect(row.locator('[data-need="language"]')).to_have_text("Kieli: suomi")
     expect(eero.locator('[data-count-for="mine"]')).to_have_text(str(mine0 + 1))
-    time.sleep(SETTLE_S)
+    eero.wait_for_timeout(SETTLE_MS)
     assert eero.evaluate("window.__sameDocument") is True, "Eero's inbox was reloaded"
-    assert len(fetched) == tabs, f"the handover made Eero's page fetch the lists again: {fetched[tabs:]}"
+    assert len(fetched) == base, f"the handover made Eero's page fetch the lists again: {fetched[base:]}"
     assert eero.evaluate("window.__csp") == [] and aino.evaluate("window.__csp") == []
