@@ -95,3 +95,37 @@ async def test_openapi_documents_the_patients_needs(client):  # type: ignore[no-
     ref = schema["components"]["schemas"]["PatientRef"]["properties"]
     assert {"language", "interpreter_language", "hearing_impaired"} <= set(ref)
     assert all(ref[f].get("description") for f in ("language", "interpreter_language", "hearing_impaired"))
+
+
+async def test_the_inbox_page_tells_its_script_the_apis_list_rule_and_order(client):  # type: ignore[no-untyped-def]
+    """The page places live events' cases itself (app/web/static/inbox.js): the rule and the
+    order it is given must be the API's, or rows would sit where a fetch would not put them."""
+    import html
+    import re
+
+    from app.domain.access import lists_my_claimed_cases
+    from app.domain.common import OPEN_STATUSES, URGENCY_RANK
+    from tests.api.test_session import log_in
+
+    # the API's rule: an unidentified caller's case Eero claims is on his Mine tab
+    eero = await login(client, "eero")
+    unknown = (await callback(client, "rule-1", caller="+358409990077")).json()
+    assert unknown["queue"] == "overflow:kajaani"
+    assert (await client.post(f"/api/cases/{unknown['case_id']}/claim", headers=eero)).status_code == 200
+    listed = (await client.get("/api/inbox?queue=mine", headers=eero)).json()["items"]
+    assert unknown["case_id"] in [c["id"] for c in listed]
+
+    assert (await log_in(client, "eero")).status_code == 303  # the page's session (cookie) from here on
+    page = (await client.get("/inbox")).text
+
+    def attr(name: str):  # type: ignore[no-untyped-def]
+        found = re.search(rf'\bdata-{name}="([^"]*)"', page)
+        assert found, name
+        return json.loads(html.unescape(found.group(1)))
+
+    order = attr("order")
+    assert order == {"urgency": sorted(URGENCY_RANK, key=URGENCY_RANK.__getitem__), "open_statuses": list(OPEN_STATUSES)}
+    tabs = attr("tabs")
+    assert tabs and all(tab["my_claimed"] == lists_my_claimed_cases(tab["filter"]) for tab in tabs)
+    mine = next(tab for tab in tabs if tab["filter"] == "mine")
+    assert unknown["queue"] not in mine["queues"] and mine["my_claimed"], "on Mine by the claim, as the API lists it"
