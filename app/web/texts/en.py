@@ -331,4 +331,7 @@ TEXTS: dict[str, str] = {
     "session.restored": "Your session had ended; your unsent texts were restored.",
     "err.not_json": "The data sent could not be read.",
     "err.not_utf8": "The data sent held characters that could not be read.",
+    "need.language": "Language: {l}",
+    "need.interpreter": "Interpreter: {l}",
+    "need.hearing": "Hearing or speech impaired",
 }

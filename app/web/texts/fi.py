@@ -331,4 +331,7 @@ TEXTS: dict[str, str] = {
     "session.restored": "Istunto oli päättynyt; keskeneräiset tekstisi palautettiin.",
     "err.not_json": "Lähetetyt tiedot eivät olleet luettavissa.",
     "err.not_utf8": "Lähetetyissä tiedoissa oli merkkejä, joita ei voitu lukea.",
+    "need.language": "Kieli: {l}",
+    "need.interpreter": "Tulkki: {l}",
+    "need.hearing": "Kuulo- tai puhevamma",
 }

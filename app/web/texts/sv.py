@@ -331,4 +331,7 @@ TEXTS: dict[str, str] = {
     "session.restored": "Sessionen hade gått ut; dina osparade texter återställdes.",
     "err.not_json": "De skickade uppgifterna gick inte att läsa.",
     "err.not_utf8": "De skickade uppgifterna innehöll tecken som inte gick att läsa.",
+    "need.language": "Språk: {l}",
+    "need.interpreter": "Tolk: {l}",
+    "need.hearing": "Hörsel- eller talnedsättning",
 }
