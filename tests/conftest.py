@@ -223,6 +223,6 @@ async def served(settings: Settings, region: Region, db: AsyncEngine):  # type: 
 
     app = create_app(settings, region)
     async with running(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # an ASGI app; the stubs disagree on the scope types
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
             yield c, app.state.hub

@@ -194,6 +194,7 @@ async def _render(
             "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
             "substitutes": [p for p in hub.region.professionals if p.unit == unit],
             "notice": notice,
+            "error_texts": msgspec.json.encode({k: v for k, v in t.items() if k.startswith("err.")}).decode(),
         },
         status=status,
     )
@@ -215,9 +216,16 @@ async def _form(
         await act(hub, who)
     except ServiceError as exc:
         chosen, _ = page_language(request, None)
-        notice = TEXTS[chosen]["dash.save_failed"].replace("{e}", exc.detail)
+        notice = refusal(TEXTS[chosen], exc)
         return await _render(request, hub, who, unit, None, notice, status=exc.status_code)
     return _back(unit, done)
+
+
+def refusal(t: dict[str, str], exc: ServiceError) -> str:
+    """Why a form was refused, in the page's language: the sentence for the error's code, or the
+    generic one with the API's own detail for a code the page has no sentence for."""
+    code = exc.extra.get("code")
+    return t.get(f"err.{code}") or t["dash.save_failed"].replace("{e}", exc.detail)
 
 
 def _back(unit: str, done: str) -> Redirect:

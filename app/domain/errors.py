@@ -33,6 +33,14 @@ ERROR_CODES: Final[dict[str, str]] = {
     "not_json": "the request body is not JSON",
     "not_utf8": "the request body is not UTF-8",
     "unavailable": "the database is busy or not answering; nothing was stored",
+    "unknown_professional": "no such professional (extra.professional)",
+    "other_unit": "the professional or absence belongs to a unit you do not oversee",
+    "self_substitute": "a professional cannot substitute for themselves",
+    "absence_order": "the absence ends before it starts",
+    "absence_not_found": "no such absence",
+    "absence_over": "the absence is over already",
+    "absence_changed": "the absence changed meanwhile",
+    "bad_date": "a date or time that cannot be read (extra.field)",
 }
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import httpx
@@ -142,6 +143,18 @@ def browser() -> Iterator[object]:  # thread until it closes, and later tests us
         b.close()
 
 
+# Added to a page before its own scripts: a CSP violation, or an alert() that markup built from
+# data would make, is recorded in window.__csp / as a console error the test then fails on.
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+});
+window.alert = () => { console.error("alert() was called: markup from data ran"); };
+"""
+
+
 @pytest.fixture
 def page(browser: object, base_url: str) -> Iterator[object]:
     context = browser.new_context(viewport=PHONE, base_url=base_url, locale="fi-FI", has_touch=True)  # type: ignore[attr-defined]
@@ -153,3 +166,13 @@ def page(browser: object, base_url: str) -> Iterator[object]:
     yield pg
     context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def watched(page: Any) -> Iterator[Any]:
+    """The page with CSP violations watched: any one fails the test."""
+    page.add_init_script(WATCH_CSP)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    assert not violations, f"CSP violations: {violations}"

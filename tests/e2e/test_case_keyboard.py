@@ -5,7 +5,6 @@ fields are filled by typing and forms sent with Enter — no mouse anywhere."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,15 +17,6 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from tests.e2e.test_inbox_pages import WATCH_CSP, log_in, phone_callback  # noqa: E402
 
 KAISA = "+358503334444"  # no named nurse: her callback waits in the team queue
-
-
-@pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
-    page.add_init_script(WATCH_CSP)
-    violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    yield page
-    assert not violations, f"CSP violations: {violations}"
 
 
 def test_claim_call_back_and_resolve_by_keyboard(watched: Page, base_url: str) -> None:

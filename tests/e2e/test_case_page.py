@@ -52,15 +52,6 @@ def page(browser: Any, base_url: str) -> Iterator[Page]:
     assert not errors, f"errors in the page: {errors}"
 
 
-@pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
-    page.add_init_script(WATCH_CSP)
-    violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    yield page
-    assert not violations, f"CSP violations: {violations}"
-
-
 def bearer(base_url: str, username: str) -> dict[str, str]:
     r = httpx.post(base_url + "/api/auth/login", json={"username": username, "password": f"{username}-demo"}, timeout=10)
     assert r.status_code == 200, r.text

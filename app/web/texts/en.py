@@ -334,4 +334,13 @@ TEXTS: dict[str, str] = {
     "need.language": "Language: {l}",
     "need.interpreter": "Interpreter: {l}",
     "need.hearing": "Hearing or speech impaired",
+    # the dashboard: why an absence was refused
+    "err.unknown_professional": "No such professional.",
+    "err.other_unit": "The professional belongs to another unit.",
+    "err.self_substitute": "A professional cannot substitute for themselves.",
+    "err.absence_order": "The absence ends before it starts.",
+    "err.bad_date": "Check the dates.",
+    "err.absence_not_found": "No such absence.",
+    "err.absence_over": "The absence is over already.",
+    "err.absence_changed": "The absence was changed meanwhile; reload the page.",
 }

@@ -334,4 +334,13 @@ TEXTS: dict[str, str] = {
     "need.language": "Kieli: {l}",
     "need.interpreter": "Tulkki: {l}",
     "need.hearing": "Kuulo- tai puhevamma",
+    # the dashboard: why an absence was refused
+    "err.unknown_professional": "Työntekijää ei löydy.",
+    "err.other_unit": "Työntekijä kuuluu toiseen yksikköön.",
+    "err.self_substitute": "Työntekijä ei voi olla oma sijaisensa.",
+    "err.absence_order": "Poissaolo päättyy ennen kuin se alkaa.",
+    "err.bad_date": "Tarkista päivämäärät.",
+    "err.absence_not_found": "Poissaoloa ei löydy.",
+    "err.absence_over": "Poissaolo on jo päättynyt.",
+    "err.absence_changed": "Poissaoloa muutettiin samaan aikaan; lataa sivu uudelleen.",
 }

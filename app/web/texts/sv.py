@@ -334,4 +334,13 @@ TEXTS: dict[str, str] = {
     "need.language": "Språk: {l}",
     "need.interpreter": "Tolk: {l}",
     "need.hearing": "Hörsel- eller talnedsättning",
+    # the dashboard: why an absence was refused
+    "err.unknown_professional": "Medarbetaren finns inte.",
+    "err.other_unit": "Medarbetaren hör till en annan enhet.",
+    "err.self_substitute": "En medarbetare kan inte vara sin egen vikarie.",
+    "err.absence_order": "Frånvaron slutar innan den börjar.",
+    "err.bad_date": "Kontrollera datumen.",
+    "err.absence_not_found": "Frånvaron finns inte.",
+    "err.absence_over": "Frånvaron har redan slutat.",
+    "err.absence_changed": "Frånvaron ändrades samtidigt; ladda om sidan.",
 }
