@@ -34,7 +34,7 @@ from tests.e2e.test_inbox_pages import WATCH_CSP, log_in, phone_callback  # noqa
 MATTI = "+358401234567"  # p-0001, Aino's patient
 AHMED = "+358407654321"  # p-0005, Eero's patient: English, Arabic interpreter
 ANNA = "+358452223344"  # p-0004, Liisa's patient: hearing impaired, sign language interpreter
-GONE = TEXTS["fi"]["case.gone"]
+GONE = TEXTS["fi"]["case.handed_away"]  # handed to a colleague: out of her sight, and told so
 SETTLE_MS = 1000  # longer than the page's reload delay (150 ms): a refetch would have started by then
 
 

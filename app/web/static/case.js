@@ -373,7 +373,9 @@ async function load() {
   } catch (error) {
     if (error.status === 401 || mine !== generation) return;
     $("case-state").hidden = false;
-    $("case-state").textContent = error.status === 404 ? text("case.gone") : text("case.failed");
+    // after a handover to someone else's queue the case is rightly out of sight: say so
+    const gone = handedAway ? "case.handed_away" : "case.gone";
+    $("case-state").textContent = error.status === 404 ? text(gone) : text("case.failed");
     if (error.status === 404) $("case-body").hidden = true;
     return;
   }
@@ -401,10 +403,13 @@ function scheduleReload(delay = RELOAD_DELAY_MS) {
 
 // ----------------------------------------------------------------------------------- actions
 
+let handedAway = false;
+
 async function act(path, body, doneKey, button) {
   if (button) button.disabled = true;
   try {
     await api(`/api/cases/${encodeURIComponent(caseId)}/${path}`, { method: "POST", body });
+    handedAway = path === "handover";
     notice(text(doneKey));
     return true;
   } catch (error) {

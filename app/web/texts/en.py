@@ -343,4 +343,6 @@ TEXTS: dict[str, str] = {
     "err.absence_not_found": "No such absence.",
     "err.absence_over": "The absence is over already.",
     "err.absence_changed": "The absence was changed meanwhile; reload the page.",
+    # the case view: handed over out of sight
+    "case.handed_away": "Contact handed over – it is no longer yours to see. Go back to the inbox.",
 }

@@ -343,4 +343,6 @@ TEXTS: dict[str, str] = {
     "err.absence_not_found": "Poissaoloa ei löydy.",
     "err.absence_over": "Poissaolo on jo päättynyt.",
     "err.absence_changed": "Poissaoloa muutettiin samaan aikaan; lataa sivu uudelleen.",
+    # the case view: handed over out of sight
+    "case.handed_away": "Yhteydenotto siirretty – se ei enää näy sinulle. Palaa saapuneisiin.",
 }

@@ -343,4 +343,6 @@ TEXTS: dict[str, str] = {
     "err.absence_not_found": "Frånvaron finns inte.",
     "err.absence_over": "Frånvaron har redan slutat.",
     "err.absence_changed": "Frånvaron ändrades samtidigt; ladda om sidan.",
+    # the case view: handed over out of sight
+    "case.handed_away": "Kontakten är överlämnad – den syns inte längre för dig. Gå tillbaka till inkorgen.",
 }
