@@ -23,6 +23,7 @@ CASE_COLUMNS = (
     t.cases.c.urgency,
     t.cases.c.due_at,
     t.cases.c.at_risk,
+    t.cases.c.overdue,
     t.cases.c.channel,
     t.cases.c.line,
     t.cases.c.unit,

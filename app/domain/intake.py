@@ -154,6 +154,7 @@ class CaseRecord(msgspec.Struct):
     due_at: datetime
     at_risk_at: datetime
     at_risk: bool
+    overdue: bool
     channel: str
     line: int | None
     patient_id: str | None
@@ -280,6 +281,7 @@ def plan(
             due_at=due,
             at_risk_at=sla.at_risk_at(received, due, region.sla.at_risk_fraction),
             at_risk=False,
+            overdue=False,
             channel=contact.channel,
             line=contact.line,
             patient_id=patient_id,

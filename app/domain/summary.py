@@ -52,6 +52,9 @@ class CaseSummary(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     contacts: int
+    overdue: Annotated[
+        bool, msgspec.Meta(description="Past its due time, as the SLA sweep found it (an extension; false in events stored before it).")
+    ] = False
 
 
 def summary_from_row(m: Mapping[Any, Any], patient: Mapping[Any, Any] | None = None, prefix: str = "") -> CaseSummary:
@@ -77,6 +80,7 @@ def summary_from_row(m: Mapping[Any, Any], patient: Mapping[Any, Any] | None = N
         created_at=m[prefix + "created_at"],
         updated_at=m[prefix + "updated_at"],
         contacts=m[prefix + "contacts_count"],
+        overdue=bool(m[prefix + "overdue"]),
     )
 
 

@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+E2E_DB = "e2e.db"
 
 
 def missing() -> str | None:
@@ -83,21 +84,29 @@ def extra_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path], extra_env: dict[str, str]) -> Iterator[str]:
-    given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
-    if given:
-        yield given.rstrip("/")
-        return
+def server_env(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> dict[str, str]:
+    """The environment the module's server runs with; its SQLite file is E2E_DB in the folder."""
     tmp = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTLINE_")}
     env.update(
-        FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
+        FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / E2E_DB}",
         FIRSTLINE_WEBHOOK_SECRET="e2e",
         FIRSTLINE_RUN_JOBS="0",
         # this checkout's code, not whichever one the shared venv's editable install points at
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
     env.update(extra_env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def base_url(server_env: dict[str, str], extra_patients: list[Path]) -> Iterator[str]:
+    given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
+    if given:
+        yield given.rstrip("/")
+        return
+    env = server_env
+    tmp = Path(env["FIRSTLINE_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")).parent
     imported = subprocess.run(_command("import-patients", str(DEMO_PATIENTS)), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, f"import-patients failed:\n{imported.stdout}\n{imported.stderr}"
     for extra in extra_patients:

@@ -19,7 +19,7 @@ REGION = load_region(DEMO_REGION)
 NOW = datetime(2026, 11, 25, 8, 30, tzinfo=timezone.utc)
 ROW = {
     "id": "c-1", "status": "new", "queue": "personal:n-eero", "assignee": None, "urgency": "unassessed",
-    "due_at": NOW, "at_risk": False, "channel": "phone", "line": 1, "unit": "kajaani", "patient_id": "p-0005",
+    "due_at": NOW, "at_risk": False, "overdue": False, "channel": "phone", "line": 1, "unit": "kajaani", "patient_id": "p-0005",
     "routing_reason": "named_nurse", "created_at": NOW, "updated_at": NOW, "contacts_count": 1,
 }  # fmt: skip
 AHMED = {"patient_name": "Ahmed Hassan", "patient_language": "en", "patient_interpreter_language": "ar", "patient_hearing_impaired": 0}

@@ -249,6 +249,11 @@ function eventDetail(e) {
   if (e.type === "case.handed_over" && e.from_queue) {
     return text("ev.from_to", { from: queueLabel(e.from_queue), to: queueLabel(e.queue) });
   }
+  if (e.type === "case.escalated" && e.reason) {
+    // the SLA sweep: at risk, past due (spilled to the team or marked), an emergency still waiting
+    const why = known(`ev.sla.${e.reason}`, e.reason);
+    return e.from_queue ? `${why}: ${text("ev.from_to", { from: queueLabel(e.from_queue), to: queueLabel(e.queue) })}` : why;
+  }
   if (e.type === "case.resolved") {
     if (e.merged_into) return text("ev.merged_into");
     if (e.outcome) {

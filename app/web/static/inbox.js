@@ -88,7 +88,8 @@ function dueCell(summary, now) {
     ? text("due.in", { t: timeFormat.format(due), d: span(minutes) })
     : text("due.over", { t: timeFormat.format(due), d: span(-minutes) });
   td.append(time);
-  const flag = minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
+  // the sweep's word (overdue, at_risk) or the clock's, whichever comes first
+  const flag = summary.overdue || minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
   if (flag) {
     const badge = document.createElement("span");
     badge.className = `badge ${flag}`;

@@ -345,4 +345,9 @@ TEXTS: dict[str, str] = {
     "err.absence_changed": "The absence was changed meanwhile; reload the page.",
     # the case view: handed over out of sight
     "case.handed_away": "Contact handed over – it is no longer yours to see. Go back to the inbox.",
+    # the case view: what the SLA sweep did
+    "ev.sla.at_risk": "Due time approaching",
+    "ev.sla.sla_spill": "Past due, moved to the team",
+    "ev.sla.overdue": "Past due",
+    "ev.sla.emergency_waiting": "The emergency is still waiting for someone",
 }

@@ -345,4 +345,9 @@ TEXTS: dict[str, str] = {
     "err.absence_changed": "Poissaoloa muutettiin samaan aikaan; lataa sivu uudelleen.",
     # the case view: handed over out of sight
     "case.handed_away": "Yhteydenotto siirretty – se ei enää näy sinulle. Palaa saapuneisiin.",
+    # the case view: what the SLA sweep did
+    "ev.sla.at_risk": "Määräaika lähestyy",
+    "ev.sla.sla_spill": "Määräaika ylittyi, siirretty tiimille",
+    "ev.sla.overdue": "Määräaika ylittyi",
+    "ev.sla.emergency_waiting": "Hätätapaus odottaa yhä käsittelijää",
 }

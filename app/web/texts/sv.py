@@ -345,4 +345,9 @@ TEXTS: dict[str, str] = {
     "err.absence_changed": "Frånvaron ändrades samtidigt; ladda om sidan.",
     # the case view: handed over out of sight
     "case.handed_away": "Kontakten är överlämnad – den syns inte längre för dig. Gå tillbaka till inkorgen.",
+    # the case view: what the SLA sweep did
+    "ev.sla.at_risk": "Tidsfristen närmar sig",
+    "ev.sla.sla_spill": "Tidsfristen överskriden, flyttad till teamet",
+    "ev.sla.overdue": "Tidsfristen överskriden",
+    "ev.sla.emergency_waiting": "Nödfallet väntar fortfarande på handläggare",
 }
