@@ -8,7 +8,7 @@ routing patients wrong.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Annotated, Literal
 
 import msgspec
@@ -43,6 +43,14 @@ class Sla(msgspec.Struct, forbid_unknown_fields=True):
     chat_wait_target_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)] = 5
     at_risk_fraction: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.75
     callback_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    # The callback attempts policy (app/domain/callbacks.py): the least time between two
+    # unanswered attempts (0 = none), and how the patient is told after the last one.
+    callback_min_gap_minutes: Annotated[int, msgspec.Meta(ge=0, le=1440)] = 0
+    callback_after_last: Literal["portal_or_sms", "sms"] = "portal_or_sms"
+
+    @property
+    def callback_min_gap(self) -> timedelta:
+        return timedelta(minutes=self.callback_min_gap_minutes)
 
     @property
     def cutoff(self) -> time:
