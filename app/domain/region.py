@@ -164,9 +164,13 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
                 raise ValueError(f"professionals[{i}].unit: no unit {p.unit!r}")
             if p.team is not None and p.team not in self.team_by_id:
                 raise ValueError(f"professionals[{i}].team: no team {p.team!r}")
+        _check_unique("deprecated_numbers", "number", [d.number for d in self.deprecated_numbers])
         for i, d in enumerate(self.deprecated_numbers):
             if d.unit not in self.unit_by_id:
                 raise ValueError(f"deprecated_numbers[{i}].unit: no unit {d.unit!r}")
+            if d.number in self.unit_by_number:
+                owner = self.unit_by_number[d.number].id
+                raise ValueError(f"deprecated_numbers[{i}].number: {d.number} is a current number of unit {owner!r}")
 
 
 def _check_unique(table: str, field: str, values: list[str]) -> None:
