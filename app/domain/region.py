@@ -58,6 +58,12 @@ class Sla(msgspec.Struct, forbid_unknown_fields=True):
         return time(int(h), int(m))
 
 
+class Retention(msgspec.Struct, forbid_unknown_fields=True):
+    """How long a closed case keeps its free text (SPEC §11; app/domain/retention.py)."""
+
+    days: Annotated[int, msgspec.Meta(ge=1, le=36500)] = 365
+
+
 class Unit(msgspec.Struct, forbid_unknown_fields=True):
     id: _ID
     name: str
@@ -131,6 +137,7 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     professionals: list[Professional]
     outcome_codes: list[OutcomeCode]
     sla: Sla = msgspec.field(default_factory=Sla)
+    retention: Retention = msgspec.field(default_factory=Retention)
     deprecated_numbers: list[DeprecatedNumber] = msgspec.field(default_factory=list)
     care_pathways: list[CarePathway] = msgspec.field(default_factory=list)
 
