@@ -229,3 +229,20 @@ async def test_a_waiting_visitors_estimate_follows_presence_and_the_line(server,
     assert update["position"] == 1 and update["estimated_wait_s"] < alone
     await ws.close()
     await ahead.close()
+
+
+async def test_the_estimate_is_looked_at_again_without_any_event(server, http, db, monkeypatch):  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+
+    from app.db import schema as t
+
+    monkeypatch.setattr("app.live.chat.POSITION_REFRESH_SECONDS", 0.2)
+    ws = await start_chat(server, reason="Kysymys")
+    assert (await frames_until(ws, "queued"))[-1]["nurses_available"] == 0
+    async with db.begin() as conn:  # a presence written behind the hub's back: no event announces it
+        now = datetime.now(timezone.utc)
+        await conn.execute(insert(t.presence).values(professional="n-liisa", status="available", unit="kajaani", updated_at=now))
+    assert (await frames_until(ws, "queued"))[-1]["nurses_available"] == 1
+    await ws.close()
