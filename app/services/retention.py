@@ -12,17 +12,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import msgspec
 from sqlalchemy import ColumnElement, Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.db import events as event_log
 from app.db import schema as t
 from app.domain.retention import PURGED_TEXT, REDACTED_EVENT_TYPES, purge_cutoff, redact_event
 from app.hub import Hub
 
 BATCH = 200
-_encode = msgspec.json.Encoder().encode
-_decode = msgspec.json.Decoder().decode
 
 COUNTS = ("cases", "contacts", "messages", "notes", "callback_attempts", "follow_ups", "events")
 
@@ -40,7 +38,6 @@ async def count_due(hub: Hub, now: datetime) -> dict[str, int]:
     """What a purge now would touch, in rows per table; changes nothing (`firstline purge --dry-run`)."""
     cutoff = purge_cutoff(now, hub.region.retention.days)
     ids = _due_ids(cutoff).scalar_subquery()
-    e = t.events.c
     queries = {
         "cases": select(func.count()).select_from(t.cases).where(_due(cutoff)),
         "contacts": select(func.count()).select_from(t.contacts).where(t.contacts.c.case_id.in_(ids)),
@@ -50,10 +47,11 @@ async def count_due(hub: Hub, now: datetime) -> dict[str, int]:
             t.callback_attempts.c.case_id.in_(ids), t.callback_attempts.c.note.is_not(None)
         ),
         "follow_ups": select(func.count()).select_from(t.follow_ups).where(t.follow_ups.c.case_id.in_(ids)),
-        "events": select(func.count()).select_from(t.events).where(e.case_id.in_(ids), e.type.in_(REDACTED_EVENT_TYPES)),
     }
     async with hub.engine.connect() as conn:
-        return {name: int((await conn.execute(q)).scalar_one()) for name, q in queries.items()}
+        counts = {name: int((await conn.execute(q)).scalar_one()) for name, q in queries.items()}
+        counts["events"] = await event_log.count_case_events(conn, ids, REDACTED_EVENT_TYPES)
+    return counts
 
 
 async def purge(hub: Hub, now: datetime, max_batches: int | None = None) -> dict[str, int]:
@@ -99,13 +97,7 @@ async def _purge_batch(conn: AsyncConnection, ids: list[str], cutoff: datetime, 
     await blank(t.notes, text=PURGED_TEXT)
     await blank(t.callback_attempts, note=None)
     await blank(t.follow_ups, note=PURGED_TEXT)
-    e = t.events.c
-    rows = (await conn.execute(select(e.seq, e.data).where(e.case_id.in_(mine), e.type.in_(REDACTED_EVENT_TYPES)))).all()
-    for seq, data in rows:
-        redacted = redact_event(_decode(data))
-        if redacted is not None:
-            await conn.execute(update(t.events).where(e.seq == seq).values(data=_encode(redacted).decode()))
-            counts["events"] += 1
+    counts["events"] += await event_log.rewrite_case_events(conn, mine, REDACTED_EVENT_TYPES, redact_event)
 
 
 async def purge_job(hub: Hub, now: datetime) -> dict[str, int]:
