@@ -107,3 +107,19 @@ async def test_the_retention_job_is_registered_and_purges(client, db, settings, 
     report = await run_job(hub, jobs["retention"])
     assert report.ran and report.counts["cases"] == 1
     assert (await snapshot(db, old))["case"]["purged_at"] is not None
+
+
+async def test_two_purges_at_once_purge_each_case_once(client, db, settings, region, monkeypatch):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    old = [await worked_case(client, f"two-{n}", caller, "aino" if n == 0 else "eero")
+           for n, caller in enumerate(("+358401234567", "0449876543"))]  # fmt: skip
+    async with db.begin() as conn:
+        await conn.execute(update(t.cases).where(t.cases.c.id.in_(old)).values(resolved_at=utcnow() - timedelta(days=400)))
+    monkeypatch.setattr("app.services.retention.BATCH", 1)  # interleave the two as much as possible
+    one, two = Hub(settings, region, db, SqlAlchemyIntakeStore(db)), Hub(settings, region, db, SqlAlchemyIntakeStore(db))
+    a, b = await asyncio.gather(purge(one, utcnow()), purge(two, utcnow()))
+    assert a["cases"] + b["cases"] == 2
+    assert a["messages"] + b["messages"] == 2 and a["events"] + b["events"] == 4  # each case's words blanked once
+    for cid in old:
+        assert (await snapshot(db, cid))["messages"] == [""]
