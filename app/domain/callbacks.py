@@ -8,7 +8,8 @@ is told when the tries run out. One rule, driven by the region's `[sla]` fields:
   minutes are not three chances for the patient to answer. A `reached` attempt is never refused
   (the nurse did reach the patient; there is nothing to wait for). 0 = no minimum.
 - `callback_after_last` — `portal_or_sms`: a secure message in the portal when the patient uses
-  it, else a content-free SMS; `sms`: always the content-free SMS.
+  it, else a content-free SMS; `sms`: always the content-free SMS. Never an SMS to a number an
+  attempt found wrong: it is someone else's phone.
 
 "Uses the portal" is a fact the store finds (the patient has written a secure message before:
 they have logged in to the portal and read their threads there); the rule only receives it.
@@ -113,6 +114,7 @@ class PatientReach(msgspec.Struct, frozen=True, kw_only=True):
     patient_id: str | None = None
     uses_portal: bool = False
     language: str = "fi"
+    number_wrong: bool = False  # an attempt on this case reached a wrong number: no SMS goes to it
 
 
 def after_failed_attempt(
@@ -126,7 +128,8 @@ def after_failed_attempt(
     """What the patient is told after this attempt, or None. Once, on the unanswered attempt
     that reaches `max_attempts` (`failed_attempts` counts this attempt already): a portal user
     (when the region allows it) gets a secure message, anyone else with a number a content-free
-    SMS; with neither there is nobody to tell and the case's line says so."""
+    SMS — but never to a number an attempt found wrong (it is a stranger's); with neither there
+    is nobody to tell and the case's note says so."""
     if not failed(result) or failed_attempts != max_attempts:
         return None
     n = failed_attempts
@@ -136,6 +139,8 @@ def after_failed_attempt(
             staff_note=f"{n} callback attempts failed; the patient was sent a secure message in the portal.",
             portal=PortalNotice(reach.patient_id, PORTAL_TEXTS[lang].format(attempts=n, number=unit_number)),
         )
+    if reach.phone and reach.number_wrong:
+        return FailedCallback(staff_note=f"{n} callback attempts failed; the number is wrong, so no SMS was sent to it.")
     if reach.phone:
         return FailedCallback(
             staff_note=f"{n} callback attempts failed; the patient was sent a notification.",

@@ -306,7 +306,7 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
     async with hub.engine.begin() as conn:
         case = _state(await _visible_case(hub, conn, who, case_id))
         last_failed = await _last_failed_attempt(conn, case_id)
-        reach = await _patient_reach(conn, case) if failed_result(result) else None
+        reach = await _patient_reach(conn, case, case_id, result) if failed_result(result) else None
         attempt = rules.record_callback_attempt(case, who, hub.region, result, now, last_failed_at=last_failed, reach=reach, tz=hub.tz)
         await conn.execute(
             insert(t.callback_attempts).values(id=t.new_id(), case_id=case_id, professional=who.id, result=result, note=note, at=now)
@@ -333,13 +333,17 @@ async def _last_failed_attempt(conn: AsyncConnection, case_id: str) -> datetime 
     return value  # type: ignore[no-any-return]
 
 
-async def _patient_reach(conn: AsyncConnection, case: rules.CaseState) -> PatientReach:
+async def _patient_reach(conn: AsyncConnection, case: rules.CaseState, case_id: str, result: str) -> PatientReach:
     """How this case's patient can be told they were not reached: the number they called from
-    (else one on record), and whether they use the portal — they have written a secure message
-    before, so they have logged in and read their threads there."""
+    (else one on record; not if an attempt found it wrong), and whether they use the portal —
+    they have written a secure message before, so they have logged in and read their threads there."""
     phone = case.caller_phone
+    a = t.callback_attempts.c
+    wrong = result == "wrong_number" or (
+        await conn.execute(select(a.id).where(a.case_id == case_id, a.result == "wrong_number").limit(1))
+    ).first() is not None
     if case.patient_id is None:
-        return PatientReach(phone=phone)
+        return PatientReach(phone=phone, number_wrong=wrong)
     if phone is None:
         phone = (
             await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == case.patient_id).limit(1))
@@ -349,7 +353,7 @@ async def _patient_reach(conn: AsyncConnection, case: rules.CaseState) -> Patien
         await conn.execute(select(c.id).where(c.patient_id == case.patient_id, c.channel == "secure_message").limit(1))
     ).first() is not None
     language = (await conn.execute(select(t.patients.c.language).where(t.patients.c.id == case.patient_id))).scalar_one_or_none()
-    return PatientReach(phone=phone, patient_id=case.patient_id, uses_portal=uses_portal, language=language or "fi")
+    return PatientReach(phone=phone, patient_id=case.patient_id, uses_portal=uses_portal, language=language or "fi", number_wrong=wrong)
 
 
 async def _tell_unreached_patient(conn: AsyncConnection, notice: FailedCallback, case_id: str, actor: str, now: datetime) -> None:

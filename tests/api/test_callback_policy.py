@@ -98,3 +98,15 @@ async def test_last_attempt_writes_to_the_portal_of_a_patient_who_uses_it(client
     mine = (await client.get(f"/channels/omasote/threads/{cid}", headers=matti)).json()
     assert len(mine["messages"]) == 1 and mine["messages"][0]["text"].startswith("Yritimme soittaa sinulle 3 kertaa")
     assert "+35886150000" in mine["messages"][0]["text"]
+
+
+async def test_no_sms_to_a_number_found_wrong(client, db, clock):  # type: ignore[no-untyped-def]
+    cid = (await callback(client, "wrong-1")).json()["case_id"]
+    aino = await login(client, "aino")
+    for result in ("no_answer", "wrong_number", "no_answer"):
+        assert (await attempt(client, cid, aino, result)).status_code == 201
+        clock.advance(20)
+    async with db.connect() as conn:
+        assert (await conn.execute(select(t.outbox))).all() == []
+    detail = (await client.get(f"/api/cases/{cid}", headers=aino)).json()
+    assert detail["notes"][-1]["text"] == "3 callback attempts failed; the number is wrong, so no SMS was sent to it."

@@ -104,6 +104,14 @@ def test_an_anonymous_caller_is_texted_and_nobody_to_tell_is_said_so():
     assert nobody is not None and nobody.via == "none" and "no number or portal" in nobody.staff_note
 
 
+def test_no_sms_goes_to_a_number_found_wrong_but_the_portal_still_may():
+    wrong = msgspec.structs.replace(PHONE_ONLY, number_wrong=True)
+    notice = after_failed_attempt("wrong_number", 3, 3, "portal_or_sms", wrong, NUMBER)
+    assert notice is not None and notice.via == "none" and "the number is wrong" in notice.staff_note
+    portal = msgspec.structs.replace(PORTAL_USER, number_wrong=True)
+    assert after_failed_attempt("wrong_number", 3, 3, "portal_or_sms", portal, NUMBER).via == "portal"  # type: ignore[union-attr]
+
+
 def test_not_before_the_limit_not_after_it_and_not_when_reached():
     for failed in (2, 4):
         assert after_failed_attempt("no_answer", failed, 3, "portal_or_sms", PHONE_ONLY, NUMBER) is None
@@ -118,11 +126,12 @@ def test_an_unknown_language_gets_finnish():
 
 @given(st.sampled_from(RESULTS), st.integers(0, 25), st.integers(1, 20), st.booleans(), st.sampled_from(["portal_or_sms", "sms"]))
 def test_told_exactly_once_at_the_limit(result, failed, limit, portal, after_last):  # type: ignore[no-untyped-def]
-    reach = PatientReach(phone=PHONE, patient_id="p-1", uses_portal=portal)
+    reach = PatientReach(phone=PHONE, patient_id="p-1", uses_portal=portal, number_wrong=result == "wrong_number")
     notice = after_failed_attempt(result, failed, limit, after_last, reach, NUMBER)
     assert (notice is not None) == (result != "reached" and failed == limit)
     if notice is not None:
-        assert notice.via == ("portal" if portal and after_last == "portal_or_sms" else "sms")
+        texted = "none" if result == "wrong_number" else "sms"
+        assert notice.via == ("portal" if portal and after_last == "portal_or_sms" else texted)
 
 
 # --------------------------------------------------------------------------- the rule on a case
