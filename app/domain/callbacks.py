@@ -40,6 +40,11 @@ def failed(result: str) -> bool:
     return result != "reached"
 
 
+def is_last(result: str, failed_before: int, max_attempts: int) -> bool:
+    """This attempt is the unanswered one that reaches the limit: the patient is to be told."""
+    return failed(result) and failed_before + 1 == max_attempts
+
+
 def next_attempt_at(last_failed_at: datetime | None, min_gap: timedelta) -> datetime | None:
     """The earliest time the next unanswered attempt may be logged; None: any time."""
     if last_failed_at is None or min_gap <= timedelta(0):
@@ -130,7 +135,7 @@ def after_failed_attempt(
     (when the region allows it) gets a secure message, anyone else with a number a content-free
     SMS — but never to a number an attempt found wrong (it is a stranger's); with neither there
     is nobody to tell and the case's note says so."""
-    if not failed(result) or failed_attempts != max_attempts:
+    if not is_last(result, failed_attempts - 1, max_attempts):
         return None
     n = failed_attempts
     if after_last == "portal_or_sms" and reach.uses_portal and reach.patient_id:

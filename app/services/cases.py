@@ -19,8 +19,7 @@ from app.db import schema as t
 from app.db.engine import read_statement, upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
-from app.domain.callbacks import FailedCallback, PatientReach
-from app.domain.callbacks import failed as failed_result
+from app.domain.callbacks import FailedCallback, PatientReach, is_last
 from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
 from app.domain.common import OPEN_STATUSES
 from app.domain.notifications import SmsNotice, notifies_replies_by_sms, reply_notice, sms_template
@@ -306,7 +305,8 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
     async with hub.engine.begin() as conn:
         case = _state(await _visible_case(hub, conn, who, case_id))
         last_failed = await _last_failed_attempt(conn, case_id)
-        reach = await _patient_reach(conn, case, case_id, result) if failed_result(result) else None
+        last = is_last(result, case.failed_attempts, hub.region.sla.callback_max_attempts)
+        reach = await _patient_reach(conn, case, case_id, result) if last else None  # only the last one tells anyone
         attempt = rules.record_callback_attempt(case, who, hub.region, result, now, last_failed_at=last_failed, reach=reach, tz=hub.tz)
         await conn.execute(
             insert(t.callback_attempts).values(id=t.new_id(), case_id=case_id, professional=who.id, result=result, note=note, at=now)
