@@ -1,4 +1,4 @@
-"""`firstline` command: serve, demo, migrate, import-patients, hash-password."""
+"""`firstline` command: serve, demo, migrate, import-patients, jobs, purge, hash-password."""
 
 from __future__ import annotations
 
@@ -120,6 +120,44 @@ def cmd_jobs(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_purge(args: argparse.Namespace) -> int:
+    """The retention purge now: `--dry-run` counts what it would purge and changes nothing."""
+    from app.clock import utcnow
+    from app.db.engine import make_engine
+    from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
+    from app.db.locks import job_lock
+    from app.db.migrate import upgrade
+    from app.hub import Hub
+    from app.services.retention import count_due, purge
+
+    settings = _settings(args.region)
+    region = _check_region(settings)
+    upgrade(settings.database_url)
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        hub = Hub(settings, region, engine, SqlAlchemyIntakeStore(engine))
+        days = region.retention.days
+        try:
+            if args.dry_run:
+                counts = await count_due(hub, utcnow())
+                print(f"dry run (retention {days} days): would purge the free text of {counts.pop('cases')} closed cases")
+            else:
+                async with job_lock(engine, "retention") as mine:  # the clock's job and this one take turns
+                    if not mine:
+                        print("firstline: another instance is purging right now; try again later", file=sys.stderr)
+                        return 1
+                    counts = await purge(hub, utcnow())
+                print(f"purged the free text of {counts.pop('cases')} closed cases (retention {days} days)")
+        finally:
+            await hub.close()
+        for table, n in counts.items():
+            print(f"  {table}: {n}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     from app.security.passwords import hash_password
 
@@ -203,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--once", action="store_true", required=True, help="run every job once, now, and exit")
     p.add_argument("--region")
     p.set_defaults(func=cmd_jobs)
+
+    p = sub.add_parser("purge", help="remove closed cases' free text after the region's retention period")
+    p.add_argument("--dry-run", action="store_true", help="count what would be purged; change nothing")
+    p.add_argument("--region")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("hash-password", help="print an argon2id hash for the region file")
     p.set_defaults(func=cmd_hash_password)

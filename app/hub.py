@@ -53,6 +53,7 @@ class Hub:
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()
         self.publishers = Publishers()
+        self.chat_handling: dict[str, tuple[float, float]] = {}  # unit → (monotonic expiry, typical chat handling s)
         self.intake = IntakeService(intake_store, region, self.tz, self.absences, self.publishers, self.metrics)
 
     async def publish(self, events: list[dict[str, Any]]) -> None:

@@ -18,7 +18,9 @@ class Metrics:
         )
         self.routing = Counter("firstline_routing_total", "Routing decisions by reason", ["unit", "reason"], registry=r)
         self.deprecated_calls = Counter(
-            "firstline_deprecated_number_calls_total", "Calls to retired numbers answered with a redirect", ["unit"], registry=r
+            "firstline_deprecated_number_calls_total", "Calls to retired numbers answered with a redirect (number: the retired service number, never a caller's)",
+            ["unit", "number"],
+            registry=r,
         )
         self.resolved = Counter(
             "firstline_cases_resolved_total", "Resolved cases", ["unit", "outcome", "first_contact"], registry=r

@@ -44,9 +44,11 @@ class Job(msgspec.Struct, frozen=True):
 
 def registered() -> list[Job]:
     """Every job, in the order `jobs --once` runs them."""
-    from app.jobs import sla_sweep
+    from app.jobs import retention, sla_sweep
 
-    return [*sla_sweep.JOBS]
+    jobs = [*sla_sweep.JOBS]
+    jobs += retention.JOBS
+    return jobs
 
 
 async def run_job(hub: Hub, job: Job, now: datetime | None = None) -> JobReport:

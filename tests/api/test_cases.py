@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+import itertools
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
@@ -114,7 +115,9 @@ async def test_resolve_rules(client, db):  # type: ignore[no-untyped-def]
     assert again["case_id"] != cid and again["merged"] is False
 
 
-async def test_release_notes_attempts_and_failed_callbacks(client, db):  # type: ignore[no-untyped-def]
+async def test_release_notes_attempts_and_failed_callbacks(client, db, monkeypatch):  # type: ignore[no-untyped-def]
+    moments = iter(datetime.now(timezone.utc) + timedelta(minutes=20 * i) for i in itertools.count())
+    monkeypatch.setattr("app.services.cases.utcnow", lambda: next(moments))  # the demo region's 15-minute gap
     cid = (await new_case(client))["case_id"]
     aino = await login(client, "aino")
     assert (await client.post(f"/api/cases/{cid}/claim", headers=aino)).status_code == 200
