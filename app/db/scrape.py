@@ -25,6 +25,10 @@ c = t.cases.c
 k = t.contacts.c
 
 
+def _counts(unit: str, hits: int | None, total: int) -> UnitCounts:
+    return UnitCounts(unit, int(hits or 0), int(total))
+
+
 async def fcr_counts(engine: AsyncEngine, start: datetime, end: datetime) -> list[UnitCounts]:
     """Per unit: cases resolved in [start, end) with an outcome (a merge is not a resolution), and
     how many of them were first-contact resolutions. `end` must be now and the window no longer
@@ -53,7 +57,7 @@ async def fcr_counts(engine: AsyncEngine, start: datetime, end: datetime) -> lis
         .group_by(c.unit)
     )
     rows = await read_statement(engine, stmt)
-    return [UnitCounts(unit, int(hits or 0), int(total)) for unit, hits, total in rows]
+    return [_counts(*tuple(r)) for r in rows]
 
 
 async def same_day_counts(
@@ -78,4 +82,4 @@ async def same_day_counts(
         .group_by(c.unit)
     )
     rows = await read_statement(engine, stmt)
-    return [UnitCounts(unit, int(hits or 0), int(total)) for unit, hits, total in rows]
+    return [_counts(*tuple(r)) for r in rows]
