@@ -2,8 +2,8 @@
 may read /metrics.
 
 Paths are counted by their route template (`/api/cases/{case_id:str}`), never the raw path: ids
-stay out of labels and the number of series stays bounded. Unrouted paths (404s) are counted as
-one `unrouted` path. WebSockets are left out: a live socket is not a request (the live gauges
+stay out of labels and the number of series stays bounded. A path no route answers (404 before
+any handler) is not counted at all. WebSockets are left out: a live socket is not a request (the live gauges
 count them), and the live fast path writes below ASGI.
 """
 
