@@ -149,10 +149,14 @@ async def test_an_unreachable_database_still_scrapes_with_scrape_ok_0(region) ->
         metrics_token=METRICS_TOKEN,
     )  # fmt: skip
     async with AsyncTestClient(app=create_app(settings, region)) as c:
+        assert (await c.get("/readyz")).status_code == 503
         r = await c.get("/metrics", headers=SCRAPER)
     assert r.status_code == 200
     assert value(r.text, "firstline_scrape_ok", source="queues") == 0.0
     assert "firstline_queue_depth{" not in r.text
+    http = {"app_name": "firstline", "method": "GET", "path": "/readyz", "status_code": "503"}
+    assert value(r.text, "firstline_http_requests_error_total", **http) == 1.0  # what FirstlineHttp5xxRate counts
+    assert value(r.text, "firstline_http_requests_total", **http) == 1.0
 
 
 async def test_only_allowed_addresses_or_the_token_may_scrape(client) -> None:  # type: ignore[no-untyped-def]
