@@ -35,7 +35,7 @@ hypothesis.settings.load_profile("firstline")
 PG_ADMIN = os.environ.get("FIRSTLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"
 WEBHOOK_SECRET = "test-webhook-secret"
-METRICS_TOKEN = "test-metrics-token"
+METRICS_TOKEN = "test-metrics-token"  # = tests.helpers.SCRAPER
 DEMO_PATIENTS = DEMO_REGION.parent / "patients.csv"
 
 
