@@ -5,9 +5,9 @@
 #       e.g. ops/deploy/run-local.sh postgresql+asyncpg://firstline@127.0.0.1/firstline redis://127.0.0.1:6379/0
 #   ops/deploy/run-local.sh --render PREFIX LISTEN_PORT APP_PORT...   # only write PREFIX/nginx.conf
 #
-# Starts FIRSTLINE_INSTANCES (default 2) `firstline serve` processes on ports 8001, 8002, ... and
-# nginx (Debian package nginx or nginx-light; installed with apt-get when missing and run as root)
-# on LISTEN_PORT (default 8080), all from this checkout; Ctrl-C stops them all. Each instance runs
+# Starts FIRSTLINE_INSTANCES (default 2) `firstline serve` processes on ports APP_PORT_BASE+1, +2,
+# ... (default 8001, 8002) and nginx (Debian package nginx or nginx-light; installed with apt-get
+# when missing and run as root) on LISTEN_PORT (default 8080); Ctrl-C stops them all. Each instance runs
 # the clock; the advisory locks let one act per round. The other FIRSTLINE_* settings
 # (FIRSTLINE_SECRET_KEY, FIRSTLINE_WEBHOOK_SECRET, FIRSTLINE_REGION_FILE, ...) are passed through:
 # set them for anything but a trial.
@@ -44,13 +44,14 @@ if [ "${1:-}" = "--render" ]; then
 fi
 
 if [ $# -lt 1 ]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 DATABASE_URL="$1"
 REDIS_URL="${2:-}"
 LISTEN_PORT="${LISTEN_PORT:-8080}"
 INSTANCES="${FIRSTLINE_INSTANCES:-2}"
+APP_PORT_BASE="${APP_PORT_BASE:-8000}"  # instances on APP_PORT_BASE+1, +2, ...
 PREFIX="${FIRSTLINE_DEPLOY_DIR:-$ROOT/var/deploy}"
 FIRSTLINE="${FIRSTLINE:-$ROOT/.venv/bin/firstline}"
 [ -x "$FIRSTLINE" ] || FIRSTLINE="$(command -v firstline)" || { echo "run-local: no firstline command (make run once, or pip install -e .)" >&2; exit 2; }
@@ -81,7 +82,7 @@ trap cleanup EXIT INT TERM
 
 ports=()
 for i in $(seq 1 "$INSTANCES"); do
-  port=$((8000 + i))
+  port=$((APP_PORT_BASE + i))
   ports+=("$port")
   "$FIRSTLINE" serve --host 127.0.0.1 --port "$port" > "$PREFIX/instance-$port.log" 2>&1 &
   pids+=($!)
