@@ -25,6 +25,10 @@ from prometheus_client.multiprocess import MultiProcessCollector
 SCRAPE_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "firstline_queue_depth": ("Open cases (from the database, the same on every instance)", ("unit", "queue_kind")),
     "firstline_oldest_waiting_seconds": ("Age of the oldest unclaimed case", ("unit", "queue_kind")),
+    "firstline_cases_at_risk": (
+        "Unclaimed open cases past their at-risk time (overdue included), from the database",
+        ("unit", "queue_kind"),
+    ),
     "firstline_fcr_ratio": ("First-contact resolution over the trailing 7 days (SPEC §9 rule)", ("unit",)),
     "firstline_same_day_callback_ratio": (
         "Phone callback cases of the trailing 7 days first called back on the local day they came in",

@@ -64,6 +64,7 @@ async def scrape_gauges(hub: Hub, now: datetime) -> list[Metric]:
 
     try:
         counts = await operations.open_queue_counts(hub.engine)
+        at_risk = await scrape.at_risk_counts(hub.engine, now)
     except Exception:  # noqa: BLE001 - the process counters are still worth scraping
         log.exception("metrics: reading the open queues failed")
         hub.metrics.scrape_errors.labels("queues").inc()
@@ -72,6 +73,7 @@ async def scrape_gauges(hub: Hub, now: datetime) -> list[Metric]:
         gauges = queue_gauges(hub.region, counts, now)
         families.append(scrape_gauge("firstline_queue_depth", ((key, n) for key, (n, _) in gauges.items())))
         families.append(scrape_gauge("firstline_oldest_waiting_seconds", ((key, w) for key, (_, w) in gauges.items())))
+        families.append(scrape_gauge("firstline_cases_at_risk", at_risk_gauges(hub.region, at_risk).items()))
         ok.append((["queues"], 1.0))
 
     start, end = kpi_window.window(now)
@@ -90,6 +92,15 @@ async def scrape_gauges(hub: Hub, now: datetime) -> list[Metric]:
         ok.append((["kpis"], 1.0))
     families.append(scrape_gauge("firstline_scrape_ok", ok))
     return families
+
+
+def at_risk_gauges(region: Region, rows: Iterable[tuple[str, str, int]]) -> dict[QueueKey, int]:
+    """Unclaimed cases past their at-risk time per unit and queue kind, every one present (0)."""
+    found: dict[QueueKey, int] = {(u.id, k): 0 for u in region.units for k in QUEUE_KINDS}
+    for unit, queue, n in rows:
+        key = (unit, queue_kind(queue))
+        found[key] = found.get(key, 0) + n
+    return found
 
 
 @get("/metrics", media_type=CONTENT_TYPE_LATEST)

@@ -29,6 +29,15 @@ def _counts(unit: str, hits: int | None, total: int) -> UnitCounts:
     return UnitCounts(unit, int(hits or 0), int(total))
 
 
+async def at_risk_counts(engine: AsyncEngine, now: datetime) -> list[tuple[str, str, int]]:
+    """(unit, queue, n) of unclaimed open cases past their at-risk time (the region's
+    at_risk_fraction of the time to due) — overdue ones included. Read from the times, not from the
+    sweep's `at_risk` mark, so the gauge holds even when the clock has stopped."""
+    stmt = select(c.unit, c.queue, func.count()).where(c.status == "new", c.at_risk_at <= now).group_by(c.unit, c.queue)
+    rows = await read_statement(engine, stmt)
+    return [(str(unit), str(queue), int(n)) for unit, queue, n in (tuple(r) for r in rows)]
+
+
 async def fcr_counts(engine: AsyncEngine, start: datetime, end: datetime) -> list[UnitCounts]:
     """Per unit: cases resolved in [start, end) with an outcome (a merge is not a resolution), and
     how many of them were first-contact resolutions. `end` must be now and the window no longer

@@ -120,6 +120,29 @@ async def test_the_kpi_gauges_after_a_case_is_worked(client) -> None:  # type: i
     assert value(text, "firstline_same_day_callback_ratio", unit="kajaani") == 0.5
 
 
+async def test_unclaimed_cases_past_their_at_risk_time(client, db) -> None:  # type: ignore[no-untyped-def]
+    from app.clock import utcnow
+
+    now = utcnow()
+    past, future = now - timedelta(minutes=10), now + timedelta(minutes=10)
+    rows = [
+        ("new", "personal:n-aino", past), ("new", "personal:n-eero", past), ("claimed", "personal:n-aino", past),
+        ("new", "overflow:kajaani", future), ("resolved", "overflow:kajaani", past), ("new", "chat:sotkamo", past),
+    ]  # fmt: skip
+    async with db.begin() as conn:
+        await conn.execute(
+            insert(t.cases),
+            [{"id": t.new_id(), "status": status, "queue": queue, "unit": queue.split(":")[1] if ":" in queue and not queue.startswith("personal") else "kajaani",
+              "urgency": "unassessed", "urgency_rank": 2, "urgency_source": "none", "due_at": future, "at_risk_at": at,
+              "channel": "phone", "routing_reason": "named_nurse", "created_at": now, "updated_at": now}
+             for status, queue, at in rows],
+        )  # fmt: skip
+    text = (await client.get("/metrics", headers=SCRAPER)).text
+    assert value(text, "firstline_cases_at_risk", unit="kajaani", queue_kind="personal") == 2.0
+    assert value(text, "firstline_cases_at_risk", unit="kajaani", queue_kind="overflow") == 0.0
+    assert value(text, "firstline_cases_at_risk", unit="sotkamo", queue_kind="chat") == 1.0
+
+
 async def test_a_failed_read_is_logged_counted_and_leaves_no_stale_gauges(client, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
     await callback(client, "stale-1")
     text = (await client.get("/metrics", headers=SCRAPER)).text
@@ -135,6 +158,7 @@ async def test_a_failed_read_is_logged_counted_and_leaves_no_stale_gauges(client
         r = await client.get("/metrics", headers=SCRAPER)
     assert r.status_code == 200
     assert "firstline_queue_depth{" not in r.text and "firstline_oldest_waiting_seconds{" not in r.text
+    assert "firstline_cases_at_risk{" not in r.text
     assert "firstline_fcr_ratio{" not in r.text and "firstline_same_day_callback_ratio{" not in r.text
     assert value(r.text, "firstline_scrape_ok", source="queues") == 0.0
     assert value(r.text, "firstline_scrape_ok", source="kpis") == 0.0
