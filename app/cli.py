@@ -42,7 +42,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def prepare_metrics_dir(workers: int) -> str | None:
     """Several workers count into PROMETHEUS_MULTIPROC_DIR so that a scrape of any of them sums
     them all (app/metrics.py). Given one, it is emptied of a previous run's counts; with more than
-    one worker and none given, a fresh temporary one is used. Set before the workers start."""
+    one worker and none given, a fresh temporary one is used (and removed when serve exits). Set
+    before the workers start."""
+    import atexit
+    import shutil
     import tempfile
 
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
@@ -50,6 +53,7 @@ def prepare_metrics_dir(workers: int) -> str | None:
         if workers <= 1:
             return None
         path = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="firstline-metrics-")
+        atexit.register(shutil.rmtree, path, True)  # the workers are spawned: only serve runs this
     Path(path).mkdir(parents=True, exist_ok=True)
     for stale in Path(path).glob("*.db"):
         stale.unlink()

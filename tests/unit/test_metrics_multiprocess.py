@@ -63,7 +63,7 @@ def test_two_workers_counters_are_summed(tmp_path: Path) -> None:
 
 
 def test_serve_prepares_the_directory(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "")  # unset, as serve sees it; restored after the test
     assert prepare_metrics_dir(1) is None  # one worker: plain in-process metrics
     made = prepare_metrics_dir(2)
     assert made and Path(made).is_dir() and os.environ["PROMETHEUS_MULTIPROC_DIR"] == made
