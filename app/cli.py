@@ -39,6 +39,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def prepare_metrics_dir(workers: int) -> str | None:
+    """Several workers count into PROMETHEUS_MULTIPROC_DIR so that a scrape of any of them sums
+    them all (app/metrics.py). Given one, it is emptied of a previous run's counts; with more than
+    one worker and none given, a fresh temporary one is used (and removed when serve exits). Set
+    before the workers start."""
+    import atexit
+    import shutil
+    import tempfile
+
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        if workers <= 1:
+            return None
+        path = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="firstline-metrics-")
+        atexit.register(shutil.rmtree, path, True)  # the workers are spawned: only serve runs this
+    Path(path).mkdir(parents=True, exist_ok=True)
+    for stale in Path(path).glob("*.db"):
+        stale.unlink()
+    return path
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -48,6 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_region(settings)
     upgrade(settings.database_url)
     os.environ["FIRSTLINE_TUNE_GC"] = "1"  # read by every worker's create_app()
+    prepare_metrics_dir(args.workers)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

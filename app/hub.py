@@ -43,12 +43,14 @@ class Publishers:
 
 
 class Hub:
-    def __init__(self, settings: Settings, region: Region, engine: AsyncEngine, intake_store: IntakeStore) -> None:
+    def __init__(
+        self, settings: Settings, region: Region, engine: AsyncEngine, intake_store: IntakeStore, metrics: Metrics | None = None
+    ) -> None:
         self.settings = settings
         self.region = region
         self.engine = engine
         self.tz = ZoneInfo(region.region.timezone)
-        self.metrics = Metrics()
+        self.metrics = metrics or Metrics()
         self.absences = AbsenceBook(engine)
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.db import schema as t
 from tests.helpers import KAJAANI, MATTI, callback, signed_post
+from tests.conftest import METRICS_TOKEN
 
 PATH = "/channels/phone/callback-requests"
 
@@ -186,7 +187,7 @@ async def test_overlong_voicemail_is_422(client):  # type: ignore[no-untyped-def
 async def test_metrics_count_contacts_and_routing(client):  # type: ignore[no-untyped-def]
     await callback(client, "m-1")
     await callback(client, "m-2", caller="0401111111")
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})).text
     assert 'firstline_contacts_total{channel="phone",line="1",unit="kajaani"}' in text
     assert 'firstline_routing_total{reason="unidentified",unit="kajaani"}' in text
     assert 'firstline_queue_depth{queue_kind="overflow",unit="kajaani"} 1.0' in text
