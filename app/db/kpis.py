@@ -1,0 +1,110 @@
+"""The KPI report's reads: a period's plain rows for app.domain.kpis, which does the counting.
+
+Each read takes a half-open UTC interval [start, end) and a unit (None = the whole region), and
+uses the time index of its table (migration 0004). The only figure that looks outside the
+period is FCR's 7-day rule: for each resolved case the patient's first contact after the
+resolution, found per row through ix_contacts_patient_received (one index probe each).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.db import schema as t
+from app.domain.kpis import KpiCallback, KpiChat, KpiContact, KpiOpened, KpiResolved, KpiRows, KpiSurvey
+from app.domain.reports import CALLBACK_CHANNELS
+
+c = t.cases.c
+k = t.contacts.c
+
+
+def _unit(column: Any, unit: str | None) -> ColumnElement[bool]:
+    return true() if unit is None else column == unit
+
+
+async def _rows(conn: AsyncConnection, stmt: Any) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in (await conn.execute(stmt)).all()]
+
+
+async def contacts(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiContact]:
+    stmt = (
+        select(k.received_at, k.channel, k.line, c.routing_reason, k.merged, k.patient_id, c.outcome, c.resolved_by, c.first_handler)
+        .select_from(t.contacts.outerjoin(t.cases, k.case_id == c.id))
+        .where(k.received_at >= start, k.received_at < end, _unit(k.unit, unit))
+    )
+    return [KpiContact(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:]) for r in await _rows(conn, stmt)]
+
+
+async def callbacks(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiCallback]:
+    stmt = select(c.created_at, c.due_at, c.promised_at, c.first_callback_at).where(
+        c.created_at >= start, c.created_at < end, c.channel.in_(CALLBACK_CHANNELS), c.merged_into.is_(None), _unit(c.unit, unit)
+    )
+    return [KpiCallback(*r) for r in await _rows(conn, stmt)]
+
+
+async def opened(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiOpened]:
+    stmt = select(c.created_at).where(c.created_at >= start, c.created_at < end, _unit(c.unit, unit))
+    return [KpiOpened(r[0]) for r in await _rows(conn, stmt)]
+
+
+async def resolved(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiResolved]:
+    """Cases resolved with an outcome (a merge carries none) and the patient's next contact."""
+    later = t.contacts.alias("later")
+    next_contact = (
+        select(func.min(later.c.received_at))
+        .where(later.c.patient_id == c.patient_id, later.c.received_at > c.resolved_at)
+        .scalar_subquery()
+    )
+    stmt = select(
+        c.resolved_at,
+        c.outcome,
+        c.handovers,
+        c.contacts_count,
+        c.first_handler,
+        c.resolved_by,
+        c.patient_id,
+        next_contact,
+        c.claimed_at,
+        c.patient_informed,
+        c.care_pathway,
+    ).where(c.resolved_at >= start, c.resolved_at < end, c.outcome.is_not(None), _unit(c.unit, unit))
+    return [
+        KpiResolved(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], None if r[9] is None else bool(r[9]), r[10])
+        for r in await _rows(conn, stmt)
+    ]
+
+
+async def surveys(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiSurvey]:
+    s = t.survey_responses.c
+    stmt = select(s.at, s.nps, s.solved, s.knows_how_continues).where(s.at >= start, s.at < end, _unit(s.unit, unit))
+    return [
+        KpiSurvey(r[0], r[1], None if r[2] is None else bool(r[2]), None if r[3] is None else bool(r[3])) for r in await _rows(conn, stmt)
+    ]
+
+
+async def chats(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiChat]:
+    """Chat sessions begun in the period: the first claim (event log) and the visitor's leave
+    message (the only system message a chat writes)."""
+    e = t.events.c
+    m = t.messages.c
+    first_claim = select(func.min(e.at)).where(e.case_id == c.id, e.type == "case.claimed").scalar_subquery()
+    left = select(func.min(m.at)).where(and_(m.case_id == c.id, m.sender == "system")).scalar_subquery()
+    stmt = select(c.created_at, first_claim, left).where(
+        c.created_at >= start, c.created_at < end, c.channel == "chat", c.merged_into.is_(None), _unit(c.unit, unit)
+    )
+    return [KpiChat(*r) for r in await _rows(conn, stmt)]
+
+
+async def kpi_rows(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> KpiRows:
+    return KpiRows(
+        contacts=await contacts(conn, unit, start, end),
+        callbacks=await callbacks(conn, unit, start, end),
+        opened=await opened(conn, unit, start, end),
+        resolved=await resolved(conn, unit, start, end),
+        surveys=await surveys(conn, unit, start, end),
+        chats=await chats(conn, unit, start, end),
+    )
