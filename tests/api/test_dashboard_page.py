@@ -49,7 +49,7 @@ async def test_a_supervisor_reads_the_api_figures_as_charts_and_tables(client: A
     for chart_id in ("contacts-by-channel", "contacts-by-hour", "outcomes"):
         assert re.search(rf'<svg [^>]*role="img"[^>]*aria-labelledby="{chart_id}-title', html), chart_id
         assert f'<title id="{chart_id}-title">' in html
-    assert html.count('<table class="chart-table">') == 3
+    assert html.count('<table class="chart-table">') == 3 + 5  # today's three charts, the weekly trend's five
     assert "Contacts today by hour" in html and "failure demand" in html
     # described in the page's language: the total and the bars that are not zero
     assert '<desc id="contacts-by-channel-desc">Total 3. Phone: 3.</desc>' in html

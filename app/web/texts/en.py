@@ -294,4 +294,20 @@ TEXTS: dict[str, str] = {
     "dash.absence_ended": "Absence ended.",
     # the case view: Escape leaves a field
     "key.leave": "Leave the field: shortcuts work again",
+    # the dashboard's weekly KPI trend (issue 11)
+    "trend.heading": "Weekly trend",
+    "trend.week": "Week",
+    "trend.same_day": "Callbacks on the same working day",
+    "trend.fcr": "First-contact resolution",
+    "trend.fcr_measured": "measured (7-day rule)",
+    "trend.fcr_reported": "patient-reported",
+    "trend.failure": "Failure demand",
+    "trend.nps": "NPS",
+    "trend.continuity": "Continuity of care (COC)",
+    "trend.nurse": "nurses",
+    "trend.doctor": "doctors",
+    "trend.csv": "Download the weekly figures (CSV)",
+    "trend.fcr_week": "First-contact resolution this week",
+    "trend.fcr_both": "measured {measured} · patient-reported {reported}",
+    "trend.note": "A contact within 7 days withdraws first-contact resolution, so the latest week may still fall.",
 }

@@ -294,4 +294,20 @@ TEXTS: dict[str, str] = {
     "dash.absence_ended": "Poissaolo päätetty.",
     # the case view: Escape leaves a field
     "key.leave": "Pois kentästä: pikanäppäimet toimivat taas",
+    # the dashboard's weekly KPI trend (issue 11)
+    "trend.heading": "Viikkotrendi",
+    "trend.week": "Viikko",
+    "trend.same_day": "Takaisinsoitot samana työpäivänä",
+    "trend.fcr": "Ensikontaktiratkaisu",
+    "trend.fcr_measured": "mitattu (7 päivän sääntö)",
+    "trend.fcr_reported": "asiakkaan ilmoittama",
+    "trend.failure": "Häiriökysyntä",
+    "trend.nps": "NPS",
+    "trend.continuity": "Hoidon jatkuvuus (COC)",
+    "trend.nurse": "hoitajat",
+    "trend.doctor": "lääkärit",
+    "trend.csv": "Lataa viikkoluvut (CSV)",
+    "trend.fcr_week": "Ensikontaktiratkaisu tällä viikolla",
+    "trend.fcr_both": "mitattu {measured} · asiakkaan ilmoittama {reported}",
+    "trend.note": "Uusi yhteydenotto 7 päivän sisällä peruu ensikontaktiratkaisun, joten viimeisin viikko voi vielä laskea.",
 }

@@ -294,4 +294,20 @@ TEXTS: dict[str, str] = {
     "dash.absence_ended": "Frånvaron avslutad.",
     # the case view: Escape leaves a field
     "key.leave": "Lämna fältet: kortkommandon fungerar igen",
+    # the dashboard's weekly KPI trend (issue 11)
+    "trend.heading": "Veckotrend",
+    "trend.week": "Vecka",
+    "trend.same_day": "Återuppringningar samma arbetsdag",
+    "trend.fcr": "Lösta vid första kontakten",
+    "trend.fcr_measured": "mätt (7-dagarsregeln)",
+    "trend.fcr_reported": "enligt klienten",
+    "trend.failure": "Felefterfrågan",
+    "trend.nps": "NPS",
+    "trend.continuity": "Vårdkontinuitet (COC)",
+    "trend.nurse": "skötare",
+    "trend.doctor": "läkare",
+    "trend.csv": "Ladda ner veckosiffrorna (CSV)",
+    "trend.fcr_week": "Lösta vid första kontakten denna vecka",
+    "trend.fcr_both": "mätt {measured} · enligt klienten {reported}",
+    "trend.note": "En ny kontakt inom 7 dagar drar tillbaka lösningen vid första kontakten, så den senaste veckan kan ännu sjunka.",
 }
