@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
-from app.domain.kpis import KpiCallback, KpiChat, KpiContact, KpiOpened, KpiResolved, KpiRows, KpiSurvey
+from app.domain.kpis import CONTINUITY_MIN_CONTACTS, ContactGroup, HandledGroup, KpiCallback, KpiChat, KpiResolved, KpiRows, KpiSurvey
 from app.domain.reports import CALLBACK_CHANNELS
 
 c = t.cases.c
@@ -30,13 +30,37 @@ async def _rows(conn: AsyncConnection, stmt: Any) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in (await conn.execute(stmt)).all()]
 
 
-async def contacts(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiContact]:
+def _period_contacts(unit: str | None, start: datetime, end: datetime) -> ColumnElement[bool]:
+    return and_(k.received_at >= start, k.received_at < end, _unit(k.unit, unit))
+
+
+async def contacts(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[ContactGroup]:
+    """The period's contacts counted by channel, line, their case's routing reason and merged."""
+    keys = (k.channel, k.line, c.routing_reason, k.merged)
     stmt = (
-        select(k.received_at, k.channel, k.line, c.routing_reason, k.merged, k.patient_id, c.outcome, c.resolved_by, c.first_handler)
+        select(*keys, func.count())
         .select_from(t.contacts.outerjoin(t.cases, k.case_id == c.id))
-        .where(k.received_at >= start, k.received_at < end, _unit(k.unit, unit))
+        .where(_period_contacts(unit, start, end))
+        .group_by(*keys)
     )
-    return [KpiContact(r[0], r[1], r[2], r[3], bool(r[4]), *r[5:]) for r in await _rows(conn, stmt)]
+    return [ContactGroup(r[0], r[1], r[2], bool(r[3]), r[4]) for r in await _rows(conn, stmt)]
+
+
+async def handled(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[HandledGroup]:
+    """The period's contacts of identified patients per (patient, handler) — the handler as
+    app.domain.kpis.handler chooses it — for patients with at least CONTINUITY_MIN_CONTACTS of
+    them (the domain counts per professional type, which can only be fewer)."""
+    who = case((c.outcome.is_not(None), c.resolved_by), else_=c.first_handler)
+    per = (
+        select(k.patient_id.label("patient_id"), who.label("handler"), func.count().label("n"))
+        .select_from(t.contacts.join(t.cases, k.case_id == c.id))
+        .where(_period_contacts(unit, start, end), k.patient_id.is_not(None), who.is_not(None))
+        .group_by(k.patient_id, who)
+        .cte("per")
+    )
+    enough = select(per.c.patient_id).group_by(per.c.patient_id).having(func.sum(per.c.n) >= CONTINUITY_MIN_CONTACTS)
+    stmt = select(per.c.patient_id, per.c.handler, per.c.n).where(per.c.patient_id.in_(enough))
+    return [HandledGroup(*r) for r in await _rows(conn, stmt)]
 
 
 async def callbacks(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiCallback]:
@@ -46,9 +70,9 @@ async def callbacks(conn: AsyncConnection, unit: str | None, start: datetime, en
     return [KpiCallback(*r) for r in await _rows(conn, stmt)]
 
 
-async def opened(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiOpened]:
-    stmt = select(c.created_at).where(c.created_at >= start, c.created_at < end, _unit(c.unit, unit))
-    return [KpiOpened(r[0]) for r in await _rows(conn, stmt)]
+async def opened(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> int:
+    stmt = select(func.count()).select_from(t.cases).where(c.created_at >= start, c.created_at < end, _unit(c.unit, unit))
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 async def resolved(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> list[KpiResolved]:
@@ -102,6 +126,7 @@ async def chats(conn: AsyncConnection, unit: str | None, start: datetime, end: d
 async def kpi_rows(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> KpiRows:
     return KpiRows(
         contacts=await contacts(conn, unit, start, end),
+        handled=await handled(conn, unit, start, end),
         callbacks=await callbacks(conn, unit, start, end),
         opened=await opened(conn, unit, start, end),
         resolved=await resolved(conn, unit, start, end),

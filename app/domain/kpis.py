@@ -40,7 +40,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, TypeVar
+from typing import Any
 
 import msgspec
 
@@ -62,18 +62,23 @@ REGION = "all"  # the unit of a region-wide report
 # ------------------------------------------------------------------------------ rows (inputs)
 
 
-class KpiContact(msgspec.Struct, frozen=True, array_like=True):
-    """One inbound contact, its case's routing and who handled that case."""
+class ContactGroup(msgspec.Struct, frozen=True, array_like=True):
+    """How many contacts of the period came by a channel and line, to a case routed for a reason,
+    joining an open matter or not (the reads group; the rules here decide what each group is)."""
 
-    at: datetime
     channel: str
     line: int | None
     routing_reason: str | None
     merged: bool
-    patient_id: str | None
-    outcome: str | None
-    resolved_by: str | None
-    first_handler: str | None
+    n: int
+
+
+class HandledGroup(msgspec.Struct, frozen=True, array_like=True):
+    """A patient's contacts of the period handled by one professional (see `continuity`)."""
+
+    patient_id: str
+    handler: str
+    n: int
 
 
 class KpiCallback(msgspec.Struct, frozen=True, array_like=True):
@@ -83,10 +88,6 @@ class KpiCallback(msgspec.Struct, frozen=True, array_like=True):
     due_at: datetime
     promised_at: datetime | None
     first_callback_at: datetime | None
-
-
-class KpiOpened(msgspec.Struct, frozen=True, array_like=True):
-    at: datetime
 
 
 class KpiResolved(msgspec.Struct, frozen=True, array_like=True):
@@ -121,9 +122,13 @@ class KpiChat(msgspec.Struct, frozen=True, array_like=True):
 
 
 class KpiRows(msgspec.Struct, frozen=True):
-    contacts: Sequence[KpiContact]
+    """One period's inputs: grouped counts where a figure needs only counts, rows where it needs
+    each case's times (percentiles, the local due day, the 7-day rule)."""
+
+    contacts: Sequence[ContactGroup]
+    handled: Sequence[HandledGroup]  # only patients with ≥ CONTINUITY_MIN_CONTACTS handled contacts
     callbacks: Sequence[KpiCallback]
-    opened: Sequence[KpiOpened]
+    opened: int
     resolved: Sequence[KpiResolved]
     surveys: Sequence[KpiSurvey]
     chats: Sequence[KpiChat]
@@ -248,24 +253,6 @@ def last_weeks(today: date, n: int) -> list[tuple[str, date, date]]:
     return [(week_label(m), m, m + timedelta(days=6)) for m in firsts]
 
 
-R = TypeVar("R", KpiContact, KpiCallback, KpiOpened, KpiResolved, KpiSurvey, KpiChat)
-
-
-def within(rows: Iterable[R], start: datetime, end: datetime) -> list[R]:
-    return [r for r in rows if start <= r.at < end]
-
-
-def rows_within(rows: KpiRows, start: datetime, end: datetime) -> KpiRows:
-    return KpiRows(
-        contacts=within(rows.contacts, start, end),
-        callbacks=within(rows.callbacks, start, end),
-        opened=within(rows.opened, start, end),
-        resolved=within(rows.resolved, start, end),
-        surveys=within(rows.surveys, start, end),
-        chats=within(rows.chats, start, end),
-    )
-
-
 # ---------------------------------------------------------------------------------- functions
 
 
@@ -283,15 +270,15 @@ def _seconds(p: float | None) -> int | None:
     return None if p is None else int(round(p))
 
 
-def contacts(rows: Iterable[KpiContact], lines: Iterable[int] = (1, 2, 3)) -> Contacts:
+def contacts(groups: Iterable[ContactGroup], lines: Iterable[int] = (1, 2, 3)) -> Contacts:
     by_channel = dict.fromkeys(CHANNELS, 0)
     by_line = {str(n): 0 for n in lines}
     total = 0
-    for r in rows:
-        total += 1
-        by_channel[r.channel] = by_channel.get(r.channel, 0) + 1
-        if r.line is not None:
-            by_line[str(r.line)] = by_line.get(str(r.line), 0) + 1
+    for g in groups:
+        total += g.n
+        by_channel[g.channel] = by_channel.get(g.channel, 0) + g.n
+        if g.line is not None:
+            by_line[str(g.line)] = by_line.get(str(g.line), 0) + g.n
     return Contacts(total=total, by_channel=by_channel, by_line=by_line)
 
 
@@ -330,17 +317,22 @@ def fcr(r: KpiResolved) -> bool:
     return fcr_at_resolve(r) and not withdrawn(r)
 
 
-def continuity(contact_rows: Iterable[KpiContact], region: Region) -> dict[str, Continuity]:
-    """COC and UPC per professional type, averaged over patients with ≥ 3 handled contacts."""
+def handler(outcome: str | None, resolved_by: str | None, first_handler: str | None) -> str | None:
+    """Whom a contact counts for in continuity: who resolved its case with an outcome, else the
+    first professional who claimed it (an open case, or one merged away). The reads apply the
+    same choice in SQL (app/db/kpis.py `handled`)."""
+    return resolved_by if outcome is not None else first_handler
+
+
+def continuity(groups: Iterable[HandledGroup], region: Region) -> dict[str, Continuity]:
+    """COC and UPC per professional type, averaged over patients with ≥ 3 handled contacts of
+    that type (the reads may leave out patients with fewer than 3 of any type)."""
     per: dict[str, dict[str, Counter[str]]] = {kind: defaultdict(Counter) for kind in ("nurse", "doctor")}
-    for r in contact_rows:
-        handler = r.resolved_by if r.outcome is not None else r.first_handler
-        if r.patient_id is None or handler is None:
-            continue
-        pro = region.professional_by_id.get(handler)
+    for g in groups:
+        pro = region.professional_by_id.get(g.handler)
         kind = CONTINUITY_TYPES.get(pro.role) if pro is not None else None
         if kind is not None:
-            per[kind][r.patient_id][handler] += 1
+            per[kind][g.patient_id][g.handler] += g.n
     out: dict[str, Continuity] = {}
     for kind, patients in per.items():
         cocs: list[float] = []
@@ -394,14 +386,14 @@ def kpis(unit: str, start: date, end: date, rows: KpiRows, region: Region, tz: t
         to=end,
         contacts=contacts(rows.contacts, lines),
         callbacks=callbacks(rows.callbacks, tz),
-        cases=Cases(opened=len(rows.opened), resolved=resolved, merged_contacts=sum(1 for c in rows.contacts if c.merged)),
+        cases=Cases(opened=rows.opened, resolved=resolved, merged_contacts=sum(g.n for g in rows.contacts if g.merged)),
         fcr_ratio=ratio(fcr_n, resolved),
         failure_demand_ratio=ratio(failure, resolved),
-        overflow_ratio=ratio(sum(1 for c in rows.contacts if c.routing_reason == OVERFLOW_REASON), len(rows.contacts)),
+        overflow_ratio=ratio(sum(g.n for g in rows.contacts if g.routing_reason == OVERFLOW_REASON), sum(g.n for g in rows.contacts)),
         informed_ratio=ratio(informed, informed_known),
         outcomes=outcomes,
         nps=Nps(responses=len(surveys), score=nps(s.nps for s in surveys), promoters=bands["promoter"], detractors=bands["detractor"]),
-        continuity=continuity(rows.contacts, region),
+        continuity=continuity(rows.handled, region),
         timezone=getattr(tz, "key", str(tz)),
         fcr_reported_ratio=ratio(sum(solved_known), len(solved_known)),
         fcr_pending=pending,
@@ -414,13 +406,10 @@ def kpis(unit: str, start: date, end: date, rows: KpiRows, region: Region, tz: t
 
 
 def weekly(
-    unit: str, weeks: Sequence[tuple[str, date, date]], rows: KpiRows, region: Region, tz: tzinfo, now: datetime
+    unit: str, weeks: Sequence[tuple[str, date, date, KpiRows]], region: Region, tz: tzinfo, now: datetime
 ) -> WeeklyKpis:
-    """The same figures per ISO week, from one set of rows covering all the weeks."""
-    items = []
-    for label, monday, sunday in weeks:
-        start, end = period_bounds(monday, sunday, tz)
-        items.append(kpis(unit, monday, sunday, rows_within(rows, start, end), region, tz, now, week=label))
+    """The same figures per ISO week: (label, Monday, Sunday, that week's rows), oldest first."""
+    items = [kpis(unit, monday, sunday, rows, region, tz, now, week=label) for label, monday, sunday, rows in weeks]
     return WeeklyKpis(unit=unit, timezone=getattr(tz, "key", str(tz)), weeks=items)
 
 

@@ -35,14 +35,14 @@ def scope(hub: Hub, who: Professional, unit: str | None) -> str | None:
     return unit
 
 
-async def _read(hub: Hub, unit: str | None, start: datetime, end: datetime) -> figures.KpiRows:
-    """All of a report's reads in one snapshot on PostgreSQL (REPEATABLE READ), so the figures
-    add up across each other; SQLite's read transaction is one snapshot already."""
+async def _read(hub: Hub, unit: str | None, periods: list[tuple[datetime, datetime]]) -> list[figures.KpiRows]:
+    """Every period's reads in one snapshot on PostgreSQL (REPEATABLE READ), so the figures add
+    up across each other and across weeks; SQLite's read transaction is one snapshot already."""
     async with hub.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = await conn.execution_options(isolation_level="REPEATABLE READ")
         async with conn.begin():
-            return await _rows(conn, unit, start, end)
+            return [await _rows(conn, unit, start, end) for start, end in periods]
 
 
 async def _rows(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> figures.KpiRows:
@@ -57,16 +57,17 @@ async def kpis(
     now = now or utcnow()
     first, last = figures.parse_period(from_, to, local_day(now, hub.tz))
     start, end = figures.period_bounds(first, last, hub.tz)
-    data = await _read(hub, covered, start, end)
+    (data,) = await _read(hub, covered, [(start, end)])
     return figures.kpis(covered or figures.REGION, first, last, data, hub.region, hub.tz, now)
 
 
 async def weekly(hub: Hub, who: Professional, unit: str | None, weeks: int, now: datetime | None = None) -> figures.WeeklyKpis:
-    """The same figures for each of the last `weeks` ISO weeks, the current one last: one read
-    for the whole span, split by week in the domain."""
+    """The same figures for each of the last `weeks` ISO weeks, the current one last: each
+    week's reads (grouped counts do not split afterwards), all in one snapshot."""
     covered = scope(hub, who, unit)
     now = now or utcnow()
     spans = figures.last_weeks(local_day(now, hub.tz), weeks)
-    start, end = figures.period_bounds(spans[0][1], spans[-1][2], hub.tz)
-    data = await _read(hub, covered, start, end)
-    return figures.weekly(covered or figures.REGION, spans, data, hub.region, hub.tz, now)
+    data = await _read(hub, covered, [figures.period_bounds(monday, sunday, hub.tz) for _, monday, sunday in spans])
+    return figures.weekly(
+        covered or figures.REGION, [(label, m, s, d) for (label, m, s), d in zip(spans, data, strict=True)], hub.region, hub.tz, now
+    )

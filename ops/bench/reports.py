@@ -5,7 +5,7 @@ month's KPI report answer in < 2 s and the inbox list (50 items) in p99 < 20 ms 
 
 Steps: fresh PostgreSQL database → migrations → demo patients → the history, generated inside
 PostgreSQL by `INSERT … SELECT generate_series` (patients, cases, contacts, chat claim events,
-survey answers; deterministic: the same figures every run) → ANALYZE → a hub started in this
+survey answers; deterministic: the same figures every run) → VACUUM ANALYZE → a hub started in this
 process (create_app + lifespan, as the server runs it) → measurements through the services the
 API calls (`app.services.kpis.kpis`, `app.services.cases.inbox`), each repeated and timed:
 
@@ -150,8 +150,10 @@ def generate_history(url: str, cases: int, patients: int, open_: int, now: datet
                 name = " ".join(sql.split()[:3])[:40]
                 timings[name] = round(time.perf_counter() - t0, 2)
             t0 = time.perf_counter()
-            await conn.execute("ANALYZE")
-            timings["ANALYZE"] = round(time.perf_counter() - t0, 2)
+            # A year-old table has been vacuumed many times over: the visibility map lets the
+            # report's index-only probes (the 7-day rule) skip the heap, as in production.
+            await conn.execute("VACUUM ANALYZE")
+            timings["VACUUM ANALYZE"] = round(time.perf_counter() - t0, 2)
             for tbl in ("cases", "contacts", "patients", "survey_responses", "events"):
                 timings[f"rows.{tbl}"] = await conn.fetchval(f"SELECT count(*) FROM {tbl}")  # noqa: S608 - fixed names
         finally:

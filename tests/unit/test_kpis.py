@@ -10,12 +10,13 @@ import pytest
 from app.domain.errors import Invalid
 from app.domain.kpis import (
     KpiCallback,
-    KpiContact,
+    HandledGroup,
     KpiResolved,
     callbacks,
     continuity,
     fcr,
     fcr_at_resolve,
+    handler,
     last_weeks,
     parse_period,
     percentile,
@@ -104,28 +105,33 @@ def test_same_day_is_judged_by_the_first_promise_day() -> None:
 
 
 def test_continuity_by_hand(region: Region) -> None:
-    at = datetime(2026, 11, 2, tzinfo=UTC)
+    def g(patient: str, who: str, n: int = 1) -> HandledGroup:
+        return HandledGroup(patient, who, n)
 
-    def k(patient: str, handler: str | None, resolved: bool = True) -> KpiContact:
-        return KpiContact(at, "phone", 1, "named_nurse", False, patient, "ADVICE" if resolved else None,
-                          handler if resolved else None, handler)
-
-    rows = [
-        # p1: aino 3, eero 1 (coordinator helena counts as a nurse: +1) → N 5, Σn² 9+1+1 = 11
-        *[k("p1", "n-aino") for _ in range(3)], k("p1", "n-eero"), k("p1", "c-helena", resolved=False),
+    groups = [
+        # p1: aino 3, eero 1, coordinator helena (a nurse) 1 → N 5, Σn² 9 + 1 + 1 = 11
+        g("p1", "n-aino", 3), g("p1", "n-eero"), g("p1", "c-helena"),
         # p2: aino 2, liisa 2 → N 4, Σn² 8: COC (8 − 4) / 12 = 1/3, UPC 1/2
-        k("p2", "n-aino"), k("p2", "n-aino"), k("p2", "n-liisa"), k("p2", "n-liisa"),
-        # p3: two nurse contacts only, one unhandled, one by an assistant: not qualified
-        k("p3", "n-aino"), k("p3", "n-aino"), k("p3", None), k("p3", "a-sari"),
-        # p4: doctors: mikko 3 → 1, 1
-        *[k("p4", "d-mikko") for _ in range(3)],
+        g("p2", "n-aino", 2), g("p2", "n-liisa", 2),
+        # p3: two nurse contacts and one by an assistant (no professional type): not qualified
+        g("p3", "n-aino", 2), g("p3", "a-sari"),
+        # p4: doctors: mikko 3 → 1, 1; and one nurse contact (not enough for nurses)
+        g("p4", "d-mikko", 3), g("p4", "n-aino"),
+        # a professional no longer in the region file counts for nobody
+        g("p5", "n-gone", 5),
     ]
-    got = continuity(rows, region)
+    got = continuity(groups, region)
     coc1, upc1 = (11 - 5) / 20, 3 / 5
     coc2, upc2 = 1 / 3, 1 / 2
     assert got["nurse"].patients == 2
     assert got["nurse"].coc == round((coc1 + coc2) / 2, 4) and got["nurse"].upc == round((upc1 + upc2) / 2, 4)
     assert (got["doctor"].coc, got["doctor"].upc, got["doctor"].patients) == (1.0, 1.0, 1)
+
+
+def test_handler_is_the_resolver_else_the_first_claimant() -> None:
+    assert handler("ADVICE", "d-mikko", "n-aino") == "d-mikko"
+    assert handler(None, "n-eero", "n-aino") == "n-aino"  # merged away: no outcome
+    assert handler(None, None, None) is None
 
 
 def test_weekly_csv_of_no_weeks_is_a_header() -> None:
