@@ -1,8 +1,10 @@
 """The KPI report (SPEC §13, API.md "KPI report shape"), computed from plain rows.
 
 Extends the dashboard's figures (app/domain/reports.py: `ratio`, `day_bounds`, outcome codes)
-to any local date range and to ISO weeks. The service fetches one set of rows for the whole
-range; everything counted, divided, percentiled or bucketed by week happens here.
+to any local date range and to ISO weeks. The reads (app/db/kpis.py) bring one period's inputs:
+grouped counts where a figure needs only counts (a year of a region is ≈1 M cases, so a month's
+contacts are not fetched one by one), rows where it needs each case's times; everything divided,
+percentiled or judged (FCR, the due day, continuity) happens here.
 
 Definitions (also in docs/api.md):
 
