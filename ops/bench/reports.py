@@ -33,7 +33,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ops.bench.common import VAR, BenchError, drop_database, fmt, pg_params, recreate_database, table
+from ops.bench.common import VAR, BenchError, drop_database, fmt, pg_params, query, recreate_database, table
 
 TARGET_REPORT_S = 2.0
 TARGET_INBOX_P99_MS = 20.0
@@ -47,6 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--reports-open", type=int, default=300, help="open cases among them (default 300)")
     g.add_argument("--reports-runs", type=int, default=5, help="timed runs of each report (default 5)")
     g.add_argument("--inbox-runs", type=int, default=300, help="timed inbox lists per filter (default 300)")
+    g.add_argument(
+        "--reports-reuse", action="store_true",
+        help="measure a database kept by an earlier --keep-db run instead of writing the history again",
+    )
 
 
 # The history, written by PostgreSQL itself. `h(i, salt)` is a cheap deterministic hash in
@@ -290,19 +294,29 @@ def _import_demo_patients(url: str) -> None:
     asyncio.run(run())
 
 
-def run_bench(url: str, cases: int, patients: int, open_: int, report_runs: int, inbox_runs: int, keep_db: bool = False) -> dict[str, Any]:
+def run_bench(
+    url: str, cases: int, patients: int, open_: int, report_runs: int, inbox_runs: int, keep_db: bool = False, reuse: bool = False
+) -> dict[str, Any]:
     from app.db.migrate import upgrade
 
     created = False
     try:
-        pg_version = recreate_database(url)
-        created = True
-        upgrade(url)
-        _import_demo_patients(url)
-        now = datetime.now(timezone.utc).replace(microsecond=0)
-        t0 = time.perf_counter()
-        generation = generate_history(url, cases, patients, open_, now)
-        generation["total_s"] = round(time.perf_counter() - t0, 2)
+        if reuse:
+            pg_version = str(query(url, "SHOW server_version")[0][0])
+            upgrade(url)
+            now = query(url, "SELECT max(updated_at) FROM patients WHERE id LIKE 'bp-%'")[0][0]
+            counts = query(url, "SELECT (SELECT count(*) FROM cases), (SELECT count(*) FROM contacts), (SELECT count(*) FROM patients)")[0]
+            generation = {"total_s": 0.0, "rows.cases": counts[0], "rows.contacts": counts[1], "rows.patients": counts[2], "reused": True}
+            keep_db = True
+        else:
+            pg_version = recreate_database(url)
+            created = True
+            upgrade(url)
+            _import_demo_patients(url)
+            now = datetime.now(timezone.utc).replace(microsecond=0)
+            t0 = time.perf_counter()
+            generation = generate_history(url, cases, patients, open_, now)
+            generation["total_s"] = round(time.perf_counter() - t0, 2)
         results = asyncio.run(measure(url, now, report_runs, inbox_runs))
     finally:
         if created and not keep_db:
@@ -352,7 +366,10 @@ def main(args: argparse.Namespace) -> int:
     url = args.database_url
     print(f"reports benchmark: generating {args.reports_cases:,} cases in {url.rsplit('/', 1)[-1]} …", flush=True)
     try:
-        report = run_bench(url, args.reports_cases, args.reports_patients, args.reports_open, args.reports_runs, args.inbox_runs, args.keep_db)
+        report = run_bench(
+            url, args.reports_cases, args.reports_patients, args.reports_open, args.reports_runs, args.inbox_runs, args.keep_db,
+            args.reports_reuse,
+        )
     except BenchError:
         raise
     except Exception as exc:  # noqa: BLE001 - reported, the other benchmarks still run
