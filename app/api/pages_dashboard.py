@@ -167,7 +167,7 @@ async def _render(
     except NotFound:
         return _page(request, who, chosen, {**base, "error": t["dash.no_unit"]}, status=404)
     roster = await presence.unit_presence(hub, who, unit) if who.role == "admin" or who.unit == unit else []
-    trend = await kpis.weekly(hub, who, unit, DASHBOARD_WEEKS)
+    trend = await kpis.weekly_for_dashboard(hub, who, unit, DASHBOARD_WEEKS)
     absences = await patients.list_absences(hub, who)
     names = {p.id: p.name for p in hub.region.professionals}
     tz = hub.tz

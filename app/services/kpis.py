@@ -6,6 +6,7 @@ range or a run of ISO weeks; rows come from app/db/kpis.py, figures from app/dom
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -71,3 +72,26 @@ async def weekly(hub: Hub, who: Professional, unit: str | None, weeks: int, now:
     return figures.weekly(
         covered or figures.REGION, [(label, m, s, d) for (label, m, s), d in zip(spans, data, strict=True)], hub.region, hub.tz, now
     )
+
+
+# The dashboard redraws on every live event (dashboard.js reloads the page's figures); its trend
+# of whole weeks moves slowly, and at a year of a region's history one 12-week read costs about
+# as much as three monthly reports. So the page shows a trend at most TREND_TTL_S old; the API
+# always reads afresh.
+TREND_TTL_S = 300.0
+_trend_cache: dict[tuple[int, str | None, int], tuple[float, figures.WeeklyKpis]] = {}
+
+
+async def weekly_for_dashboard(hub: Hub, who: Professional, unit: str | None, weeks: int, now: datetime | None = None) -> figures.WeeklyKpis:
+    """`weekly`, remembered per hub, unit and length for TREND_TTL_S (access is checked every time)."""
+    covered = scope(hub, who, unit)
+    key = (id(hub), covered, weeks)
+    clock = time.monotonic()
+    hit = _trend_cache.get(key)
+    if hit is not None and clock - hit[0] < TREND_TTL_S:
+        return hit[1]
+    report = await weekly(hub, who, unit, weeks, now)
+    if len(_trend_cache) > 256:  # units × lengths; never grows past a few dozen in practice
+        _trend_cache.clear()
+    _trend_cache[key] = (clock, report)
+    return report
