@@ -47,7 +47,7 @@ async def _read(hub: Hub, unit: str | None, periods: list[tuple[datetime, dateti
 
 
 async def _rows(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> figures.KpiRows:
-    return await rows.kpi_rows(conn, unit, start, end)
+    return await rows.kpi_rows(conn, unit, start, end, horizon=end + figures.FCR_WINDOW)
 
 
 async def kpis(
