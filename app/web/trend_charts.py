@@ -10,7 +10,7 @@ from app.domain.kpis import WeeklyKpis
 from app.web import charts
 from app.web.i18n import Lang
 
-DASHBOARD_WEEKS = 12
+DASHBOARD_WEEKS = 8  # at a year of a region, a week costs ~¼ of a monthly report
 
 
 def _percent(value: float | None, lang: Lang) -> str:
