@@ -329,7 +329,8 @@ def run_bench(
 
 def verdicts(report: dict[str, Any]) -> dict[str, bool]:
     r = report["results"]
-    out = {k: r[k]["max"] / 1000 < TARGET_REPORT_S for k in r if k.startswith("report.") and k != "report.sample"}
+    # the target is a month's report; the 12-week trend is measured for the dashboard, not judged
+    out = {k: r[k]["max"] / 1000 < TARGET_REPORT_S for k in r if k.startswith("report.") and k.endswith("_month")}
     out.update({k: r[k]["p99"] < TARGET_INBOX_P99_MS for k in r if k.startswith("inbox.")})
     return out
 
@@ -342,7 +343,7 @@ def render(report: dict[str, Any]) -> str:
         if key == "report.sample":
             continue
         if key.startswith("report."):
-            target = f"< {TARGET_REPORT_S:.0f} s (max)"
+            target = f"< {TARGET_REPORT_S:.0f} s (max)" if key.endswith("_month") else "(no target)"
             base = r["bare.report_count"]["p50"]
         elif key.startswith("inbox."):
             target = f"p99 < {TARGET_INBOX_P99_MS:.0f} ms"
