@@ -287,3 +287,20 @@ async def test_weekly_api_json_and_csv(client, db):  # type: ignore[no-untyped-d
     rows = list(csv.reader(io.StringIO(r.text)))
     assert rows[0][:4] == ["week", "unit", "from", "to"] and "continuity.doctor.coc" in rows[0]
     assert len(rows) == 4
+
+
+async def test_a_later_contact_in_another_unit_withdraws_fcr(client, db):  # type: ignore[no-untyped-def]
+    """Sotkamo's C10 (p7, resolved 22 Dec 10:30) was FCR; p7 calls Kajaani on 29 Dec at 10:00,
+    within the 7 days: the Sotkamo report withdraws it. The Kajaani week is untouched (the call
+    is in the next week)."""
+    await seed(db)
+    admin = await login(client, "admin")
+    query = "/api/reports/kpis?unit=sotkamo&from=2025-12-22&to=2025-12-28"
+    assert (await client.get(query, headers=admin)).json()["fcr_ratio"] == 1.0
+    late = _case("c11", "phone", L(29, 10), patient="p7", line=1)
+    async with db.begin() as conn:
+        await conn.execute(insert(t.cases), [late])
+        await conn.execute(insert(t.contacts), [_contact("c11", late, L(29, 10))])
+    assert (await client.get(query, headers=admin)).json()["fcr_ratio"] == 0.0
+    r = await client.get("/api/reports/kpis?unit=kajaani&from=2025-12-22&to=2025-12-28", headers=admin)
+    assert r.json() == KAJAANI_W52
