@@ -33,6 +33,7 @@ from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
 from app.api.http_metrics import MetricsAccess, http_metrics
 from app.api.reports import ReportController
+from app.api.kpis import KpiController
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             AbsenceController,
             PresenceController,
             ReportController,
+            KpiController,
             live,
             chat_socket,
             chat_form_endpoint,

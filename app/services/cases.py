@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Row, func, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
@@ -31,7 +31,7 @@ from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import Forbidden, NotFound
 from app.db import events as event_log
-from app.db.summaries import load_summary, summary_select
+from app.db.summaries import load_summary, summary_page_select, summary_select
 from app.domain.summary import CaseSummary, summary_from_row
 
 
@@ -123,7 +123,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     where: ColumnElement[bool] = c.queue.in_(queues)
     if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
-    stmt = summary_select().where(where, c.status.in_(OPEN_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)
+    stmt = summary_page_select(and_(where, c.status.in_(OPEN_STATUSES)), limit)
     return [summary_from_row(r._mapping) for r in await read_statement(hub.engine, stmt)]
 
 
