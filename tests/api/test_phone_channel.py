@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import schema as t
-from tests.helpers import KAJAANI, MATTI, callback, signed_post
+from tests.helpers import KAJAANI, MATTI, SCRAPER, callback, signed_post
 from tests.conftest import METRICS_TOKEN
 
 PATH = "/channels/phone/callback-requests"
@@ -96,7 +96,7 @@ async def test_deprecated_number_answers_with_redirect(client, db):  # type: ign
     assert r.json()["redirect_to"] == KAJAANI
     assert "+35886150000" in r.json()["message_fi"]
     assert await count(db, t.cases) == 0
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=SCRAPER)).text
     assert 'firstline_deprecated_number_calls_total{number="+358441112222",unit="kajaani"} 1.0' in metrics
 
 
@@ -110,7 +110,7 @@ async def test_deprecated_number_answers_with_redirect(client, db):  # type: ign
 async def test_deprecated_number_redirects_through_until_then_is_unknown(client, db, monkeypatch, at, redirected):  # type: ignore[no-untyped-def]
     monkeypatch.setattr("app.api.channels.utcnow", lambda: at)
     r = await signed_post(client, PATH, {"call_id": "old-2", "caller": MATTI, "dialed": "+358441112222", "line": 1})
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=SCRAPER)).text
     counted = 'firstline_deprecated_number_calls_total{number="+358441112222",unit="kajaani"} 1.0' in metrics
     if redirected:
         assert r.status_code == 200 and r.json()["redirect_to"] == KAJAANI and counted
