@@ -79,7 +79,7 @@ async def scrape_gauges(hub: Hub, now: datetime) -> list[Metric]:
     start, end = kpi_window.window(now)
     try:
         fcr = await scrape.fcr_counts(hub.engine, start, end)
-        same_day = await scrape.same_day_counts(hub.engine, start, end, kpi_window.local_days(start, end, hub.tz))
+        same_day = await scrape.same_day_counts(hub.engine, start, end, kpi_window.local_days(start, end + kpi_window.DUE_AHEAD, hub.tz))
     except Exception:  # noqa: BLE001
         log.exception("metrics: reading the 7-day KPIs failed")
         hub.metrics.scrape_errors.labels("kpis").inc()

@@ -6,8 +6,9 @@ SQLite and PostgreSQL (no time-zone or interval arithmetic in the database):
 - FCR's "no later contact within 7 days of resolving": the window is the trailing 7 days, so
   every contact received after a case in it was resolved is within those 7 days — a later contact
   of the same patient on another case is enough to withdraw it.
-- Same local day: the local days the window touches are computed in Python as UTC spans
-  (kpi_window.local_days); a case counts when its creation and its first callback lie in one span.
+- Same day: the local days a due time can fall on are computed in Python as UTC spans
+  (kpi_window.local_days); a case counts when its first promise lies in a span and its first
+  callback came before that span ends.
 """
 
 from __future__ import annotations
@@ -73,13 +74,10 @@ async def same_day_counts(
     engine: AsyncEngine, start: datetime, end: datetime, days: list[tuple[datetime, datetime]]
 ) -> list[UnitCounts]:
     """Per unit: phone callback cases created in [start, end) (merged ones called back on the matter
-    they joined, so left out), and how many were first called back on their local day `days`."""
-    same_day = or_(
-        *(
-            and_(c.created_at >= lo, c.created_at < hi, c.first_callback_at >= lo, c.first_callback_at < hi)
-            for lo, hi in days
-        )
-    )
+    they joined, so left out), and how many were first called back by the end of the local day
+    their first promise fell on (`days`: every local day from `start` to DUE_AHEAD after `end`)."""
+    promise = func.coalesce(c.promised_at, c.due_at)
+    same_day = or_(*(and_(promise >= lo, promise < hi, c.first_callback_at < hi) for lo, hi in days))
     stmt = (
         select(c.unit, func.sum(case((same_day, 1), else_=0)), func.count())
         .where(

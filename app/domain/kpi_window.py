@@ -7,7 +7,8 @@ check it against these functions case by case.
   handled it (or by whoever resolved it, if nobody claimed it first), with no handover, one inbound
   contact, and no later contact by the same patient within FCR_FOLLOW_UP after it was resolved.
 - Same-day callback: a phone callback case created in the window whose first callback attempt
-  fell on the same local calendar day (the region's time zone) as the case came in.
+  came by the end of the local day it was due (app.domain.kpis.called_back_same_day — the KPI
+  report's rule, so gauge and report agree).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import msgspec
 
+from app.domain.kpis import called_back_same_day
 from app.domain.outcomes import first_contact_resolution
 
 WINDOW = timedelta(days=7)
+DUE_AHEAD = timedelta(days=31)  # how far after its request a callback can fall due (sla._SEARCH_DAYS)
 FCR_FOLLOW_UP = timedelta(days=7)  # a contact this soon after resolving withdraws the FCR
 CALLBACK_CHANNELS: tuple[str, ...] = ("phone",)
 
@@ -51,10 +54,8 @@ def is_fcr(
     return not any(resolved_at < at <= resolved_at + FCR_FOLLOW_UP for at in later_contacts)
 
 
-def same_local_day(created_at: datetime, first_callback_at: datetime | None, tz: tzinfo) -> bool:
-    if first_callback_at is None:
-        return False
-    return created_at.astimezone(tz).date() == first_callback_at.astimezone(tz).date()
+def same_day(first_callback_at: datetime | None, promised_at: datetime | None, due_at: datetime, tz: tzinfo) -> bool:
+    return called_back_same_day(first_callback_at, promised_at or due_at, tz)
 
 
 def local_days(start: datetime, end: datetime, tz: tzinfo) -> list[tuple[datetime, datetime]]:

@@ -284,6 +284,13 @@ def contacts(groups: Iterable[ContactGroup], lines: Iterable[int] = (1, 2, 3)) -
     return Contacts(total=total, by_channel=by_channel, by_line=by_line)
 
 
+def called_back_same_day(first_callback_at: datetime | None, promise: datetime, tz: tzinfo) -> bool:
+    """Same day: the first attempt came by the end of the (local) day the callback was due —
+    `promise` is the first promise given (`promised_at` of a carried case, else `due_at`). A
+    request after closing is due the next working morning (SPEC §8), so a call then counts."""
+    return first_callback_at is not None and first_callback_at.astimezone(tz).date() <= promise.astimezone(tz).date()
+
+
 def callbacks(rows: Iterable[KpiCallback], tz: tzinfo) -> Callbacks:
     total = same_day = within_due = 0
     delays: list[float] = []
@@ -293,7 +300,7 @@ def callbacks(rows: Iterable[KpiCallback], tz: tzinfo) -> Callbacks:
             continue
         promise = r.promised_at or r.due_at
         delays.append(max((r.first_callback_at - r.at).total_seconds(), 0.0))
-        same_day += r.first_callback_at.astimezone(tz).date() <= promise.astimezone(tz).date()
+        same_day += called_back_same_day(r.first_callback_at, promise, tz)
         within_due += r.first_callback_at <= promise
     return Callbacks(
         total=total,

@@ -48,11 +48,12 @@ def random_cases(rng: random.Random) -> tuple[list[dict], list[dict]]:
         merged = rng.random() < 0.1
         cid = t.new_id()
         first_cb = rng.choice([None, created + timedelta(seconds=rng.randrange(0, 30 * 3600))])
+        due = created + timedelta(seconds=rng.choice([3600, 20 * 3600, 3 * 86400]))  # today, tomorrow morning, after a weekend
         patient = rng.choice([None, "p-0001", "p-0002", "p-0003", "p-0004"])
         cases.append(
             {"id": cid, "status": "resolved" if resolved else "new", "queue": "overflow:kajaani",
              "unit": rng.choice(["kajaani", "sotkamo"]), "urgency": "unassessed", "urgency_rank": 2,
-             "urgency_source": "none", "due_at": created, "at_risk_at": created, "channel": rng.choice(["phone", "phone", "chat"]),
+             "urgency_source": "none", "due_at": due, "at_risk_at": created, "channel": rng.choice(["phone", "phone", "chat"]),
              "routing_reason": "unidentified", "patient_id": patient, "first_callback_at": first_cb,
              "handovers": rng.choice([0, 0, 0, 1]), "contacts_count": rng.choice([1, 1, 1, 2]),
              "first_handler": rng.choice([None, "n-aino", "n-eero"]),
@@ -79,7 +80,7 @@ def expected(cases: list[dict], contacts: list[dict]) -> tuple[dict[str, tuple[i
             h, n = fcr.get(c["unit"], (0, 0))
             fcr[c["unit"]] = (h + hit, n + 1)
         if c["channel"] == "phone" and c["merged_into"] is None and start <= c["created_at"] < end:
-            hit = kpi_window.same_local_day(c["created_at"], c["first_callback_at"], HKI)
+            hit = kpi_window.same_day(c["first_callback_at"], c.get("promised_at"), c["due_at"], HKI)
             h, n = same.get(c["unit"], (0, 0))
             same[c["unit"]] = (h + hit, n + 1)
     return fcr, same
@@ -92,7 +93,7 @@ async def test_the_window_sql_agrees_with_the_rules(db) -> None:  # type: ignore
         await conn.execute(insert(t.contacts), contacts)
     start, end = kpi_window.window(NOW)
     fcr = await scrape.fcr_counts(db, start, end)
-    same = await scrape.same_day_counts(db, start, end, kpi_window.local_days(start, end, HKI))
+    same = await scrape.same_day_counts(db, start, end, kpi_window.local_days(start, end + kpi_window.DUE_AHEAD, HKI))
     want_fcr, want_same = expected(cases, contacts)
     assert {r.unit: (r.hits, r.total) for r in fcr} == want_fcr
     assert {r.unit: (r.hits, r.total) for r in same} == want_same

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from app.domain.kpi_window import UnitCounts, is_fcr, local_days, ratios, same_local_day, window
+from app.domain.kpi_window import UnitCounts, is_fcr, local_days, ratios, same_day, window
 
 HKI = ZoneInfo("Europe/Helsinki")
 UTC = timezone.utc
@@ -27,12 +27,16 @@ def test_a_later_contact_within_seven_days_withdraws_fcr() -> None:
     assert is_fcr(0, 1, "n-aino", "n-aino", T, [T - timedelta(hours=1), T])  # earlier ones do not count
 
 
-def test_same_local_day_is_the_helsinki_day() -> None:
-    evening = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 23:30 in Helsinki
-    assert same_local_day(evening, evening + timedelta(minutes=29), HKI)
-    assert not same_local_day(evening, evening + timedelta(minutes=31), HKI)  # past local midnight
-    assert same_local_day(datetime(2026, 3, 2, 0, 30, tzinfo=UTC), datetime(2026, 3, 1, 23, 0, tzinfo=UTC), HKI)
-    assert not same_local_day(evening, None, HKI)
+def test_same_day_is_by_the_end_of_the_helsinki_day_it_was_due() -> None:
+    evening = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 23:30 in Helsinki, due then
+    assert same_day(evening + timedelta(minutes=29), None, evening, HKI)
+    assert not same_day(evening + timedelta(minutes=31), None, evening, HKI)  # past local midnight
+    monday = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # a Friday evening request, due Monday 08:00
+    assert same_day(monday + timedelta(hours=5), None, monday, HKI)
+    assert not same_day(monday + timedelta(days=1), None, monday, HKI)
+    carried = monday + timedelta(days=1)  # carried to Tuesday: the first promise (Monday) counts
+    assert not same_day(carried + timedelta(hours=1), monday, carried, HKI)
+    assert not same_day(None, None, evening, HKI)
 
 
 def test_local_days_cover_the_window_and_follow_daylight_saving() -> None:
