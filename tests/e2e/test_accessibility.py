@@ -238,7 +238,7 @@ def test_dashboard(open_page: Any, cases: dict[str, str], viewport: dict[str, in
     page = open_page("fi", viewport)
     log_in(page, "paula", "/dashboard")
     expect(page.locator("#dashboard")).to_have_attribute("data-live", "live")
-    expect(page.locator("svg.chart")).to_have_count(3)
+    expect(page.locator("svg.chart")).to_have_count(8)  # today's three and the weekly trend's five
     for details in page.locator("details").all():
         details.locator("summary").click()  # the charts' tables open too
     scan(page, f"the dashboard ({viewport['width']}×{viewport['height']})")
@@ -256,6 +256,12 @@ def test_chat_widget(open_page: Any, viewport: dict[str, int]) -> None:
     dialog = page.get_by_role("dialog", name="Terveysaseman chat")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("button", name="Aloita chat")).to_be_visible()
+    # the panel has faded in (its transition starts two frames after opening; on a busy machine
+    # later than the scan's freeze would see it)
+    page.wait_for_function(
+        "() => { const p = document.querySelector('firstline-chat').shadowRoot.querySelector('.panel');"
+        " return p && !p.classList.contains('entering') && getComputedStyle(p).opacity === '1'; }"
+    )
     scan(page, f"the chat widget with its form ({viewport['width']}×{viewport['height']})")
     no_horizontal_scroll(page, "the chat demo page")
 
