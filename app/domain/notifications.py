@@ -39,6 +39,11 @@ SMS_TEMPLATES: Mapping[SmsTemplate, Mapping[SmsLanguage, str]] = {
 }
 
 
+# The templates whose text has a `{url}` for the sender to fill with the survey link — the only
+# thing ever filled into an SMS, and it names no person (a signed case id).
+SMS_LINK_TEMPLATES: frozenset[SmsTemplate] = frozenset({"survey"})
+
+
 class UnknownSmsTemplate(ValueError):
     """A programming error: something tried to send an SMS that is not one of SMS_TEMPLATES."""
 
