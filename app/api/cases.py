@@ -50,6 +50,8 @@ class ResolveRequest(msgspec.Struct):
     follow_up: Annotated[str, msgspec.Meta(max_length=4000)] | None = None
     patient_informed: bool | None = None
     care_pathway: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    # The phone caller agreed during the call to a survey by SMS (content-free `survey` template).
+    survey_sms: bool = False
 
 
 class LinkPatientRequest(msgspec.Struct):
@@ -111,7 +113,9 @@ class CaseController(Controller):
 
     @post("/resolve", status_code=200)
     async def resolve(self, hub: Hub, who: Professional, case_id: CaseId, data: ResolveRequest) -> CaseSummary:
-        return await svc.resolve(hub, who, case_id, data.outcome, data.follow_up, data.patient_informed, data.care_pathway)
+        return await svc.resolve(
+            hub, who, case_id, data.outcome, data.follow_up, data.patient_informed, data.care_pathway, data.survey_sms
+        )
 
     @post("/link-patient", status_code=200)
     async def link_patient(self, hub: Hub, who: Professional, case_id: CaseId, data: LinkPatientRequest) -> CaseSummary:

@@ -14,6 +14,7 @@ from litestar.params import Parameter
 from app.hub import Hub
 from app.services import survey
 from app.domain.errors import Invalid, NotFound, ServiceError
+from app.domain.survey import language_from_accept
 
 TEXTS = {
     "fi": {
@@ -22,6 +23,7 @@ TEXTS = {
         "solved": "Ratkesiko asiasi?",
         "knows": "Tiedätkö, miten asiasi jatkuu?",
         "yes": "Kyllä", "no": "Ei", "send": "Lähetä", "thanks": "Kiitos vastauksestasi!",
+        "expired": "Tämän kyselyn vastausaika on päättynyt. Kiitos kiinnostuksestasi!",
     },
     "sv": {
         "title": "Hur lyckades vi?",
@@ -29,6 +31,7 @@ TEXTS = {
         "solved": "Blev ditt ärende löst?",
         "knows": "Vet du hur ditt ärende fortsätter?",
         "yes": "Ja", "no": "Nej", "send": "Skicka", "thanks": "Tack för ditt svar!",
+        "expired": "Svarstiden för den här enkäten har gått ut. Tack för ditt intresse!",
     },
     "en": {
         "title": "How did we do?",
@@ -36,6 +39,7 @@ TEXTS = {
         "solved": "Was your matter solved?",
         "knows": "Do you know how your matter continues?",
         "yes": "Yes", "no": "No", "send": "Send", "thanks": "Thank you for your answer!",
+        "expired": "This survey has closed. Thank you for your interest!",
     },
 }
 STYLE = "body{font:17px/1.5 system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem}fieldset{margin:1rem 0}button{font:inherit;padding:.5rem 1.5rem}"
@@ -64,13 +68,25 @@ def _yes_no(name: str, legend: str, tx: dict[str, str]) -> str:
     )
 
 
+def _language(lang: Lang | None, request: Request[Any, Any, Any]) -> Lang:
+    """`?lang=` (the hub's links carry the patient's), else the browser's Accept-Language."""
+    return lang if lang is not None else language_from_accept(request.headers.get("accept-language"))
+
+
+def _refusal(lang: Lang, exc: ServiceError) -> Response[str]:
+    """An expired link is said in the patient's language; other refusals keep their sentence."""
+    said = TEXTS[lang]["expired"] if exc.extra.get("code") == "survey_expired" else exc.detail
+    return _page(lang, f"<p>{html.escape(said)}</p>", exc.status_code)
+
+
 @get("/survey/{token:str}", include_in_schema=False)
-async def survey_page(hub: Hub, token: Token, lang: Lang = "fi") -> Response[str]:
+async def survey_page(hub: Hub, token: Token, request: Request[Any, Any, Any], lang: Lang | None = None) -> Response[str]:
+    lang = _language(lang, request)
     tx = TEXTS[lang]
     try:
-        survey.case_of(hub.settings.secret_key, _well_formed(token))
+        await survey.check(hub, _well_formed(token))
     except ServiceError as exc:
-        return _page(lang, f"<p>{html.escape(exc.detail)}</p>", exc.status_code)
+        return _refusal(lang, exc)
     scale = "".join(
         f'<label><input type="radio" name="nps" value="{i}" required> {i}</label> ' for i in range(11)
     )
@@ -102,8 +118,10 @@ def _flag(value: Any) -> bool | None:
 
 
 @post("/survey/{token:str}", status_code=201, tags=["survey"])
-async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any], lang: Lang = "fi") -> Response[Any]:
-    """Accepts the HTML form (answers with a page) or JSON `{"nps":0-10,"solved","knows_how_continues"}`."""
+async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any], lang: Lang | None = None) -> Response[Any]:
+    """Accepts the HTML form (answers with a page) or JSON `{"nps":0-10,"solved","knows_how_continues"}`.
+    A link more than 14 days past the resolution answers 410 with `extra.code` `survey_expired`."""
+    lang = _language(lang, request)
     is_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     try:
         if is_form:
@@ -127,7 +145,7 @@ async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any],
         raise Invalid("request body is not valid UTF-8 JSON") from None
     except ServiceError as exc:
         if is_form:
-            return _page(lang, f"<p>{html.escape(exc.detail)}</p>", exc.status_code)
+            return _refusal(lang, exc)
         raise
     if is_form:
         return _page(lang, f"<p>{TEXTS[lang]['thanks']}</p>", 201)

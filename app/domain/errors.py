@@ -41,6 +41,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     "absence_over": "the absence is over already",
     "absence_changed": "the absence changed meanwhile",
     "bad_date": "a date or time that cannot be read (extra.field)",
+    "survey_no_phone": "resolve with survey_sms on a case without a caller phone number",
+    "survey_expired": "the survey link has expired (extra.expired_at)",
 }
 
 
@@ -67,3 +69,9 @@ class Conflict(ServiceError):
 
 class Invalid(ServiceError):
     status_code = 422
+
+
+class Gone(ServiceError):
+    """It existed and is no longer there to act on (an expired survey link)."""
+
+    status_code = 410

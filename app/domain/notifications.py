@@ -12,7 +12,7 @@ from typing import Literal
 
 import msgspec
 
-SmsTemplate = Literal["new_message", "callback_failed"]
+SmsTemplate = Literal["new_message", "callback_failed", "survey"]
 SmsLanguage = Literal["fi", "sv", "en"]
 SMS_LANGUAGES: tuple[SmsLanguage, ...] = ("fi", "sv", "en")
 
@@ -27,7 +27,21 @@ SMS_TEMPLATES: Mapping[SmsTemplate, Mapping[SmsLanguage, str]] = {
         "sv": "Hälsostationen försökte ringa dig. Läs meddelandet i Omasote eller ring igen.",
         "en": "Your health station tried to call you. Read the message in Omasote or call again.",
     },
+    # Sent only when the patient agreed during the call (resolve with survey_sms). `{url}` is the
+    # survey link: the sender builds it from the outbox row's case_id (app.services.survey
+    # survey_link: `/survey/<survey_token(case_id)>?lang=<patient language>`, on the hub's public
+    # address). The link names no person and says nothing of the matter (SPEC §5).
+    "survey": {
+        "fi": "Kiitos yhteydenotostasi. Kerro, miten onnistuimme – kysely vie minuutin: {url}",
+        "sv": "Tack för att du kontaktade oss. Berätta hur vi lyckades – enkäten tar en minut: {url}",
+        "en": "Thank you for contacting us. Tell us how we did – the survey takes a minute: {url}",
+    },
 }
+
+
+# The templates whose text has a `{url}` for the sender to fill with the survey link — the only
+# thing ever filled into an SMS, and it names no person (a signed case id).
+SMS_LINK_TEMPLATES: frozenset[SmsTemplate] = frozenset({"survey"})
 
 
 class UnknownSmsTemplate(ValueError):

@@ -27,7 +27,7 @@ from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
 from app.services import chat as chat_svc
 from app.domain.errors import Forbidden, NotFound, ServiceError
-from app.services.survey import survey_token
+from app.services.survey import survey_link
 from channels import chat as chat_channel
 from channels.chat import StartForm
 
@@ -354,8 +354,9 @@ class Session:
 
     async def _closed(self) -> None:
         assert self.case_id is not None
-        token = survey_token(self.hub.settings.secret_key, self.case_id)
-        await _send(self.socket, {"type": "closed", "survey_url": f"/survey/{token}?lang={self.lang}"})
+        # the chat's language (one of fi/sv/en, else Finnish): the same link the other channels get
+        url = survey_link(self.hub.settings.secret_key, self.case_id, self.lang)
+        await _send(self.socket, {"type": "closed", "survey_url": url})
         await self.socket.close(code=1000, reason="closed")
 
     async def _update_position(self) -> None:

@@ -27,6 +27,8 @@ from app.domain.outcomes import first_contact_resolution
 from app.domain.region import Professional
 from app.domain.routing import PatientFacts, route_identified
 from app.domain.urgency import assess
+from app.domain import survey as survey_rules
+from app.services.survey import survey_token
 from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import Forbidden, NotFound
@@ -482,14 +484,35 @@ async def handover(hub: Hub, who: Professional, case_id: str, to: str, note: str
 
 
 async def resolve(
-    hub: Hub, who: Professional, case_id: str, outcome: str, follow_up: str | None, patient_informed: bool | None, care_pathway: str | None
+    hub: Hub,
+    who: Professional,
+    case_id: str,
+    outcome: str,
+    follow_up: str | None,
+    patient_informed: bool | None,
+    care_pathway: str | None,
+    survey_sms: bool = False,
 ) -> CaseSummary:
+    """Resolve, and hand the patient the survey link in the same transaction (SPEC §9): a secure
+    message thread gets a system message with it in the patient's language; a phone caller who
+    agreed during the call (`survey_sms`) gets the content-free `survey` SMS template."""
     now = utcnow()
     code = rules.outcome_code(hub.region, outcome, care_pathway)
     async with hub.engine.begin() as conn:
         case = _state(await _visible_case(hub, conn, who, case_id))
         change = rules.resolve(case, who, hub.region, outcome, follow_up, patient_informed, care_pathway, now)
+        sms = survey_rules.survey_sms(case.caller_phone, survey_sms)
         summary, event = await _commit_change(conn, case_id, change, "case.resolved", who.id, now, outcome=outcome)
+        if case.channel == "secure_message" and case.patient_id:
+            language = (
+                await conn.execute(select(t.patients.c.language).where(t.patients.c.id == case.patient_id))
+            ).scalar_one_or_none()
+            text = survey_rules.survey_message(survey_token(hub.settings.secret_key, case_id), language)
+            await conn.execute(
+                insert(t.messages).values(id=t.new_id(), case_id=case_id, sender="system", author=None, text=text, at=now)
+            )
+        if sms is not None:
+            await queue_sms(conn, sms, case_id, now)
     fcr = first_contact_resolution(case.handovers, case.contacts_count, case.first_handler, who.id)
     hub.metrics.resolved.labels(case.unit, outcome, "true" if fcr else "false").inc()
     if code.kind == "failure_demand":

@@ -12,6 +12,8 @@ shortcut help opens with `?`. Any CSP violation or script error on the way fails
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,7 +60,7 @@ def bearer(base_url: str, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) -> None:
+def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str, server_env: dict[str, str]) -> None:
     page = watched
     created = phone_callback(base_url, "e2e-case-1", MATTI, voicemail_text=XSS)
     assert created["queue"] == "personal:n-aino", created
@@ -100,6 +102,7 @@ def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) ->
     page.get_by_label("Hoitopolku (valinnainen)").select_option(label="Diabetes")
     page.get_by_label("Miten asia jatkuu", exact=True).fill("Soittaa uudelleen, jos oireet pahenevat")
     page.get_by_label("Potilas tietää, miten asia jatkuu").check()
+    page.get_by_label("Potilas suostui tekstiviestikyselyyn").check()  # a phone case with a number: the survey SMS
     page.get_by_role("button", name="Ratkaise").click()
     expect(page.get_by_role("status").filter(has_text="Yhteydenotto ratkaistu.")).to_be_visible()
     expect(page.locator("#case-facts")).to_contain_text("Ratkaistu")
@@ -109,6 +112,9 @@ def test_claim_call_back_note_reply_and_resolve(watched: Page, base_url: str) ->
     expect(timeline.locator(".tl.event", has_text="Soittoyritys: Tavoitettu")).to_have_count(1)
     stored = httpx.get(f"{base_url}/api/cases/{case_id}", headers=bearer(base_url, "aino"), timeout=10)
     assert stored.status_code == 200 and stored.json()["care_pathway"] == "diabetes", stored.text
+    with closing(sqlite3.connect(server_env["FIRSTLINE_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///"))) as db:
+        sent = db.execute("SELECT template, recipient FROM outbox WHERE case_id = ? ORDER BY created_at", (case_id,)).fetchall()
+    assert sent == [("new_message", MATTI), ("survey", MATTI)], sent  # the reply's notice, then the agreed survey
 
     page.get_by_role("link", name="Takaisin saapuneisiin").click()
     expect(page).to_have_url(re.compile(r"/inbox$"))

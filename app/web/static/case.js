@@ -323,6 +323,8 @@ function renderActions(c) {
   $("claim").hidden = c.status === "claimed";
   $("release").hidden = !(c.status === "claimed" && (mine || OVERRIDE_ROLES.has(role)));
   $("resolve-form").hidden = !mine;
+  // The survey SMS is asked during a call; only a phone case with a number can send it.
+  $("resolve-survey-sms-row").hidden = !(c.channel === "phone" && c.caller_phone);
   $("reply-form").hidden = !open; // under the timeline in a chat, outside the actions panel
   $("link-form").hidden = !(open && c.queue.startsWith("overflow:"));
 }
@@ -480,6 +482,7 @@ onSubmit("resolve-form", () =>
           follow_up: value("resolve-follow-up") || null,
           patient_informed: $("resolve-informed").checked,
           care_pathway: $("resolve-pathway").value || null,
+          survey_sms: !$("resolve-survey-sms-row").hidden && $("resolve-survey-sms").checked,
         },
         "done.resolved",
       ]

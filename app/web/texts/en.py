@@ -366,4 +366,7 @@ TEXTS: dict[str, str] = {
     "trend.fcr_week": "First-contact resolution this week",
     "trend.fcr_both": "measured {measured} · patient-reported {reported}",
     "trend.note": "A contact within 7 days withdraws first-contact resolution, so the latest week may still fall.",
+    "err.survey_no_phone": "The case has no phone number for the survey text message.",
+    "err.survey_expired": "The survey link has expired.",
+    "resolve.survey_sms": "The patient agreed to a text-message survey",
 }

@@ -366,4 +366,7 @@ TEXTS: dict[str, str] = {
     "trend.fcr_week": "Ensikontaktiratkaisu tällä viikolla",
     "trend.fcr_both": "mitattu {measured} · asiakkaan ilmoittama {reported}",
     "trend.note": "Uusi yhteydenotto 7 päivän sisällä peruu ensikontaktiratkaisun, joten viimeisin viikko voi vielä laskea.",
+    "err.survey_no_phone": "Potilaalla ei ole puhelinnumeroa tekstiviestikyselyä varten.",
+    "err.survey_expired": "Kyselylinkki on vanhentunut.",
+    "resolve.survey_sms": "Potilas suostui tekstiviestikyselyyn",
 }

@@ -366,4 +366,7 @@ TEXTS: dict[str, str] = {
     "trend.fcr_week": "Lösta vid första kontakten denna vecka",
     "trend.fcr_both": "mätt {measured} · enligt klienten {reported}",
     "trend.note": "En ny kontakt inom 7 dagar drar tillbaka lösningen vid första kontakten, så den senaste veckan kan ännu sjunka.",
+    "err.survey_no_phone": "Patienten har inget telefonnummer för sms-enkäten.",
+    "err.survey_expired": "Enkätlänken har gått ut.",
+    "resolve.survey_sms": "Patienten gick med på en sms-enkät",
 }
