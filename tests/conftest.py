@@ -96,6 +96,8 @@ TABLES = (
     "outbox",
     "survey_responses",
     "presence",
+    "follow_ups",
+    "job_marks",
 )
 
 

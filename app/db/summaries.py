@@ -31,6 +31,7 @@ CASE_COLUMNS = (
     t.cases.c.created_at,
     t.cases.c.updated_at,
     t.cases.c.contacts_count,
+    t.cases.c.promised_at,
 )
 SUMMARY_COLUMNS = (*CASE_COLUMNS, t.patients.c.name.label("patient_name"))
 

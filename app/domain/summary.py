@@ -34,6 +34,7 @@ class CaseSummary(msgspec.Struct):
     created_at: datetime
     updated_at: datetime
     contacts: int
+    promised_at: datetime | None = None  # a callback carried over from an earlier day: the time first promised
 
 
 def summary_from_row(m: Mapping[Any, Any], patient_name: str | None = None, prefix: str = "") -> CaseSummary:
@@ -58,6 +59,7 @@ def summary_from_row(m: Mapping[Any, Any], patient_name: str | None = None, pref
         created_at=m[prefix + "created_at"],
         updated_at=m[prefix + "updated_at"],
         contacts=m[prefix + "contacts_count"],
+        promised_at=m.get(prefix + "promised_at"),
     )
 
 

@@ -1,0 +1,187 @@
+"""The end of a unit's working day: list the unreached callbacks and carry them to the next
+morning (rules: app.domain.end_of_day), and the report of one day's unreached callbacks.
+
+`close_days` (the job, app/jobs/end_of_day.py) claims each (unit, day) once in `job_marks` —
+the insert is the claim, so of two instances exactly one closes the day — and in that same
+transaction carries each unreached callback with a conditional update (`WHERE id = … AND
+version = …`; a case a nurse changed at that moment is left to the sweep), appends a
+`case.carried_over` event per case and one `day.unreached` event for the unit. The report reads
+that event back, so a past day's list stays what it was at closing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.clock import utcnow
+from app.db import events as event_log
+from app.db import schema as t
+from app.db.engine import upsert_insert
+from app.db.summaries import load_summary
+from app.domain import end_of_day as rules
+from app.domain.region import Professional, Unit
+from app.hub import Hub
+from app.services.reports import ensure_may_read_reports
+
+_decode = msgspec.json.Decoder().decode
+
+
+def _unreached(unit: str, closing: datetime, as_of: datetime) -> Any:
+    """The unit's callbacks due by `closing`, still new or claimed, never reached; with the
+    attempts made by `as_of`."""
+    c, a = t.cases.c, t.callback_attempts.c
+    reached = exists().where(a.case_id == c.id, a.result == "reached")
+    attempts = select(func.count()).where(a.case_id == c.id, a.at <= as_of).scalar_subquery()
+    return (
+        select(
+            c.id, c.version, c.status, c.channel, c.urgency, c.due_at, c.promised_at, c.merged_into, c.queue,
+            c.patient_id, t.patients.c.name.label("patient_name"), attempts.label("attempts"),
+        )
+        .select_from(t.cases.outerjoin(t.patients, t.patients.c.id == c.patient_id))
+        .where(
+            c.unit == unit, c.channel == "phone", c.merged_into.is_(None), c.status.in_(rules.CARRIED_STATUSES),
+            c.due_at <= closing, ~reached,
+        )
+        .order_by(c.due_at, c.id)
+    )
+
+
+def _callback(row: Any) -> rules.CallbackCase:
+    return rules.CallbackCase(
+        id=row.id, status=row.status, channel=row.channel, urgency=row.urgency, due_at=row.due_at,
+        promised_at=row.promised_at, merged_into=row.merged_into,
+    )
+
+
+async def close_days(hub: Hub, now: datetime) -> dict[str, int]:
+    """One round of the end-of-day job: close each unit's latest finished working day once."""
+    counts = {"days": 0, "unreached": 0, "carried": 0, "skipped": 0}
+    for unit in hub.region.units:
+        if not unit.opening_hours:
+            continue
+        day = rules.day_to_close(now, unit, hub.tz)
+        if day is None:
+            continue
+        key = rules.mark_key(unit.id, day.day)
+        m = t.job_marks.c
+        async with hub.engine.connect() as conn:  # the usual answer, without a write transaction
+            if (await conn.execute(select(m.key).where(m.job == rules.JOB, m.key == key))).first() is not None:
+                continue
+        published = await _close_day(hub, unit, day, key, now, counts)
+        await hub.publish(published)
+    return counts
+
+
+async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now: datetime, counts: dict[str, int]) -> list[dict[str, Any]]:
+    c = t.cases.c
+    published: list[dict[str, Any]] = []
+    async with hub.engine.begin() as conn:
+        claim = (
+            upsert_insert(conn, t.job_marks)
+            .values(job=rules.JOB, key=key, at=now)
+            .on_conflict_do_nothing(index_elements=["job", "key"])
+            .returning(t.job_marks.c.key)
+        )
+        if (await conn.execute(claim)).first() is None:
+            return []  # another instance closed this day
+        counts["days"] += 1
+        items: list[dict[str, object]] = []
+        for row in (await conn.execute(_unreached(unit.id, day.closing, now))).all():
+            case = _callback(row)
+            if not rules.unreached(case, day.closing):
+                continue
+            carry = rules.carry(case, day.closing, unit, hub.region, hub.tz)
+            if carry is not None:
+                values = {**carry.columns(), "updated_at": now, "version": c.version + 1}
+                moved = await conn.execute(update(t.cases).where(c.id == row.id, c.version == row.version).values(**values))
+                if moved.rowcount != 1:
+                    counts["skipped"] += 1  # a nurse is on it this moment: the sweep keeps watching it
+                    continue
+                summary = await load_summary(conn, row.id)
+                assert summary is not None
+                extra = {"promised_at": carry.promised_at, "from_due": row.due_at, "day": day.day.isoformat()}
+                published.append(await event_log.append(conn, "case.carried_over", summary, now, extra=extra))
+                counts["carried"] += 1
+            counts["unreached"] += 1
+            items.append({
+                "case_id": row.id,
+                "queue": row.queue,
+                "promised_at": rules.original_promise(row.due_at, row.promised_at),
+                "attempts": int(row.attempts or 0),
+                "carried": carry is not None,
+            })
+        published.append(await event_log.append_event(conn, rules.day_event(unit.id, day, items, now), unit.id))
+    return published
+
+
+# -------------------------------------------------------------------------------------- report
+
+
+async def unreached_report(hub: Hub, who: Professional, unit_id: str, day: date, now: datetime | None = None) -> rules.UnreachedReport:
+    """The callbacks of `unit_id` not reached by the end of `day` (see UnreachedReport)."""
+    ensure_may_read_reports(hub, who, unit_id)
+    now = now or utcnow()
+    unit = hub.region.unit_by_id[unit_id]
+    closing = rules.closing_of(day, unit, hub.tz)
+    if closing is None:
+        return rules.UnreachedReport(unit_id, day, False, None, False, None, [])
+    async with hub.engine.connect() as conn:
+        listed = await _listed(conn, unit_id, day, closing)
+        if listed is not None:
+            at, entries = listed
+            ids = [e["case_id"] for e in entries]
+            c = t.cases.c
+            rows = (
+                await conn.execute(
+                    select(c.id, c.status, c.due_at, c.patient_id, t.patients.c.name.label("patient_name"))
+                    .select_from(t.cases.outerjoin(t.patients, t.patients.c.id == c.patient_id))
+                    .where(c.id.in_(ids))
+                )
+            ).all() if ids else []
+            now_rows = {r.id: r for r in rows}
+            items = []
+            for e in entries:
+                r = now_rows.get(e["case_id"])
+                if r is None:
+                    continue
+                items.append(
+                    rules.UnreachedItem(
+                        case_id=r.id, queue=e["queue"], promised_at=msgspec.convert(e["promised_at"], datetime),
+                        attempts=e["attempts"], carried=e["carried"], status=r.status, due_at=r.due_at, patient=_patient(r),
+                    )
+                )
+            return rules.UnreachedReport(unit_id, day, True, closing, True, msgspec.convert(at, datetime), items)
+        rows = (await conn.execute(_unreached(unit_id, closing, min(now, closing)))).all()
+    items = [
+        rules.UnreachedItem(
+            case_id=r.id, queue=r.queue, promised_at=rules.original_promise(r.due_at, r.promised_at), attempts=int(r.attempts or 0),
+            carried=False, status=r.status, due_at=r.due_at, patient=_patient(r),
+        )
+        for r in rows
+        if rules.unreached(_callback(r), closing)
+    ]
+    return rules.UnreachedReport(unit_id, day, True, closing, False, None, items)
+
+
+def _patient(row: Any) -> rules.PatientName | None:
+    return rules.PatientName(row.patient_id, row.patient_name or "") if row.patient_id else None
+
+
+async def _listed(conn: AsyncConnection, unit: str, day: date, closing: datetime) -> tuple[str, list[dict[str, Any]]] | None:
+    """The `day.unreached` event of that unit and day, if the job closed it: (when, items)."""
+    e = t.events.c
+    stmt = (
+        select(e.data)
+        .where(e.type == "day.unreached", e.unit == unit, e.at >= closing, e.at < closing + timedelta(days=rules.LOOK_BACK_DAYS + 1))
+        .order_by(e.seq)
+    )
+    for (data,) in (await conn.execute(stmt)).all():
+        body = _decode(data)
+        if body.get("date") == day.isoformat():
+            return body["at"], body["items"]
+    return None
