@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from app.clock import utcnow
 from app.db import schema as t
@@ -168,3 +168,19 @@ async def test_two_instances_return_a_follow_up_once(client, db, settings, regio
         states = (await conn.execute(select(t.follow_ups.c.state))).scalars().all()
         events = (await conn.execute(select(t.events.c.seq).where(t.events.c.type == "case.follow_up_due"))).all()
     assert sum(r["due"] for r in rounds) == len(states) == len(events) and set(states) == {"returned"}
+
+
+async def test_a_waiting_case_is_not_overdue_on_the_dashboard(client, db, settings, region):  # type: ignore[no-untyped-def]
+    cid, aino = await _claimed_case(client)
+    async with db.begin() as conn:
+        await conn.execute(update(t.cases).where(t.cases.c.id == cid).values(due_at=utcnow() - timedelta(hours=1)))
+    paula = await login(client, "paula")
+
+    async def overdue() -> int:
+        board = (await client.get("/api/reports/dashboard?unit=kajaani", headers=paula)).json()
+        return sum(q["overdue"] for q in board["now"]["queues"]) + len(board["now"]["overdue"])
+
+    assert await overdue() == 2  # counted in its queue and listed
+    at = (utcnow() + timedelta(days=1)).isoformat()
+    assert (await client.post(f"/api/cases/{cid}/follow-up", json={"at": at, "note": "x"}, headers=aino)).status_code == 201
+    assert await overdue() == 0
