@@ -28,9 +28,6 @@ from app.domain.region import Professional, Unit
 from app.hub import Hub
 from app.services.reports import ensure_may_read_reports
 
-_decode = msgspec.json.Decoder().decode
-
-
 def _unreached(unit: str, closing: datetime, as_of: datetime) -> Any:
     """The unit's callbacks due by `closing`, still new or claimed, never reached; with the
     attempts made by `as_of`."""
@@ -174,14 +171,8 @@ def _patient(row: Any) -> rules.PatientName | None:
 
 async def _listed(conn: AsyncConnection, unit: str, day: date, closing: datetime) -> tuple[str, list[dict[str, Any]]] | None:
     """The `day.unreached` event of that unit and day, if the job closed it: (when, items)."""
-    e = t.events.c
-    stmt = (
-        select(e.data)
-        .where(e.type == "day.unreached", e.unit == unit, e.at >= closing, e.at < closing + timedelta(days=rules.LOOK_BACK_DAYS + 1))
-        .order_by(e.seq)
-    )
-    for (data,) in (await conn.execute(stmt)).all():
-        body = _decode(data)
+    until = closing + timedelta(days=rules.LOOK_BACK_DAYS + 1)  # the job closes a day at most a week late
+    for body in await event_log.unit_events(conn, "day.unreached", unit, closing, until):
         if body.get("date") == day.isoformat():
             return body["at"], body["items"]
     return None
