@@ -72,3 +72,11 @@ def test_the_day_event_goes_to_the_coordinator_queue_without_patient_data():
     event = rules.day_event("kajaani", day, [{"case_id": "c1"}], hel(2026, 11, 19, 16, 0, ) + timedelta(seconds=5))
     assert event["type"] == "day.unreached" and event["queue"] == "coordinator:kajaani"
     assert event["date"] == "2026-11-19" and event["count"] == 1
+
+
+def test_the_day_list_reaches_the_units_coordinators_supervisor_and_admins_live():
+    from app.domain.access import live_queues
+
+    who = REGION.professional_by_id
+    seeing = {p for p in ("c-helena", "s-paula", "x-admin", "n-aino", "s-jouni") if "coordinator:kajaani" in live_queues(REGION, who[p], "kajaani")}
+    assert seeing == {"c-helena", "s-paula", "x-admin"}
