@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from app.domain import sla
+from app.domain.errors import Invalid
 from app.domain.region import Region, Unit
 
 JOB = "end_of_day"
@@ -108,6 +109,15 @@ def carry(case: CallbackCase, closing: datetime, unit: Unit, region: Region, tz:
         due_at=due,
         at_risk_at=sla.at_risk_at(opening, due, region.sla.at_risk_fraction),
     )
+
+
+REPORT_YEARS = (2000, 2100)
+
+
+def check_report_day(day: date) -> None:
+    """A report's day lies in a plausible range (the calendar's far ends overflow the clock)."""
+    if not REPORT_YEARS[0] <= day.year <= REPORT_YEARS[1]:
+        raise Invalid(f"date: give a day between {REPORT_YEARS[0]} and {REPORT_YEARS[1]}")
 
 
 def original_promise(due_at: datetime, promised_at: datetime | None) -> datetime:

@@ -122,6 +122,7 @@ async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now:
 async def unreached_report(hub: Hub, who: Professional, unit_id: str, day: date, now: datetime | None = None) -> rules.UnreachedReport:
     """The callbacks of `unit_id` not reached by the end of `day` (see UnreachedReport)."""
     ensure_may_read_reports(hub, who, unit_id)
+    rules.check_report_day(day)
     now = now or utcnow()
     unit = hub.region.unit_by_id[unit_id]
     closing = rules.closing_of(day, unit, hub.tz)
