@@ -26,6 +26,7 @@ from app.db.summaries import load_summary
 from app.domain import end_of_day as rules
 from app.domain.region import Professional, Unit
 from app.hub import Hub
+from app.services.cases import log_access
 from app.services.reports import ensure_may_read_reports
 
 def _unreached(unit: str, closing: datetime, as_of: datetime) -> Any:
@@ -128,42 +129,49 @@ async def unreached_report(hub: Hub, who: Professional, unit_id: str, day: date,
     closing = rules.closing_of(day, unit, hub.tz)
     if closing is None:
         return rules.UnreachedReport(unit_id, day, False, None, False, None, [])
-    async with hub.engine.connect() as conn:
+    async with hub.engine.begin() as conn:  # the access log is written with the read
         listed = await _listed(conn, unit_id, day, closing)
         if listed is not None:
             at, entries = listed
-            ids = [e["case_id"] for e in entries]
-            c = t.cases.c
-            rows = (
-                await conn.execute(
-                    select(c.id, c.status, c.due_at, c.patient_id, t.patients.c.name.label("patient_name"))
-                    .select_from(t.cases.outerjoin(t.patients, t.patients.c.id == c.patient_id))
-                    .where(c.id.in_(ids))
+            now_rows = await _cases_now(conn, [e["case_id"] for e in entries])
+            items = [
+                rules.UnreachedItem(
+                    case_id=r.id, queue=e["queue"], promised_at=msgspec.convert(e["promised_at"], datetime),
+                    attempts=e["attempts"], carried=e["carried"], status=r.status, due_at=r.due_at, patient=_patient(r),
                 )
-            ).all() if ids else []
-            now_rows = {r.id: r for r in rows}
-            items = []
-            for e in entries:
-                r = now_rows.get(e["case_id"])
-                if r is None:
-                    continue
-                items.append(
-                    rules.UnreachedItem(
-                        case_id=r.id, queue=e["queue"], promised_at=msgspec.convert(e["promised_at"], datetime),
-                        attempts=e["attempts"], carried=e["carried"], status=r.status, due_at=r.due_at, patient=_patient(r),
-                    )
+                for e in entries
+                if (r := now_rows.get(e["case_id"])) is not None
+            ]
+            report = rules.UnreachedReport(unit_id, day, True, closing, True, msgspec.convert(at, datetime), items)
+        else:
+            rows = (await conn.execute(_unreached(unit_id, closing, min(now, closing)))).all()
+            items = [
+                rules.UnreachedItem(
+                    case_id=r.id, queue=r.queue, promised_at=rules.original_promise(r.due_at, r.promised_at),
+                    attempts=int(r.attempts or 0), carried=False, status=r.status, due_at=r.due_at, patient=_patient(r),
                 )
-            return rules.UnreachedReport(unit_id, day, True, closing, True, msgspec.convert(at, datetime), items)
-        rows = (await conn.execute(_unreached(unit_id, closing, min(now, closing)))).all()
-    items = [
-        rules.UnreachedItem(
-            case_id=r.id, queue=r.queue, promised_at=rules.original_promise(r.due_at, r.promised_at), attempts=int(r.attempts or 0),
-            carried=False, status=r.status, due_at=r.due_at, patient=_patient(r),
+                for r in rows
+                if rules.unreached(_callback(r), closing)
+            ]
+            report = rules.UnreachedReport(unit_id, day, True, closing, False, None, items)
+        for item in report.items:  # the list names patients: who read it is logged (SPEC §11)
+            if item.patient is not None:
+                await log_access(conn, item.patient.id, who.id, item.case_id, "unreached_report")
+    return report
+
+
+async def _cases_now(conn: AsyncConnection, ids: list[str]) -> dict[str, Any]:
+    if not ids:
+        return {}
+    c = t.cases.c
+    rows = (
+        await conn.execute(
+            select(c.id, c.status, c.due_at, c.patient_id, t.patients.c.name.label("patient_name"))
+            .select_from(t.cases.outerjoin(t.patients, t.patients.c.id == c.patient_id))
+            .where(c.id.in_(ids))
         )
-        for r in rows
-        if rules.unreached(_callback(r), closing)
-    ]
-    return rules.UnreachedReport(unit_id, day, True, closing, False, None, items)
+    ).all()
+    return {r.id: r for r in rows}
 
 
 def _patient(row: Any) -> rules.PatientName | None:

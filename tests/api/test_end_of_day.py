@@ -104,6 +104,9 @@ async def test_unreached_callbacks_are_listed_once_and_carried_to_the_next_morni
     assert items[ids["unreached"]]["patient"]["display_name"] and items[ids["tried"]]["patient"] is None
     assert datetime.fromisoformat(items[ids["unreached"]]["promised_at"]) == hel(11, 0)
     assert items[ids["emergency"]]["carried"] is False and items[ids["unreached"]]["carried"] is True
+    async with db.connect() as conn:
+        logged = (await conn.execute(select(t.access_log.c.patient_id, t.access_log.c.professional, t.access_log.c.action))).all()
+    assert ("p-0001", "s-paula", "unreached_report") in {tuple(x) for x in logged}  # the list names a patient
 
     # The summary carries the first promise (inbox, case view).
     aino = await login(client, "aino")
