@@ -70,7 +70,10 @@ async def close_days(hub: Hub, now: datetime) -> dict[str, int]:
         async with hub.engine.connect() as conn:  # the usual answer, without a write transaction
             if (await conn.execute(select(m.key).where(m.job == rules.JOB, m.key == key))).first() is not None:
                 continue
+        before = counts["unreached"]
         published = await _close_day(hub, unit, day, key, now, counts)
+        if counts["unreached"] > before:  # after the commit: counted once, by the instance that closed the day
+            hub.metrics.callbacks_unreached.labels(unit.id).inc(counts["unreached"] - before)
         await hub.publish(published)
     return counts
 

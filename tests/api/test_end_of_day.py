@@ -75,6 +75,7 @@ async def test_unreached_callbacks_are_listed_once_and_carried_to_the_next_morni
     assert (await close_days(hub, CLOSING - timedelta(minutes=1)))["unreached"] == 0  # Wednesday was empty
     counts = await close_days(hub, AFTER)
     assert counts == {"days": 2, "unreached": 4, "carried": 3, "skipped": 0}  # Kajaani 3 (2 carried), Sotkamo 1
+    assert hub.metrics.callbacks_unreached.labels("kajaani")._value.get() == 3
     assert (await close_days(hub, AFTER + timedelta(minutes=1)))["days"] == 0  # once per unit and day
 
     c = t.cases.c
