@@ -61,9 +61,12 @@ async def contacts_between(conn: AsyncConnection, unit: str, start: datetime, en
 
 async def callbacks_due_between(conn: AsyncConnection, unit: str, start: datetime, end: datetime) -> list[CallbackRow]:
     """Phone cases of the unit due in [start, end). A case merged into another matter is left
-    out: its contact is called back on the matter it joined."""
-    stmt = select(c.due_at, c.first_callback_at).where(
-        and_(c.unit == unit, c.channel.in_(CALLBACK_CHANNELS), c.merged_into.is_(None), c.due_at >= start, c.due_at < end)
+    out: its contact is called back on the matter it joined. A callback carried over at the end
+    of a day (app.domain.end_of_day) counts on the day first promised (`promised_at`), not again
+    on the day it was carried to."""
+    due = func.coalesce(c.promised_at, c.due_at)
+    stmt = select(due, c.first_callback_at).where(
+        and_(c.unit == unit, c.channel.in_(CALLBACK_CHANNELS), c.merged_into.is_(None), due >= start, due < end)
     )
     return [CallbackRow(*tuple(r)) for r in (await conn.execute(stmt)).all()]
 

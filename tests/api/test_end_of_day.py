@@ -157,3 +157,18 @@ async def test_the_unreached_report_is_for_supervisors_of_the_unit(client, db): 
     assert len(other["items"]) == 1
     weekend = (await client.get(path.format("kajaani", "2026-11-21"), headers=paula)).json()
     assert weekend["working_day"] is False and weekend["items"] == []
+
+
+async def test_a_carried_callback_counts_on_the_day_it_was_promised(client, db, settings, region):  # type: ignore[no-untyped-def]
+    from app.services.reports import dashboard
+
+    ids = await _seed(db)
+    hub = clock_hub(settings, region, db)
+    paula = region.professional_by_id["s-paula"]
+    before = (await dashboard(hub, paula, "kajaani", AFTER)).today.callbacks
+    await close_days(hub, AFTER)
+    after = (await dashboard(hub, paula, "kajaani", AFTER + timedelta(minutes=1))).today.callbacks
+    assert after == before and after.missed >= 2
+    friday = (await dashboard(hub, paula, "kajaani", datetime(2026, 11, 20, 8, 30, tzinfo=TZ))).today.callbacks
+    assert friday.due == 1  # only the one due on Friday from the start, not the two carried there
+    assert ids
