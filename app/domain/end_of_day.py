@@ -75,6 +75,8 @@ class CallbackCase(msgspec.Struct, frozen=True, kw_only=True):
     promised_at: datetime | None
     merged_into: str | None = None
     reached: bool = False  # a `reached` callback attempt was recorded
+    due_counted: bool = True  # the SLA sweep has counted it as fallen due
+    first_callback_at: datetime | None = None
 
 
 def unreached(case: CallbackCase, closing: datetime) -> bool:
@@ -93,9 +95,18 @@ class Carry(msgspec.Struct, frozen=True):
     promised_at: datetime
     due_at: datetime
     at_risk_at: datetime
+    # Due at closing and not yet counted by the sweep: counted here (it is the sweep's count, made
+    # before the due time moves), kept when an attempt was made by the due time.
+    callback_due: bool = False
+    callback_kept: bool = False
 
     def columns(self) -> dict[str, object]:
-        return {"promised_at": self.promised_at, "due_at": self.due_at, "at_risk_at": self.at_risk_at, "at_risk": False, "overdue": False}
+        values: dict[str, object] = {
+            "promised_at": self.promised_at, "due_at": self.due_at, "at_risk_at": self.at_risk_at, "at_risk": False, "overdue": False,
+        }
+        if self.callback_due:
+            values["due_counted"] = True
+        return values
 
 
 def carry(case: CallbackCase, closing: datetime, unit: Unit, region: Region, tz: ZoneInfo) -> Carry | None:
@@ -108,6 +119,8 @@ def carry(case: CallbackCase, closing: datetime, unit: Unit, region: Region, tz:
         promised_at=case.promised_at or case.due_at,
         due_at=due,
         at_risk_at=sla.at_risk_at(opening, due, region.sla.at_risk_fraction),
+        callback_due=not case.due_counted,
+        callback_kept=not case.due_counted and case.first_callback_at is not None and case.first_callback_at <= case.due_at,
     )
 
 

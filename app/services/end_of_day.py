@@ -38,6 +38,7 @@ def _unreached(unit: str, closing: datetime, as_of: datetime) -> Any:
     return (
         select(
             c.id, c.version, c.status, c.channel, c.urgency, c.due_at, c.promised_at, c.merged_into, c.queue,
+            c.due_counted, c.first_callback_at,
             c.patient_id, t.patients.c.name.label("patient_name"), attempts.label("attempts"),
         )
         .select_from(t.cases.outerjoin(t.patients, t.patients.c.id == c.patient_id))
@@ -52,7 +53,8 @@ def _unreached(unit: str, closing: datetime, as_of: datetime) -> Any:
 def _callback(row: Any) -> rules.CallbackCase:
     return rules.CallbackCase(
         id=row.id, status=row.status, channel=row.channel, urgency=row.urgency, due_at=row.due_at,
-        promised_at=row.promised_at, merged_into=row.merged_into,
+        promised_at=row.promised_at, merged_into=row.merged_into, due_counted=bool(row.due_counted),
+        first_callback_at=row.first_callback_at,
     )
 
 
@@ -71,16 +73,26 @@ async def close_days(hub: Hub, now: datetime) -> dict[str, int]:
             if (await conn.execute(select(m.key).where(m.job == rules.JOB, m.key == key))).first() is not None:
                 continue
         before = counts["unreached"]
-        published = await _close_day(hub, unit, day, key, now, counts)
-        if counts["unreached"] > before:  # after the commit: counted once, by the instance that closed the day
+        published, fell_due = await _close_day(hub, unit, day, key, now, counts)
+        # after the commit: counted once, by the instance that closed the day
+        if counts["unreached"] > before:
             hub.metrics.callbacks_unreached.labels(unit.id).inc(counts["unreached"] - before)
+        for kept in fell_due:
+            hub.metrics.callbacks_due.labels(unit.id).inc()
+            if kept:
+                hub.metrics.callbacks_within_due.labels(unit.id).inc()
         await hub.publish(published)
     return counts
 
 
-async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now: datetime, counts: dict[str, int]) -> list[dict[str, Any]]:
+async def _close_day(
+    hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now: datetime, counts: dict[str, int]
+) -> tuple[list[dict[str, Any]], list[bool]]:
+    """Close one unit's day in one transaction: (events to publish, callbacks counted as fallen
+    due here, each whether it was kept)."""
     c = t.cases.c
     published: list[dict[str, Any]] = []
+    fell_due: list[bool] = []
     async with hub.engine.begin() as conn:
         claim = (
             upsert_insert(conn, t.job_marks)
@@ -89,7 +101,7 @@ async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now:
             .returning(t.job_marks.c.key)
         )
         if (await conn.execute(claim)).first() is None:
-            return []  # another instance closed this day
+            return [], []  # another instance closed this day
         counts["days"] += 1
         items: list[dict[str, object]] = []
         for row in (await conn.execute(_unreached(unit.id, day.closing, now))).all():
@@ -108,6 +120,8 @@ async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now:
                 extra = {"promised_at": carry.promised_at, "from_due": row.due_at, "day": day.day.isoformat()}
                 published.append(await event_log.append(conn, "case.carried_over", summary, now, extra=extra))
                 counts["carried"] += 1
+                if carry.callback_due:
+                    fell_due.append(carry.callback_kept)
             counts["unreached"] += 1
             items.append({
                 "case_id": row.id,
@@ -117,7 +131,7 @@ async def _close_day(hub: Hub, unit: Unit, day: rules.WorkingDay, key: str, now:
                 "carried": carry is not None,
             })
         published.append(await event_log.append_event(conn, rules.day_event(unit.id, day, items, now), unit.id))
-    return published
+    return published, fell_due
 
 
 # -------------------------------------------------------------------------------------- report

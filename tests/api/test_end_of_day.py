@@ -29,7 +29,7 @@ def hel(h: int, mi: int = 0, day: int = 19) -> datetime:
 async def _seed(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Thursday's callbacks in Kajaani, one of each kind."""
     kinds: dict[str, dict[str, Any]] = {
-        "unreached": {},
+        "unreached": {"due_counted": False},  # due at closing, the sweep not there yet
         "tried": {"status": "claimed", "assignee": "n-aino"},
         "reached": {"status": "claimed", "assignee": "n-aino"},
         "chat": {"channel": "chat", "queue": "chat:kajaani"},
@@ -76,6 +76,8 @@ async def test_unreached_callbacks_are_listed_once_and_carried_to_the_next_morni
     counts = await close_days(hub, AFTER)
     assert counts == {"days": 2, "unreached": 4, "carried": 3, "skipped": 0}  # Kajaani 3 (2 carried), Sotkamo 1
     assert hub.metrics.callbacks_unreached.labels("kajaani")._value.get() == 3
+    assert hub.metrics.callbacks_due.labels("kajaani")._value.get() == 1  # counted before its due time moved
+    assert hub.metrics.callbacks_within_due.labels("kajaani")._value.get() == 0
     assert (await close_days(hub, AFTER + timedelta(minutes=1)))["days"] == 0  # once per unit and day
 
     c = t.cases.c

@@ -80,3 +80,13 @@ def test_the_day_list_reaches_the_units_coordinators_supervisor_and_admins_live(
     who = REGION.professional_by_id
     seeing = {p for p in ("c-helena", "s-paula", "x-admin", "n-aino", "s-jouni") if "coordinator:kajaani" in live_queues(REGION, who[p], "kajaani")}
     assert seeing == {"c-helena", "s-paula", "x-admin"}
+
+
+def test_a_callback_the_sweep_has_not_counted_yet_is_counted_when_carried():
+    closing = hel(2026, 11, 19, 16, 0)
+    counted = rules.carry(callback(), closing, KAJAANI, REGION, TZ)
+    assert counted is not None and not counted.callback_due and "due_counted" not in counted.columns()
+    fresh = rules.carry(callback(due_counted=False, first_callback_at=hel(2026, 11, 19, 10, 30)), closing, KAJAANI, REGION, TZ)
+    assert fresh is not None and fresh.callback_due and fresh.callback_kept and fresh.columns()["due_counted"] is True
+    late = rules.carry(callback(due_counted=False, first_callback_at=hel(2026, 11, 19, 12, 0)), closing, KAJAANI, REGION, TZ)
+    assert late is not None and late.callback_due and not late.callback_kept
