@@ -22,7 +22,7 @@ from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
 from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
-from app.api.errors import EXCEPTION_HANDLERS, RequestIdMiddleware
+from app.api.errors import EXCEPTION_HANDLERS, OPENAPI_DESCRIPTION, RequestIdMiddleware
 from app.api.presence import PresenceController
 from app.api import docs, web
 from app.api.pages import PagesController
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         openapi_config=OpenAPIConfig(
             title="Firstline",
             version="0.1.0",
+            description=OPENAPI_DESCRIPTION,
             path="/schema",
             render_plugins=[docs.render_plugin()],
         ),

@@ -209,3 +209,20 @@ async def hub(settings: Settings, region: Region, db: AsyncEngine):  # type: ign
     app = create_app(settings, region)
     async with running(app):
         yield app.state.hub
+
+
+@pytest.fixture
+async def served(settings: Settings, region: Region, db: AsyncEngine):  # type: ignore[no-untyped-def]
+    """(HTTP client, hub) of one app started in this test's event loop: for tests that work
+    cases through the API and then call a service or a job of the same hub directly (the
+    `client` fixture runs its app in another loop, where the hub's connections live)."""
+    import httpx
+
+    from app.main import create_app
+    from tests.helpers import running
+
+    app = create_app(settings, region)
+    async with running(app):
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]  # an ASGI app; the stubs disagree on the scope types
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
+            yield c, app.state.hub

@@ -113,3 +113,42 @@ def test_jobs_once_runs_every_job_of_the_clock(sqlite_env: str, capsys: pytest.C
     assert main(["jobs", "--once"]) == 0
     out = capsys.readouterr().out
     assert {"sla_sweep", "follow_ups", "end_of_day"} <= {line.split(":")[0] for line in out.splitlines()}
+
+
+def test_jobs_once_sweeps_a_past_due_case(sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`firstline jobs --once` runs every job now: a past-due callback in Aino's queue spills."""
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from app.clock import utcnow
+
+    assert main(["jobs", "--once"]) == 0  # an empty database: nothing to do, still a clean run
+    assert "sla_sweep: nothing to do" in capsys.readouterr().out
+    now = utcnow()
+
+    async def seed() -> None:
+        engine = make_engine(sqlite_env)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(insert(t.cases).values(
+                    id="c-cli", status="new", queue="personal:n-aino", unit="kajaani", urgency="unassessed", urgency_rank=2,
+                    urgency_source="none", due_at=now - timedelta(minutes=5), at_risk_at=now - timedelta(minutes=20),
+                    channel="phone", routing_reason="named_nurse", created_at=now - timedelta(hours=1), updated_at=now,
+                ))  # fmt: skip
+        finally:
+            await engine.dispose()
+
+    async def queue() -> str:
+        engine = make_engine(sqlite_env)
+        try:
+            async with engine.connect() as conn:
+                return str((await conn.execute(select(t.cases.c.queue).where(t.cases.c.id == "c-cli"))).scalar_one())
+        finally:
+            await engine.dispose()
+
+    asyncio.run(seed())
+    assert main(["jobs", "--once"]) == 0
+    out = capsys.readouterr().out
+    assert "sla_sweep: sla_spill 1, breaches 1, callbacks_due 1" in out, out
+    assert asyncio.run(queue()) == "team:kajaani-a"

@@ -167,9 +167,9 @@ def day_or_time(field: str, value: str) -> date | datetime:
             return date.fromisoformat(value)
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"{field}: {value!r} is neither a date (YYYY-MM-DD) nor an ISO datetime") from None
+        raise Invalid(f"{field}: {value!r} is neither a date (YYYY-MM-DD) nor an ISO datetime", code="bad_date", field=field) from None
     if parsed.tzinfo is None:
-        raise Invalid(f"{field}: a datetime needs a UTC offset, e.g. 2026-11-23T08:00:00+02:00")
+        raise Invalid(f"{field}: a datetime needs a UTC offset, e.g. 2026-11-23T08:00:00+02:00", code="bad_date", field=field)
     return parsed
 
 

@@ -23,7 +23,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.engine import DATABASE_ERRORS, is_statement_error
-from app.domain.errors import ServiceError
+from app.domain.errors import ERROR_CODES, ServiceError
 
 log = logging.getLogger("firstline.api")
 
@@ -79,6 +79,16 @@ class RequestIdMiddleware(ASGIMiddleware):
         await next_app(scope, receive, send_with_id)
 
 
+# The API documentation's opening words: the error shape and its machine codes.
+OPENAPI_DESCRIPTION = (
+    "Every error answers `{\"status_code\": int, \"detail\": str, \"extra\": {...}}`. `detail` is an English "
+    "sentence a person can act on and does not change; where a client is expected to explain a refusal to a "
+    "person, `extra.code` is a stable machine code (with the facts its sentence needs, e.g. `extra.holder`), "
+    "so that the client can say it in its own language:\n\n"
+    + "\n".join(f"- `{code}`: {meaning}" for code, meaning in ERROR_CODES.items())
+)
+
+
 def _body(status: int, detail: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"status_code": status, "detail": detail, "extra": extra or {}}
 
@@ -113,7 +123,7 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
         return internal_error(request, exc)  # the database refused a statement: a bug
     log.warning("database unavailable: %s on %s [request_id=%s]", type(exc).__name__, _route(request), request_id(request.scope))
     return Response(
-        _body(503, "the database is busy or not answering; nothing was stored, try again shortly"),
+        _body(503, "the database is busy or not answering; nothing was stored, try again shortly", {"code": "unavailable"}),
         status_code=503,
         headers={"Retry-After": "5"},
     )
@@ -121,8 +131,8 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
 
 def validation_error(_: Request[Any, Any, Any], exc: msgspec.ValidationError | msgspec.DecodeError) -> Response[Any]:
     if isinstance(exc, msgspec.ValidationError):
-        return Response(_body(400, f"invalid request body: {exc}"), status_code=400)
-    return Response(_body(400, f"request body is not valid JSON: {exc}"), status_code=400)
+        return Response(_body(400, f"invalid request body: {exc}", {"code": "invalid_body"}), status_code=400)
+    return Response(_body(400, f"request body is not valid JSON: {exc}", {"code": "not_json"}), status_code=400)
 
 
 def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
@@ -131,7 +141,7 @@ def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any
     untrusted bytes (server-side `.decode()`s are of the app's own msgspec output), so the body
     is what was not UTF-8."""
     bad = bytes(exc.object[exc.start : exc.start + 1]).hex() or "?"
-    return Response(_body(400, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8"), status_code=400)
+    return Response(_body(400, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8", {"code": "not_utf8"}), status_code=400)
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
@@ -148,4 +158,4 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     HTTP_500_INTERNAL_SERVER_ERROR: internal_error,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id"]
+__all__ = ["EXCEPTION_HANDLERS", "OPENAPI_DESCRIPTION", "REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id"]

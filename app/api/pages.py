@@ -20,7 +20,8 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from app.api.auth import LoginThrottled, check_login, client_address
-from app.domain.access import INBOX_FILTERS, inbox_queues, may_override
+from app.domain.access import INBOX_FILTERS, inbox_queues, lists_my_claimed_cases, may_override
+from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import Professional
 from app.hub import Hub
 from app.security.auth import NotAuthenticated, authenticate, log_out
@@ -73,11 +74,25 @@ class LogoutForm(msgspec.Struct):
 
 
 class Tab(msgspec.Struct):
-    """One inbox tab: the API filter it loads and the queues whose events concern it."""
+    """One inbox tab: the API filter it loads and what puts a case on it — a case open in one of
+    its queues, or (`my_claimed`) one the viewer claimed wherever it waits — so the page can
+    place a live event's case on the tab without asking the API again."""
 
     filter: str
     label: str
     queues: list[str]
+    my_claimed: bool = False
+
+
+class ListOrder(msgspec.Struct):
+    """How `GET /api/inbox` orders and filters its rows, for the page that keeps them live:
+    urgency levels most urgent first (then due time, then id), and the statuses listed."""
+
+    urgency: list[str]
+    open_statuses: list[str]
+
+
+LIST_ORDER_JSON = msgspec.json.encode(ListOrder(sorted(URGENCY_RANK, key=URGENCY_RANK.__getitem__), list(OPEN_STATUSES))).decode()
 
 
 def _secure(request: Request[Any, Any, Any]) -> bool:
@@ -251,7 +266,7 @@ class PagesController(Controller):
         chosen, cookies = page_language(request, lang)
         t = TEXTS[chosen]
         tabs = [
-            Tab(filter=f, label=t[f"tab.{f}"], queues=queues)
+            Tab(filter=f, label=t[f"tab.{f}"], queues=queues, my_claimed=lists_my_claimed_cases(f))
             for f in INBOX_FILTERS
             if (queues := inbox_queues(hub.region, who, f, who.unit)) is not None
         ]
@@ -259,5 +274,6 @@ class PagesController(Controller):
             "tabs": tabs,
             "tabs_json": msgspec.json.encode(tabs).decode(),
             "texts_json": msgspec.json.encode(t).decode(),
+            "order_json": LIST_ORDER_JSON,
         }
         return professional_page(request, "inbox.html", who, chosen, "/inbox", context, cookies)

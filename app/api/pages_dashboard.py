@@ -10,6 +10,7 @@ here (`/dashboard/absences`) and come back to the page.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, tzinfo
 from typing import Annotated, Any
 
@@ -193,9 +194,38 @@ async def _render(
             "colleagues": [p for p in hub.region.professionals if p.unit == unit and p.role not in SUPERVISING_ROLES],
             "substitutes": [p for p in hub.region.professionals if p.unit == unit],
             "notice": notice,
+            "error_texts": msgspec.json.encode({k: v for k, v in t.items() if k.startswith("err.")}).decode(),
         },
         status=status,
     )
+
+
+async def _form(
+    request: Request[Any, Any, Any], hub: Hub, token: str, unit: str, act: Callable[[Hub, Professional], Awaitable[None]], done: str
+) -> Response[Any]:
+    """A dashboard form sent without JavaScript: the session and its CSRF token checked, the act
+    done, and the page back — redirected with `done` on success, or again with what was wrong
+    (in the page's language, with the API's reason) and its status."""
+    who = await page_session(hub, request)
+    if who is None:
+        return to_login("/dashboard")
+    if not form_token_ok(request.cookies, token):
+        return csrf_refused()
+    unit = unit or who.unit
+    try:
+        await act(hub, who)
+    except ServiceError as exc:
+        chosen, _ = page_language(request, None)
+        notice = refusal(TEXTS[chosen], exc)
+        return await _render(request, hub, who, unit, None, notice, status=exc.status_code)
+    return _back(unit, done)
+
+
+def refusal(t: dict[str, str], exc: ServiceError) -> str:
+    """Why a form was refused, in the page's language: the sentence for the error's code, or the
+    generic one with the API's own detail for a code the page has no sentence for."""
+    code = exc.extra.get("code")
+    return t.get(f"err.{code}") or t["dash.save_failed"].replace("{e}", exc.detail)
 
 
 def _back(unit: str, done: str) -> Redirect:
@@ -223,40 +253,18 @@ class DashboardPageController(Controller):
         self, request: Request[Any, Any, Any], state: State, data: Annotated[AbsenceForm, FormBody]
     ) -> Response[Any]:
         """The absence form without JavaScript (with it, dashboard.js posts to /api/absences)."""
-        hub: Hub = state.hub
-        who = await page_session(hub, request)
-        if who is None:
-            return to_login("/dashboard")
-        if not form_token_ok(request.cookies, data.csrf_token):
-            return csrf_refused()
-        unit = data.unit or who.unit
-        try:
+
+        async def record(hub: Hub, who: Professional) -> None:
             start, end = day_or_time("from", data.from_), day_or_time("to", data.to)
             await patients.add_absence(hub, who, data.professional, start, end, data.substitute or None)
-        except ServiceError as exc:
-            return await self._failed(request, hub, who, unit, exc)
-        return _back(unit, "absence-saved")
+
+        return await _form(request, state.hub, data.csrf_token, data.unit, record, "absence-saved")
 
     @post("/dashboard/absences/{absence_id:str}/end", status_code=303)
     async def end_absence(
         self, request: Request[Any, Any, Any], state: State, absence_id: str, data: Annotated[EndAbsenceForm, FormBody]
     ) -> Response[Any]:
-        hub: Hub = state.hub
-        who = await page_session(hub, request)
-        if who is None:
-            return to_login("/dashboard")
-        if not form_token_ok(request.cookies, data.csrf_token):
-            return csrf_refused()
-        unit = data.unit or who.unit
-        try:
+        async def end(hub: Hub, who: Professional) -> None:
             await patients.end_absence(hub, who, absence_id)
-        except ServiceError as exc:
-            return await self._failed(request, hub, who, unit, exc)
-        return _back(unit, "absence-ended")
 
-    @staticmethod
-    async def _failed(request: Request[Any, Any, Any], hub: Hub, who: Professional, unit: str, exc: ServiceError) -> Response[Any]:
-        """The page again with what was wrong, in the page's language with the API's reason."""
-        chosen, _ = page_language(request, None)
-        notice = TEXTS[chosen]["dash.save_failed"].replace("{e}", exc.detail)
-        return await _render(request, hub, who, unit, None, notice, status=exc.status_code)
+        return await _form(request, state.hub, data.csrf_token, data.unit, end, "absence-ended")

@@ -36,7 +36,7 @@ from sqlalchemy import Boolean, Integer, String, Table, Text
 
 from app.db import schema as t
 from app.db.events import APPEND_SQL, EVENT_LOCK_KEY
-from app.db.summaries import CASE_COLUMNS
+from app.db.summaries import CASE_COLUMNS, PATIENT_SUMMARY_COLUMNS
 from app.domain.summary import summary_from_row
 from app.domain.common import OPEN_STATUSES
 from app.domain.intake import (
@@ -96,6 +96,7 @@ WITH wanted AS (
   SELECT p0.id, p0.id FROM patients p0 WHERE p0.id = ANY($2::text[])
 )
 SELECT w.key, p.id, p.name, p.named_nurse, p.responsible_worker, p.responsible_until,
+       {", ".join(f"p.{c.name.removeprefix('patient_')} AS {c.name}" for c in PATIENT_SUMMARY_COLUMNS)},
        {", ".join(f"oc.{c} AS open_{c}" for c in _OPEN_COLUMNS)},
        CASE WHEN p.named_nurse IS NULL OR oc.id IS NOT NULL THEN 0 ELSE (
          SELECT count(*) FROM cases n WHERE n.queue = 'personal:' || p.named_nurse AND n.status IN ({_STATUSES})
@@ -151,7 +152,7 @@ STORED = "SELECT response FROM contacts WHERE channel = $1 AND external_id = $2"
 def _context(row: asyncpg.Record | None) -> IntakeContext:
     if row is None:
         return IntakeContext()
-    open_case = summary_from_row(row, row["name"], prefix="open_") if row["open_id"] is not None else None
+    open_case = summary_from_row(row, prefix="open_") if row["open_id"] is not None else None
     facts = PatientFacts(
         id=row["id"],
         named_nurse=row["named_nurse"],
@@ -160,7 +161,16 @@ def _context(row: asyncpg.Record | None) -> IntakeContext:
         open_case_id=open_case.id if open_case else None,
         open_case_queue=open_case.queue if open_case else None,
     )
-    return IntakeContext(facts, row["name"], row["nurse_load"], open_case, row["open_version"])
+    return IntakeContext(
+        facts,
+        row["name"],
+        row["nurse_load"],
+        open_case,
+        row["open_version"],
+        language=row["patient_language"],
+        interpreter_language=row["patient_interpreter_language"],
+        hearing_impaired=row["patient_hearing_impaired"],
+    )
 
 
 class PgIntakeBatch:

@@ -19,7 +19,7 @@ from app.db import events as event_log
 from app.db import schema as t
 from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
-from app.db.summaries import CASE_COLUMNS
+from app.db.summaries import CASE_COLUMNS, PATIENT_SUMMARY_COLUMNS
 from app.domain.summary import summary_from_row
 from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult, Outcome
 from app.domain.routing import PatientFacts
@@ -58,7 +58,15 @@ class SqlAlchemyIntakeBatch:
         )
         row = (
             await self.conn.execute(
-                select(p.c.id, p.c.name, p.c.named_nurse, p.c.responsible_worker, p.c.responsible_until, open_case.label("open_case"))
+                select(
+                    p.c.id,
+                    p.c.name,
+                    p.c.named_nurse,
+                    p.c.responsible_worker,
+                    p.c.responsible_until,
+                    *PATIENT_SUMMARY_COLUMNS,
+                    open_case.label("open_case"),
+                )
                 .select_from(source)
                 .where(where)
             )
@@ -71,13 +79,18 @@ class SqlAlchemyIntakeBatch:
             responsible_worker=row.responsible_worker,
             responsible_until=row.responsible_until,
         )
+        needs = {
+            "language": row.patient_language,
+            "interpreter_language": row.patient_interpreter_language,
+            "hearing_impaired": bool(row.patient_hearing_impaired),
+        }
         if row.open_case is None:
             load = await personal_load(self.conn, row.named_nurse) if row.named_nurse else 0
-            return IntakeContext(facts, row.name, load)
+            return IntakeContext(facts, row.name, load, **needs)
         case = (await self.conn.execute(select(*CASE_COLUMNS, t.cases.c.version).where(t.cases.c.id == row.open_case))).one()
-        summary = summary_from_row(case._mapping, row.name)
+        summary = summary_from_row(case._mapping, row._mapping)
         facts = msgspec.structs.replace(facts, open_case_id=summary.id, open_case_queue=summary.queue)
-        return IntakeContext(facts, row.name, 0, summary, case.version)
+        return IntakeContext(facts, row.name, 0, summary, case.version, **needs)
 
     async def write(self, plans: Sequence[IntakePlan]) -> list[Outcome]:
         return [await self._write(p) for p in plans]

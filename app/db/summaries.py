@@ -13,7 +13,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
-from app.domain.summary import CaseSummary, summary_from_row
+from app.domain.summary import PATIENT_COLUMNS, CaseSummary, summary_from_row
 
 CASE_COLUMNS = (
     t.cases.c.id,
@@ -23,6 +23,7 @@ CASE_COLUMNS = (
     t.cases.c.urgency,
     t.cases.c.due_at,
     t.cases.c.at_risk,
+    t.cases.c.overdue,
     t.cases.c.channel,
     t.cases.c.line,
     t.cases.c.unit,
@@ -33,7 +34,15 @@ CASE_COLUMNS = (
     t.cases.c.contacts_count,
     t.cases.c.promised_at,
 )
-SUMMARY_COLUMNS = (*CASE_COLUMNS, t.patients.c.name.label("patient_name"))
+# The patient's facts a summary shows, labelled as `summary_from_row` reads them.
+PATIENT_SUMMARY_COLUMNS = (
+    t.patients.c.name.label("patient_name"),
+    t.patients.c.language.label("patient_language"),
+    t.patients.c.interpreter_language.label("patient_interpreter_language"),
+    t.patients.c.hearing_impaired.label("patient_hearing_impaired"),
+)
+assert tuple(c.name for c in PATIENT_SUMMARY_COLUMNS) == PATIENT_COLUMNS
+SUMMARY_COLUMNS = (*CASE_COLUMNS, *PATIENT_SUMMARY_COLUMNS)
 
 
 def summary_select() -> Select[Any]:

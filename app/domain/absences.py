@@ -12,5 +12,5 @@ def ended_at(starts_at: datetime, ends_at: datetime, now: datetime) -> datetime:
     is back: routing sends their patients to them again); one not yet begun is cancelled, kept as
     a zero-length row for the record. One already over cannot be ended again."""
     if ends_at <= now:
-        raise Conflict("this absence is already over")
+        raise Conflict("this absence is already over", code="absence_over")
     return max(starts_at, now)

@@ -106,13 +106,14 @@ def display_name(region: Region, professional_id: str | None) -> str:
 
 
 def _claimed_by_other(case: CaseState, region: Region) -> Conflict:
-    return Conflict(f"claimed by {display_name(region, case.assignee)}", assignee=case.assignee)
+    holder = display_name(region, case.assignee)
+    return Conflict(f"claimed by {holder}", code="claimed_by", assignee=case.assignee, holder=holder)
 
 
 def ensure_open(case: CaseState) -> None:
     """A resolved case takes no more work (a new contact opens a new case)."""
     if case.status == "resolved":
-        raise Conflict("case is already resolved")
+        raise Conflict("case is already resolved", code="already_resolved")
 
 
 def ensure_not_waiting(case: CaseState) -> None:
@@ -137,7 +138,7 @@ def claim(case: CaseState, who: Professional, region: Region, now: datetime) -> 
     ensure_not_waiting(case)
     if case.status == "claimed":
         if case.assignee == who.id:
-            raise Conflict("you have already claimed this case", assignee=who.id)
+            raise Conflict("you have already claimed this case", code="already_claimed", assignee=who.id)
         raise _claimed_by_other(case, region)
     return _claimed_for(case, who, now)
 
@@ -145,9 +146,12 @@ def claim(case: CaseState, who: Professional, region: Region, now: datetime) -> 
 def release(case: CaseState, who: Professional, region: Region) -> CaseChange:
     """Put a claimed case back in its queue: the claimer, or a supervisor for an absent one."""
     if case.status != "claimed":
-        raise Conflict("case is not claimed")
+        raise Conflict("case is not claimed", code="not_claimed")
     if case.assignee != who.id and not may_override(who):
-        raise Conflict(f"claimed by {display_name(region, case.assignee)}; only they or a supervisor may release it")
+        holder = display_name(region, case.assignee)
+        raise Conflict(
+            f"claimed by {holder}; only they or a supervisor may release it", code="release_not_allowed", assignee=case.assignee, holder=holder
+        )
     return CaseChange(status="new", assignee=None, claimed_at=None)
 
 
@@ -193,7 +197,7 @@ def ensure_may_reply(case: CaseState) -> None:
 def ensure_patient_may_write(case: CaseState) -> None:
     """The patient's side of a resolved case is closed: they start a new conversation."""
     if case.status == "resolved":
-        raise Conflict("this conversation has ended")
+        raise Conflict("this conversation has ended", code="conversation_ended")
 
 
 class Escalation(msgspec.Struct, frozen=True):
@@ -265,7 +269,7 @@ def handover_target_unit(region: Region, to: str) -> str:
     """The unit of the queue a case is handed to; the queue must exist in the region."""
     unit = queue_unit(region, to)
     if unit is None:
-        raise Invalid(f"no queue {to!r}: use personal:<professional>, team:<team> or <kind>:<unit>")
+        raise Invalid(f"no queue {to!r}: use personal:<professional>, team:<team> or <kind>:<unit>", code="unknown_queue", queue=to)
     return unit
 
 
@@ -278,7 +282,7 @@ def hand_over(case: CaseState, who: Professional, region: Region, to: str, targe
     if case.status == "claimed" and case.assignee != who.id and not may_override(who):
         raise _claimed_by_other(case, region)
     if to == case.queue and case.status != "claimed":
-        raise Conflict(f"case is already in {to}")
+        raise Conflict(f"case is already in {to}", code="already_in_queue", queue=to)
     return CaseChange(queue=to, unit=target_unit, status="new", assignee=None, claimed_at=None, handovers=case.handovers + 1)
 
 
@@ -295,9 +299,9 @@ def outcome_code(region: Region, outcome: str, care_pathway: str | None) -> Outc
     care pathway, when given, must be one of the region's."""
     code = region.outcome_by_code.get(outcome)
     if code is None:
-        raise Invalid(f"unknown outcome code {outcome!r}; known: {', '.join(region.outcome_by_code)}")
+        raise Invalid(f"unknown outcome code {outcome!r}; known: {', '.join(region.outcome_by_code)}", code="unknown_outcome", outcome=outcome)
     if care_pathway is not None and care_pathway not in region.pathway_by_id:
-        raise Invalid(f"unknown care pathway {care_pathway!r}")
+        raise Invalid(f"unknown care pathway {care_pathway!r}", code="unknown_pathway", care_pathway=care_pathway)
     return code
 
 
@@ -315,8 +319,15 @@ def resolve(
     outcome, the follow-up and whether the patient knows it are that person's account."""
     ensure_open(case)
     if case.status != "claimed" or case.assignee != who.id:
-        who_has = f"claimed by {display_name(region, case.assignee)}" if case.status == "claimed" else "not claimed"
-        raise Conflict(f"only the professional who claimed the case may resolve it (it is {who_has})")
+        if case.status == "claimed":
+            holder = display_name(region, case.assignee)
+            raise Conflict(
+                f"only the professional who claimed the case may resolve it (it is claimed by {holder})",
+                code="resolve_not_claimer",
+                assignee=case.assignee,
+                holder=holder,
+            )
+        raise Conflict("only the professional who claimed the case may resolve it (it is not claimed)", code="resolve_not_claimed")
     return CaseChange(
         status="resolved",
         outcome=outcome,
@@ -334,7 +345,7 @@ def resolve(
 def ensure_linkable(case: CaseState) -> None:
     """Only an unidentified caller's case (overflow queue) gets a patient linked afterwards."""
     if queue_kind(case.queue) != "overflow":
-        raise Conflict(f"case is not in an overflow queue (it is in {case.queue})")
+        raise Conflict(f"case is not in an overflow queue (it is in {case.queue})", code="not_overflow", queue=case.queue)
     ensure_open(case)
 
 

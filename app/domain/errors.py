@@ -1,6 +1,47 @@
-"""Service failures a person can act on; the API maps each to its status code."""
+"""Service failures a person can act on; the API maps each to its status code.
+
+`detail` is the English sentence of the external contract (kept as it is); `extra` carries facts
+a client needs besides it, and — for the failures a page explains to a person — a stable machine
+`code` (e.g. `claimed_by` with `holder`, the colleague's name), from which the pages build their
+own sentence in the reader's language. The codes are listed in docs/api-errors.md.
+"""
 
 from __future__ import annotations
+
+from typing import Final
+
+# Every `extra.code` the API answers with, and what it means (docs/api-errors.md has the table
+# with each code's other `extra` fields; a test checks both lists and the pages' texts agree).
+# Codes are only added; one never changes its meaning.
+ERROR_CODES: Final[dict[str, str]] = {
+    "claimed_by": "a colleague has claimed the case (extra.holder names them)",
+    "already_claimed": "you have claimed the case already",
+    "not_claimed": "nobody has claimed the case",
+    "release_not_allowed": "only the claimer or a supervisor may release the case (extra.holder)",
+    "already_resolved": "the case is resolved",
+    "resolve_not_claimer": "only the claimer resolves the case (extra.holder)",
+    "resolve_not_claimed": "claim the case before resolving it",
+    "already_in_queue": "the case is in that queue already (extra.queue)",
+    "not_overflow": "a patient is linked only to an overflow case (extra.queue)",
+    "conversation_ended": "the conversation has ended",
+    "unknown_queue": "no such queue (extra.queue)",
+    "unknown_outcome": "no such outcome code (extra.outcome)",
+    "unknown_pathway": "no such care pathway (extra.care_pathway)",
+    "case_not_found": "no such case, or one you may not see",
+    "patient_not_found": "no such patient",
+    "invalid_body": "the request body does not fit",
+    "not_json": "the request body is not JSON",
+    "not_utf8": "the request body is not UTF-8",
+    "unavailable": "the database is busy or not answering; nothing was stored",
+    "unknown_professional": "no such professional (extra.professional)",
+    "other_unit": "the professional or absence belongs to a unit you do not oversee",
+    "self_substitute": "a professional cannot substitute for themselves",
+    "absence_order": "the absence ends before it starts",
+    "absence_not_found": "no such absence",
+    "absence_over": "the absence is over already",
+    "absence_changed": "the absence changed meanwhile",
+    "bad_date": "a date or time that cannot be read (extra.field)",
+}
 
 
 class ServiceError(Exception):

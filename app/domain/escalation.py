@@ -120,6 +120,7 @@ def escalate(case: SweptCase, region: Region, now: datetime) -> SlaAction | None
     if unclaimed and queue_kind(case.queue) == "personal" and not case.overdue:
         return SlaAction(
             reason="sla_spill", at_risk=True, overdue=True, breached_at=now if breach else None,
+            alerted_at=now if case.urgency == "emergency" else None,  # the spill is its alert
             queue=spill_queue(region, case.queue, case.unit), routing_reason="sla_spill",
             callback_due=callback_due, callback_kept=kept,
         )

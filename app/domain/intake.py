@@ -106,6 +106,19 @@ class IntakeContext(msgspec.Struct):
     nurse_load: int = 0
     open_case: CaseSummary | None = None  # rule 6's candidate, as the read saw it
     open_version: int | None = None
+    # what a new case's summary shows of the patient besides the name (the patient record's columns)
+    language: str | None = None
+    interpreter_language: str | None = None
+    hearing_impaired: bool = False
+
+    def patient_columns(self) -> dict[str, Any]:
+        """The patient's facts named as `summary_from_row` reads them (`PATIENT_COLUMNS`)."""
+        return {
+            "patient_name": self.name,
+            "patient_language": self.language,
+            "patient_interpreter_language": self.interpreter_language,
+            "patient_hearing_impaired": self.hearing_impaired,
+        }
 
 
 # Rows to write, named like their columns: both stores write exactly these fields.
@@ -141,6 +154,7 @@ class CaseRecord(msgspec.Struct):
     due_at: datetime
     at_risk_at: datetime
     at_risk: bool
+    overdue: bool
     channel: str
     line: int | None
     patient_id: str | None
@@ -267,6 +281,7 @@ def plan(
             due_at=due,
             at_risk_at=sla.at_risk_at(received, due, region.sla.at_risk_fraction),
             at_risk=False,
+            overdue=False,
             channel=contact.channel,
             line=contact.line,
             patient_id=patient_id,
@@ -280,7 +295,7 @@ def plan(
             updated_at=now,
             version=1,
         )
-        summary = summary_from_row(msgspec.structs.asdict(case) | {"assignee": None}, ctx.name)
+        summary = summary_from_row(msgspec.structs.asdict(case) | {"assignee": None}, ctx.patient_columns())
         events = [event_body("case.created", summary, now)]
     message = None
     if contact.is_thread and contact.text:

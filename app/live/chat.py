@@ -294,7 +294,7 @@ class Session:
             return True
         if isinstance(frame, Leave):
             with contextlib.suppress(ServiceError):
-                await case_svc.add_patient_message(self.hub, self.case_id, self._t("left"), sender="system")
+                await case_svc.add_patient_message(self.hub, self.case_id, self._t("left"), sender="system", event_extra={"chat": "left"})
             await self.socket.close(code=1000, reason="left")
             return False
         await self._error("this chat has already started")

@@ -224,7 +224,7 @@ async def visible_summary(hub: Hub, who: Professional, case_id: str) -> CaseSumm
     async with hub.engine.connect() as conn:
         summary = await load_summary(conn, case_id)
     if summary is None or not may_see(hub.region, who, summary.queue, summary.assignee):
-        raise NotFound(f"no case {case_id!r} that you may see")
+        raise NotFound(f"no case {case_id!r} that you may see", code="case_not_found")
     return summary
 
 
@@ -246,7 +246,7 @@ async def _visible_case(hub: Hub, conn: AsyncConnection, who: Professional, case
         stmt = stmt.with_for_update()
     row = (await conn.execute(stmt)).first()
     if row is None or not may_see(hub.region, who, row.queue, row.assignee):
-        raise NotFound(f"no case {case_id!r} that you may see")
+        raise NotFound(f"no case {case_id!r} that you may see", code="case_not_found")
     return row
 
 
@@ -390,9 +390,13 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
     return message
 
 
-async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "patient") -> MessageView:
+async def add_patient_message(
+    hub: Hub, case_id: str, text: str, sender: str = "patient", event_extra: dict[str, Any] | None = None
+) -> MessageView:
     """A line from the patient's side of a thread (chat visitor, portal); the caller has already
-    proven the patient's right to this case (session token, patient JWT)."""
+    proven the patient's right to this case (session token, patient JWT). `event_extra` adds
+    facts to the message's event (`chat: "left"` when a chat visitor left), which the case view
+    reads without parsing the line's text."""
     now = utcnow()
     assessment = assess(text) if sender == "patient" else None
     events: list[dict[str, Any]] = []
@@ -407,7 +411,8 @@ async def add_patient_message(hub: Hub, case_id: str, text: str, sender: str = "
         await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
         summary = await load_summary(conn, case_id)
         assert summary is not None
-        events.append(await event_log.append(conn, "message.created", summary, now, extra={"message": message_payload(message)}))
+        extra = {**(event_extra or {}), "message": message_payload(message)}
+        events.append(await event_log.append(conn, "message.created", summary, now, extra=extra))
         escalation = rules.escalate_on_red_flag(case, assessment, hub.region, now, hub.tz) if assessment is not None else None
         if escalation is not None:
             _, event = await _commit_change(
@@ -483,7 +488,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
         rules.ensure_linkable(case)
         p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
         if p is None:
-            raise NotFound(f"no patient {patient_id!r}")
+            raise NotFound(f"no patient {patient_id!r}", code="patient_not_found")
         if case.caller_phone:
             await conn.execute(
                 upsert_insert(conn, t.patient_phones)

@@ -247,17 +247,17 @@ async def add_absence(
         raise Forbidden("only a supervisor may record absences")
     target = region.professional_by_id.get(professional)
     if target is None:
-        raise Invalid(f"no professional {professional!r}")
+        raise Invalid(f"no professional {professional!r}", code="unknown_professional", professional=professional)
     if not oversees_unit(who, target.unit):
-        raise Forbidden(f"{professional!r} works in another unit")
+        raise Forbidden(f"{professional!r} works in another unit", code="other_unit")
     if substitute is not None:
         if substitute not in region.professional_by_id:
-            raise Invalid(f"no professional {substitute!r} to substitute")
+            raise Invalid(f"no professional {substitute!r} to substitute", code="unknown_professional", professional=substitute)
         if substitute == professional:
-            raise Invalid("a professional cannot substitute for themselves")
+            raise Invalid("a professional cannot substitute for themselves", code="self_substitute")
     starts_at, ends_at = absence_bounds(start, end, hub)
     if ends_at <= starts_at:
-        raise Invalid("absence ends before it starts")
+        raise Invalid("absence ends before it starts", code="absence_order")
     view = AbsenceView(t.new_id(), professional, starts_at, ends_at, substitute)
     async with hub.engine.begin() as conn:
         await conn.execute(
@@ -283,14 +283,14 @@ async def end_absence(hub: Hub, who: Professional, absence_id: str) -> AbsenceVi
     async with hub.engine.begin() as conn:
         row = (await conn.execute(select(t.absences).where(a.id == absence_id))).first()
         if row is None:
-            raise NotFound(f"no absence {absence_id!r}")
+            raise NotFound(f"no absence {absence_id!r}", code="absence_not_found")
         target = hub.region.professional_by_id.get(row.professional)
         if not oversees_unit(who, target.unit if target else None):
-            raise Forbidden("that absence belongs to another unit")
+            raise Forbidden("that absence belongs to another unit", code="other_unit")
         ends_at = ended_at(row.starts_at, row.ends_at, utcnow())
         changed = await conn.execute(update(t.absences).where(a.id == absence_id, a.ends_at == row.ends_at).values(ends_at=ends_at))
         if changed.rowcount != 1:
-            raise Conflict("the absence changed meanwhile; reload and try again")
+            raise Conflict("the absence changed meanwhile; reload and try again", code="absence_changed")
     hub.absences.invalidate()
     return AbsenceView(row.id, row.professional, row.starts_at, ends_at, row.substitute)
 

@@ -11,7 +11,7 @@ changed — across instances every breach and every fallen-due callback is count
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, false, or_, select, update
 
@@ -47,31 +47,53 @@ def _candidates(now: datetime) -> Any:
     )
 
 
-async def sweep(hub: Hub, now: datetime) -> dict[str, int]:
-    """One round; returns how many cases got each kind of action (for the job's log)."""
+class Decided(NamedTuple):
+    """A case as the sweep read it, and what the rules want done to it."""
+
+    id: str
+    version: int
+    queue: str
+    unit: str
+    urgency: str
+    action: SlaAction
+
+
+async def decide(hub: Hub, now: datetime) -> list[Decided]:
+    """The read half of a round: the candidates and the rules' answer for each."""
     async with hub.engine.connect() as conn:
         rows = (await conn.execute(_candidates(now))).all()
-    decided: list[tuple[Any, SlaAction]] = []
+    decided: list[Decided] = []
     for row in rows:
         fields = row._mapping
-        case = SweptCase(**{k: fields[k] for k in SweptCase.__struct_fields__})
-        action = escalate(case, hub.region, now)
+        action = escalate(SweptCase(**{k: fields[k] for k in SweptCase.__struct_fields__}), hub.region, now)
         if action is not None:
-            decided.append((row, action))
+            decided.append(Decided(row.id, row.version, row.queue, row.unit, row.urgency, action))
+    return decided
+
+
+async def sweep(hub: Hub, now: datetime) -> dict[str, int]:
+    """One round; returns how many cases got each kind of escalation (for the job's log)."""
+    return await apply(hub, await decide(hub, now), now)
+
+
+async def apply(hub: Hub, decided: list[Decided], now: datetime) -> dict[str, int]:
+    """The write half: each decision where the row is still as it was read, its event, then the
+    counts and the live publish after the commit."""
     counts = {"at_risk": 0, "sla_spill": 0, "overdue": 0, "emergency_waiting": 0, "breaches": 0, "callbacks_due": 0, "skipped": 0}
     if not decided:
         return counts
-    done: list[tuple[Any, SlaAction]] = []
+    done: list[Decided] = []
     published: list[dict[str, Any]] = []
     c = t.cases.c
     async with hub.engine.begin() as conn:
-        for row, action in decided:
+        for row in decided:
+            action = row.action
             values = {**action.columns(), "updated_at": now, "version": c.version + 1}
             changed = await conn.execute(update(t.cases).where(c.id == row.id, c.version == row.version).values(**values))
             if changed.rowcount != 1:
                 counts["skipped"] += 1  # changed under us: next round looks again
                 continue
-            done.append((row, action))
+            done.append(row)
             if action.reason is None:
                 continue  # a count only: nothing anyone needs to see
             summary = await load_summary(conn, row.id)
@@ -81,7 +103,8 @@ async def sweep(hub: Hub, now: datetime) -> dict[str, int]:
                 extra["from_queue"] = row.queue
             published.append(await event_log.append(conn, "case.escalated", summary, now, extra=extra))
     m = hub.metrics
-    for row, action in done:
+    for row in done:
+        action = row.action
         if action.reason is not None:
             counts[action.reason] += 1
         if action.breach:

@@ -133,10 +133,12 @@
 .badge { min-width: 22px; height: 22px; padding: 0 6px; border-radius: 11px; background: #ffffff; color: #0a4f8a; font-size: 13px; line-height: 22px; text-align: center; }
 .badge[hidden] { display: none; }
 .sr-only { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* focus: a dark ring (≥3:1 on the panel's white, WCAG 1.4.11; amber had 2.0:1); on the blue header and
+   the red banner a light one; round the launcher a dark ring on a white halo, for any host page */
 button:focus-visible, a:focus-visible, select:focus-visible, textarea:focus-visible, input:focus-visible, .focus-target:focus-visible {
-  outline: 3px solid #f2a900; outline-offset: 2px;
+  outline: 3px solid #1b1f24; outline-offset: 2px;
 }
-.launcher:focus-visible { outline: 3px solid #f2a900; outline-offset: 3px; }
+.launcher:focus-visible { outline: 3px solid #1b1f24; outline-offset: 3px; box-shadow: 0 0 0 6px #ffffff, 0 4px 14px rgba(0,0,0,.3); }
 .panel {
   position: fixed; right: 20px; bottom: 84px; z-index: 2147483001;
   width: 380px; height: min(620px, calc(100vh - 104px)); display: flex; flex-direction: column;

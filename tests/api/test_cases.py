@@ -54,7 +54,8 @@ async def test_inbox_is_ordered_by_urgency_then_due(client):  # type: ignore[no-
     assert ids.index(urgent["case_id"]) < ids.index(routine["case_id"])
     mine = (await client.get("/api/inbox?queue=mine", headers=aino)).json()["items"]
     assert [c["id"] for c in mine] == [routine["case_id"]]
-    assert mine[0]["patient"] == {"id": "p-0001", "display_name": "Matti Meikäläinen"}
+    assert mine[0]["patient"] == {"id": "p-0001", "display_name": "Matti Meikäläinen", "language": "fi",
+                                  "interpreter_language": None, "hearing_impaired": False}
     assert set(mine[0]) >= {"id", "status", "queue", "assignee", "urgency", "due_at", "at_risk", "channel", "line", "unit",
                             "patient", "routing_reason", "created_at", "updated_at", "contacts"}
 

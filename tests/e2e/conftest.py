@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 from pathlib import Path
 
 import httpx
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+E2E_DB = "e2e.db"
 
 
 def missing() -> str | None:
@@ -76,20 +78,35 @@ def extra_patients() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory, extra_patients: list[Path]) -> Iterator[str]:
-    given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
-    if given:
-        yield given.rstrip("/")
-        return
+def extra_env() -> dict[str, str]:
+    """FIRSTLINE_* settings for the server on top of the e2e ones; a test module may override this."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, str]) -> dict[str, str]:
+    """The environment the module's server runs with; its SQLite file is E2E_DB in the folder."""
     tmp = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTLINE_")}
     env.update(
-        FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / 'e2e.db'}",
+        FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / E2E_DB}",
         FIRSTLINE_WEBHOOK_SECRET="e2e",
         FIRSTLINE_RUN_JOBS="0",
         # this checkout's code, not whichever one the shared venv's editable install points at
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
     )
+    env.update(extra_env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def base_url(server_env: dict[str, str], extra_patients: list[Path]) -> Iterator[str]:
+    given = os.environ.get("FIRSTLINE_E2E_BASE_URL")
+    if given:
+        yield given.rstrip("/")
+        return
+    env = server_env
+    tmp = Path(env["FIRSTLINE_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")).parent
     imported = subprocess.run(_command("import-patients", str(DEMO_PATIENTS)), env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, f"import-patients failed:\n{imported.stdout}\n{imported.stderr}"
     for extra in extra_patients:
@@ -135,6 +152,18 @@ def browser() -> Iterator[object]:  # thread until it closes, and later tests us
         b.close()
 
 
+# Added to a page before its own scripts: a CSP violation, or an alert() that markup built from
+# data would make, is recorded in window.__csp / as a console error the test then fails on.
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
+  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
+});
+window.alert = () => { console.error("alert() was called: markup from data ran"); };
+"""
+
+
 @pytest.fixture
 def page(browser: object, base_url: str) -> Iterator[object]:
     context = browser.new_context(viewport=PHONE, base_url=base_url, locale="fi-FI", has_touch=True)  # type: ignore[attr-defined]
@@ -146,3 +175,13 @@ def page(browser: object, base_url: str) -> Iterator[object]:
     yield pg
     context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+@pytest.fixture
+def watched(page: Any) -> Iterator[Any]:
+    """The page with CSP violations watched: any one fails the test."""
+    page.add_init_script(WATCH_CSP)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    assert not violations, f"CSP violations: {violations}"

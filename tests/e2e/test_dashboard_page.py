@@ -10,7 +10,6 @@ image with a title. Any CSP violation or script error fails the test.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 from datetime import date, timedelta
 
@@ -31,15 +30,6 @@ ERIK = "+358449876543"
 UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), select, textarea")]
   .filter((el) => el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
   .map((el) => el.id || el.name)"""
-
-
-@pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
-    page.add_init_script(WATCH_CSP)
-    violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    yield page
-    assert not violations, f"CSP violations: {violations}"
 
 
 def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: str) -> None:
@@ -108,6 +98,14 @@ def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: st
     expect(listed).to_contain_text("Eero Kallio")
     assert page.evaluate(UNLABELLED) == []
 
+    # a slip of the finger: the refusal is said in Finnish, not in the API's English
+    page.get_by_label("Työntekijä").select_option(label="Aino Nurminen")
+    page.get_by_label("Alkaen (päivä)").fill((start + timedelta(days=5)).isoformat())
+    page.get_by_label("Päättyen (päivä)").fill(start.isoformat())
+    page.get_by_role("button", name="Kirjaa poissaolo").click()
+    expect(page.locator("#absence-status")).to_have_text("Poissaolo päättyy ennen kuin se alkaa.")
+    expect(listed).to_have_count(1)
+
     # Aino's plans change: the absence is ended (cancelled, as it has not begun) from its row
     listed.get_by_role("button", name="Päätä poissaolo: Aino Nurminen").click()
     expect(page.locator("#absence-status")).to_have_text("Poissaolo päätetty.")
@@ -132,7 +130,7 @@ def test_absences_without_javascript(browser: Any, base_url: str) -> None:
         page.get_by_label("Från (dag)").fill(start.isoformat())
         page.get_by_label("Till (dag)").fill((start - timedelta(days=2)).isoformat())  # ends before it starts
         page.get_by_role("button", name="Registrera frånvaro").click()
-        expect(page.locator("#absence-status")).to_contain_text("absence ends before it starts")
+        expect(page.locator("#absence-status")).to_have_text("Frånvaron slutar innan den börjar.")
         page.get_by_label("Medarbetare").select_option(label="Eero Kallio")
         page.get_by_label("Från (dag)").fill(start.isoformat())
         page.get_by_label("Till (dag)").fill(start.isoformat())

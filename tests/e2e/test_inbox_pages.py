@@ -19,7 +19,7 @@ import httpx
 import msgspec
 import pytest
 
-from tests.e2e.conftest import require_browser
+from tests.e2e.conftest import WATCH_CSP, require_browser
 
 require_browser("e2e inbox page tests")
 
@@ -34,14 +34,6 @@ KAJAANI = "+35886150000"
 
 # CSP violations are reported as console errors (which the page fixture turns into a failure)
 # and collected here, so the test can also say which directive was violated.
-WATCH_CSP = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__csp.push(e.violatedDirective + " " + e.blockedURI);
-  console.error("CSP violation: " + e.violatedDirective + " " + e.blockedURI);
-});
-window.alert = () => { console.error("alert() was called: markup from data ran"); };
-"""
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +45,6 @@ def extra_patients(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         encoding="utf-8",
     )
     return [path]
-
-
-@pytest.fixture
-def watched(page: Page) -> Iterator[Page]:
-    page.add_init_script(WATCH_CSP)
-    violations: list[str] = []
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
-    yield page
-    assert not violations, f"CSP violations: {violations}"
 
 
 def phone_callback(base_url: str, call_id: str, caller: str, **extra: Any) -> dict[str, Any]:

@@ -92,6 +92,14 @@ def start_process(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not become ready")
 
 
+def import_demo_patients(env: dict[str, str]) -> None:
+    """The demo patients into the database the processes of `env` will use."""
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "import-patients", "ops/demo/patients.csv"],
+        check=True, cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+    )  # fmt: skip
+
+
 def redis_url_or_skip() -> str:
     url = os.environ.get("FIRSTLINE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 

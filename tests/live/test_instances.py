@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
 import uuid
 
 import httpx
@@ -15,7 +12,7 @@ import pytest
 import websockets
 
 from tests.conftest import _pg_exec
-from tests.live.conftest import free_port, redis_url_or_skip, start_process
+from tests.live.conftest import free_port, import_demo_patients, redis_url_or_skip, start_process
 from tests.live.test_inbox_stream import call, connect, login, next_event
 
 
@@ -45,10 +42,7 @@ def two_instances(shared_pg: str, redis_url: str):  # type: ignore[no-untyped-de
         "FIRSTLINE_SECRET_KEY": "multi-instance-test-secret-key-32-bytes-long",
         "FIRSTLINE_RUN_JOBS": "0",
     }
-    subprocess.run(
-        [sys.executable, "-m", "app.cli", "import-patients", "ops/demo/patients.csv"],
-        check=True, env={**os.environ, **env}, capture_output=True,
-    )  # fmt: skip
+    import_demo_patients(env)
     ports = (free_port(), free_port())
     procs = [start_process(port, env) for port in ports]
     try:

@@ -49,9 +49,10 @@ def test_claiming_an_unclaimed_case_remembers_the_first_handler():
 
 def test_claim_conflicts_name_who_has_it():
     mine = conflict(lambda: rules.claim(AINOS, AINO, REGION, NOW))
-    assert mine.detail == "you have already claimed this case" and mine.extra == {"assignee": "n-aino"}
+    assert mine.detail == "you have already claimed this case" and mine.extra == {"code": "already_claimed", "assignee": "n-aino"}
     theirs = conflict(lambda: rules.claim(AINOS, EERO, REGION, NOW))
-    assert theirs.detail == "claimed by Aino Nurminen" and theirs.extra == {"assignee": "n-aino"}
+    assert theirs.detail == "claimed by Aino Nurminen"
+    assert theirs.extra == {"code": "claimed_by", "assignee": "n-aino", "holder": "Aino Nurminen"}
     assert conflict(lambda: rules.claim(RESOLVED, EERO, REGION, NOW)).detail == "case is already resolved"
     gone = msgspec.structs.replace(AINOS, assignee="n-gone")
     assert conflict(lambda: rules.claim(gone, EERO, REGION, NOW)).detail == "claimed by n-gone"

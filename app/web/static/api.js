@@ -1,13 +1,17 @@
 // fetch for the professionals' pages: the session cookie authenticates, unsafe methods carry
 // the CSRF token (the csrftoken cookie's value in X-CSRF-Token), and a 401 means the session
-// is over: back to the login page, returning here afterwards.
+// is over: back to the login page, returning here afterwards (a page may first keep what it
+// has unsent: onSessionEnd). An error keeps the API's `extra`, whose `code` (docs/api-errors.md)
+// lets the page say what happened in its own language.
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, extra) {
     super(detail || `HTTP ${status}`);
     this.status = status;
+    this.extra = extra && typeof extra === "object" && !Array.isArray(extra) ? extra : {};
+    this.code = typeof this.extra.code === "string" ? this.extra.code : null;
   }
 }
 
@@ -19,7 +23,21 @@ export function csrfToken() {
   return "";
 }
 
+const sessionEndHooks = [];
+
+// fn runs (synchronously) just before the page leaves for the login page
+export function onSessionEnd(fn) {
+  sessionEndHooks.push(fn);
+}
+
 export function toLogin() {
+  for (const fn of sessionEndHooks) {
+    try {
+      fn();
+    } catch {
+      // keeping a draft must never keep anyone from logging in again
+    }
+  }
   const here = location.pathname + location.search;
   location.assign("/login?" + new URLSearchParams({ next: here }).toString());
 }
@@ -39,6 +57,6 @@ export async function api(path, { method = "GET", body } = {}) {
     throw new ApiError(401, "session ended");
   }
   const data = response.status === 204 ? null : await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data && data.detail);
+  if (!response.ok) throw new ApiError(response.status, data && data.detail, data && data.extra);
   return data;
 }

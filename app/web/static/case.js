@@ -1,11 +1,19 @@
 // The case view: everything about one matter on one page, and the actions on it. The case comes
 // from GET /api/cases/{id} (and the patient's continuity facts from GET /api/patients/{id}); after
 // every action, and whenever a live event concerns this case, it is loaded again, so the page
-// shows exactly what the API says. A 409 (someone else claimed it meanwhile) shows the API's
-// message, which names who has it. All patient text goes in with textContent: it is data.
+// shows exactly what the API says. A refused action (409: someone else claimed it meanwhile) is
+// told in the page's language from the API's `extra.code` (and `extra.holder`, who has it); only
+// an unknown code falls back to a generic sentence with the API's own detail. All patient text
+// goes in with textContent: it is data.
+//
+// A live chat is worked here too: the page says it is one (and when the visitor has left), the
+// reply box sits right under the timeline, Enter sends (Shift+Enter is a new line) and focus stays
+// in the box. When the session has ended, the unsent texts are kept in sessionStorage under the
+// case id and put back into their fields once the login returns here.
 
-import { api, toLogin } from "./api.js";
+import { api, onSessionEnd, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
+import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const root = document.getElementById("case");
 const caseId = root.dataset.caseId;
@@ -104,6 +112,66 @@ function failure(message) {
   error.hidden = false;
 }
 
+// A refused action in the page's language: the sentence for the API's extra.code, filled with
+// the facts the API gave (holder: who has the case; queue: a queue id, shown by its name).
+// Only a code the page does not know shows the API's own (English) detail.
+function errorMessage(error) {
+  const key = error.code ? `err.${error.code}` : null;
+  let message;
+  if (key && t[key]) {
+    const extra = error.extra || {};
+    message = text(key, {
+      holder: extra.holder || nameOf(extra.assignee),
+      queue: extra.queue ? queueLabel(extra.queue) : "",
+    });
+  } else {
+    message = text("error.failed", { detail: error.message });
+  }
+  // "… – the details were reloaded.": one sentence, so the message's own full stop goes
+  return error.status === 409 ? text("conflict", { detail: message.replace(/\.$/, "") }) : message;
+}
+
+// ------------------------------------------------------------------------------------ drafts
+
+// What someone typed and has not sent yet. When the session ends (a 401 from any action, or the
+// live socket refused), these go to sessionStorage under the case id before the page leaves for
+// the login page; when the login brings them back here, they are put back and forgotten.
+const DRAFT_FIELDS = ["reply-text", "note-text", "attempt-note", "urgency-reason", "handover-note", "resolve-follow-up"];
+const DRAFT_KEY = `firstline-drafts:${caseId}`;
+
+function saveDrafts() {
+  const drafts = {};
+  for (const id of DRAFT_FIELDS) {
+    const field = $(id);
+    if (field && field.value.trim()) drafts[id] = field.value;
+  }
+  // whose they are: on a shared workstation, someone else logging in here does not get them
+  if (Object.keys(drafts).length) sessionStorage.setItem(DRAFT_KEY, JSON.stringify({ by: me, drafts }));
+}
+
+function restoreDrafts() {
+  let kept = null;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(DRAFT_KEY) || "null");
+  } catch {
+    kept = null;
+  }
+  sessionStorage.removeItem(DRAFT_KEY);
+  if (!kept || kept.by !== me || !kept.drafts || typeof kept.drafts !== "object") return false;
+  const drafts = kept.drafts;
+  let restored = false;
+  for (const id of DRAFT_FIELDS) {
+    const field = $(id);
+    if (field && typeof drafts[id] === "string" && !field.value) {
+      field.value = drafts[id];
+      restored = true;
+    }
+  }
+  return restored;
+}
+
+onSessionEnd(saveDrafts);
+
 // ------------------------------------------------------------------------------- rendering
 
 function renderFacts(c) {
@@ -181,6 +249,11 @@ function eventDetail(e) {
   if (e.type === "case.handed_over" && e.from_queue) {
     return text("ev.from_to", { from: queueLabel(e.from_queue), to: queueLabel(e.queue) });
   }
+  if (e.type === "case.escalated" && e.reason) {
+    // the SLA sweep: at risk, past due (spilled to the team or marked), an emergency still waiting
+    const why = known(`ev.sla.${e.reason}`, e.reason);
+    return e.from_queue ? `${why}: ${text("ev.from_to", { from: queueLabel(e.from_queue), to: queueLabel(e.queue) })}` : why;
+  }
   if (e.type === "case.resolved") {
     if (e.merged_into) return text("ev.merged_into");
     if (e.outcome) {
@@ -204,7 +277,9 @@ function timelineItems(c) {
   }
   for (const m of c.messages) {
     const by = m.author ? ` · ${nameOf(m.author)}` : "";
-    items.push({ at: m.at, kind: `message-${m.sender}`, title: known(`tl.message.${m.sender}`, m.sender) + by, body: m.text });
+    // a chat line, or a secure message, says so: what went out on which channel
+    const title = known(`tl.message.${m.sender}.${c.channel}`, known(`tl.message.${m.sender}`, m.sender));
+    items.push({ at: m.at, kind: `message-${m.sender}`, title: title + by, body: m.text });
   }
   for (const n of c.notes) items.push({ at: n.at, kind: "note", title: `${text("tl.note")} · ${nameOf(n.author)}`, body: n.text });
   for (const a of c.callback_attempts) {
@@ -248,7 +323,35 @@ function renderActions(c) {
   $("claim").hidden = c.status === "claimed";
   $("release").hidden = !(c.status === "claimed" && (mine || OVERRIDE_ROLES.has(role)));
   $("resolve-form").hidden = !mine;
+  $("reply-form").hidden = !open; // under the timeline in a chat, outside the actions panel
   $("link-form").hidden = !(open && c.queue.startsWith("overflow:"));
+}
+
+// The reply box says where the reply goes: into the live chat, as a secure message, or to the
+// portal with an SMS that it waits there.
+const REPLY_HINTS = { chat: "reply.hint.chat", secure_message: "reply.hint.secure_message", phone: "reply.hint.notify", sms: "reply.hint.notify" };
+
+function renderChannel(c) {
+  root.dataset.channel = c.channel;
+  $("reply-label").textContent = known(`reply.label.${c.channel}`, text("reply.label"));
+  $("reply-submit").textContent = known(`reply.submit.${c.channel}`, text("reply.submit"));
+  const hint = $("reply-hint");
+  hint.textContent = REPLY_HINTS[c.channel] ? text(REPLY_HINTS[c.channel]) : "";
+  hint.hidden = !hint.textContent;
+  const state = $("chat-state");
+  if (c.channel !== "chat") {
+    state.hidden = true;
+    return;
+  }
+  // a chat is worked from the timeline: the reply box goes right under it
+  const slot = $("chat-reply-slot");
+  if (!slot.contains($("reply-form"))) slot.append($("reply-form"));
+  const left = c.events.some((e) => e.type === "message.created" && e.chat === "left");
+  const chatState = c.status === "resolved" ? "closed" : left ? "left" : "live";
+  state.dataset.state = chatState;
+  root.dataset.chat = chatState;
+  state.textContent = text(chatState === "closed" ? "chat.closed" : chatState === "left" ? "chat.visitor_left" : "chat.live");
+  state.hidden = false;
 }
 
 function render(c) {
@@ -259,6 +362,7 @@ function render(c) {
   renderFacts(c);
   renderPatient(c);
   renderTimeline(c);
+  renderChannel(c);
   renderActions(c);
   $("case-state").hidden = true;
   $("case-body").hidden = false;
@@ -274,7 +378,9 @@ async function load() {
   } catch (error) {
     if (error.status === 401 || mine !== generation) return;
     $("case-state").hidden = false;
-    $("case-state").textContent = error.status === 404 ? text("case.gone") : text("case.failed");
+    // after a handover to someone else's queue the case is rightly out of sight: say so
+    const gone = handedAway ? "case.handed_away" : "case.gone";
+    $("case-state").textContent = error.status === 404 ? text(gone) : text("case.failed");
     if (error.status === 404) $("case-body").hidden = true;
     return;
   }
@@ -302,15 +408,18 @@ function scheduleReload(delay = RELOAD_DELAY_MS) {
 
 // ----------------------------------------------------------------------------------- actions
 
+let handedAway = false;
+
 async function act(path, body, doneKey, button) {
   if (button) button.disabled = true;
   try {
     await api(`/api/cases/${encodeURIComponent(caseId)}/${path}`, { method: "POST", body });
+    handedAway = path === "handover";
     notice(text(doneKey));
     return true;
   } catch (error) {
-    if (error.status === 401) return false;
-    failure(error.status === 409 ? text("conflict", { detail: error.message }) : text("error.failed", { detail: error.message }));
+    if (error.status === 401) return false; // drafts kept, on the way to the login page
+    failure(errorMessage(error));
     return false;
   } finally {
     if (button) button.disabled = false;
@@ -318,24 +427,43 @@ async function act(path, body, doneKey, button) {
   }
 }
 
-function onSubmit(id, handler) {
+function onSubmit(id, handler, after) {
   const form = $(id);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = form.querySelector('button[type="submit"]');
+    if (button && button.disabled) return; // already on its way (Enter pressed twice)
     const result = handler(form);
     if (!result) return;
     const [path, body, doneKey] = result;
-    if (await act(path, body, doneKey, button)) form.reset();
+    const ok = await act(path, body, doneKey, button);
+    if (after) after(ok, body);
+    else if (ok) form.reset();
   });
 }
 
 const value = (id) => $(id).value.trim();
 
+// After a reply the box is emptied — unless more was typed while it was being sent — and keeps
+// the focus, ready for the next line (in a chat there usually is one).
+function afterReply(ok, body) {
+  const box = $("reply-text");
+  if (ok && box.value.trim() === body.text) box.value = "";
+  if (box.offsetParent !== null) box.focus();
+}
+
+// In a live chat Enter sends and Shift+Enter starts a new line, as in the visitor's widget.
+$("reply-text").addEventListener("keydown", (event) => {
+  if (root.dataset.channel !== "chat" || event.key !== "Enter" || event.isComposing) return;
+  if (event.shiftKey || event.ctrlKey || event.altKey || event.metaKey) return;
+  event.preventDefault();
+  $("reply-form").requestSubmit();
+});
+
 $("claim").addEventListener("click", (e) => act("claim", undefined, "done.claimed", e.currentTarget));
 $("release").addEventListener("click", (e) => act("release", undefined, "done.released", e.currentTarget));
 onSubmit("attempt-form", () => ["callback-attempts", { result: $("attempt-result").value, note: value("attempt-note") || null }, "done.saved"]);
-onSubmit("reply-form", () => (value("reply-text") ? ["messages", { text: value("reply-text") }, "done.saved"] : null));
+onSubmit("reply-form", () => (value("reply-text") ? ["messages", { text: value("reply-text") }, "done.sent"] : null), afterReply);
 onSubmit("note-form", () => (value("note-text") ? ["notes", { text: value("note-text") }, "done.saved"] : null));
 onSubmit("urgency-form", () =>
   value("urgency-reason") ? ["urgency", { level: $("urgency-level").value, reason: value("urgency-reason") }, "done.saved"] : null,
@@ -452,7 +580,7 @@ async function linkPatient(patientId, button) {
   } catch (error) {
     button.disabled = false;
     if (error.status === 401) return;
-    failure(error.status === 409 ? text("conflict", { detail: error.message }) : text("error.failed", { detail: error.message }));
+    failure(errorMessage(error));
     await load();
     return;
   }
@@ -495,6 +623,7 @@ function closeHelp() {
 
 $("help-open").addEventListener("click", openHelp);
 $("help-close").addEventListener("click", closeHelp);
+bindShortcutSwitch();
 
 const FOCUS_KEYS = { a: "attempt-result", r: "reply-text", n: "note-text", o: "resolve-outcome" };
 
@@ -509,9 +638,12 @@ document.addEventListener("keydown", (event) => {
     }
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || shortcutOff(event)) return;
   const target = event.target;
-  if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+  if (target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) {
+    if (event.key === "Escape") target.blur(); // out of the field: the shortcuts work again
+    return;
+  }
   if (event.key === "?") {
     event.preventDefault();
     openHelp();
@@ -536,6 +668,7 @@ document.addEventListener("keydown", (event) => {
 // -------------------------------------------------------------------------------------- live
 
 fillPickers();
+if (restoreDrafts()) notice(text("session.restored"));
 load();
 
 // Events replayed before the first "ready" (the socket starts from seq 0) are already in the
@@ -558,6 +691,6 @@ const live = connectLive({
     $("live-status").hidden = state === "live";
     root.dataset.live = state;
   },
-  onauthfailed: toLogin,
+  onauthfailed: toLogin, // which keeps the drafts first
 });
 root.liveConnection = live; // reachable from the e2e tests' page.evaluate

@@ -105,10 +105,18 @@ document.getElementById("absence-list").parentElement.addEventListener("submit",
     formStatus.textContent = root.dataset.ended;
     await refresh();
   } catch (error) {
-    const detail = error instanceof ApiError ? error.message : String(error);
-    formStatus.textContent = root.dataset.failed.replace("{e}", detail);
+    formStatus.textContent = refusal(error);
   }
 });
+
+// Why the API refused, in the page's language: the sentence for its extra.code, else the
+// generic sentence with the API's own detail.
+const errorTexts = JSON.parse(root.dataset.errors || "{}");
+function refusal(error) {
+  if (error instanceof ApiError && error.code && errorTexts[`err.${error.code}`]) return errorTexts[`err.${error.code}`];
+  const detail = error instanceof ApiError ? error.message : String(error);
+  return root.dataset.failed.replace("{e}", detail);
+}
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -122,7 +130,6 @@ form.addEventListener("submit", async (event) => {
     form.reset();
     await refresh();
   } catch (error) {
-    const detail = error instanceof ApiError ? error.message : String(error);
-    formStatus.textContent = root.dataset.failed.replace("{e}", detail);
+    formStatus.textContent = refusal(error);
   }
 });

@@ -1,10 +1,14 @@
 // The inbox page: one tab per queue filter the role may open (the server decides which, in
-// data-tabs), each loaded from GET /api/inbox in the API's order; live events mark the tabs they
-// concern and those are reloaded, so rows and counts stay exactly what the API says. All text
-// goes in with textContent: patient names are data, never markup.
+// data-tabs), each loaded from GET /api/inbox in the API's order. A live event carries the case's
+// summary: it is placed on (or taken off) each tab in place, by the tab's own rule (its queues, or
+// cases I claimed) and the API's order (data-order), and the counts follow — no fetch per event.
+// The lists are fetched again only on a reconnect, a resync, an event without a summary, or a full
+// list losing a row (the API's next one would move up). All text goes in with textContent:
+// patient names are data, never markup.
 
 import { api, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
+import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const LIMIT = 200;
 const RELOAD_DELAY_MS = 150;
@@ -14,6 +18,8 @@ const me = root.dataset.me;
 const myUnit = root.dataset.unit;
 const lang = root.dataset.lang;
 const tabs = JSON.parse(root.dataset.tabs);
+const order = JSON.parse(root.dataset.order); // { urgency: most urgent first, open_statuses }
+const urgencyRank = new Map(order.urgency.map((u, i) => [u, i]));
 const t = JSON.parse(root.dataset.texts);
 const rowsEl = document.getElementById("rows");
 const stateEl = document.getElementById("list-state");
@@ -22,6 +28,7 @@ const panel = document.getElementById("inbox-panel");
 const buttons = [...document.querySelectorAll('[role="tab"]')];
 
 const lists = new Map(); // filter → case summaries, as the API ordered them
+const inFlight = new Map(); // filter → events seen while its fetch was under way, applied again on its answer
 const dirty = new Set();
 let current = tabs.length ? tabs[0].filter : null;
 let reloadTimer = null;
@@ -32,6 +39,23 @@ const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI
   minute: "2-digit",
   weekday: "short",
 });
+
+let languageNames = null;
+try {
+  languageNames = new Intl.DisplayNames([lang], { type: "language" });
+} catch {
+  languageNames = null;
+}
+
+function languageName(code) {
+  try {
+    const name = languageNames && languageNames.of(code);
+    if (name && name !== code) return name;
+  } catch {
+    // not a code the browser knows: the code itself
+  }
+  return code;
+}
 
 function text(key, values = {}) {
   let s = t[key] || key;
@@ -64,7 +88,8 @@ function dueCell(summary, now) {
     ? text("due.in", { t: timeFormat.format(due), d: span(minutes) })
     : text("due.over", { t: timeFormat.format(due), d: span(-minutes) });
   td.append(time);
-  const flag = minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
+  // the sweep's word (overdue, at_risk) or the clock's, whichever comes first
+  const flag = summary.overdue || minutes < 0 ? "overdue" : summary.at_risk ? "at_risk" : null;
   if (flag) {
     const badge = document.createElement("span");
     badge.className = `badge ${flag}`;
@@ -72,6 +97,28 @@ function dueCell(summary, now) {
     td.append(" ", badge);
   }
   return { td, flag };
+}
+
+// What whoever calls back must know, in words (not a colour or an icon): the patient's language,
+// an interpreter's language, a hearing or speech impairment.
+function needs(patient) {
+  const el = document.createElement("div");
+  el.className = "needs";
+  const parts = [];
+  if (patient.language) parts.push(["language", text("need.language", { l: languageName(patient.language) })]);
+  if (patient.interpreter_language) {
+    parts.push(["interpreter", text("need.interpreter", { l: languageName(patient.interpreter_language) })]);
+  }
+  if (patient.hearing_impaired) parts.push(["hearing", text("need.hearing")]);
+  parts.forEach(([kind, words], i) => {
+    if (i) el.append(", ");
+    const span = document.createElement("span");
+    span.className = `need need-${kind}`;
+    span.dataset.need = kind;
+    span.textContent = words;
+    el.append(span);
+  });
+  return el;
 }
 
 function row(summary, now) {
@@ -85,6 +132,7 @@ function row(summary, now) {
   link.href = `/cases/${encodeURIComponent(summary.id)}`;
   link.textContent = summary.patient ? summary.patient.display_name : text("patient.unknown");
   who.append(link);
+  if (summary.patient) who.append(needs(summary.patient));
   tr.append(who);
   tr.append(cell(text(`reason.${summary.routing_reason}`)));
   tr.append(cell(text(`urgency.${summary.urgency}`), "urgency"));
@@ -122,11 +170,20 @@ const generation = new Map(); // filter → number of the latest request, so a s
 async function load(filter) {
   const mine = (generation.get(filter) || 0) + 1;
   generation.set(filter, mine);
+  inFlight.set(filter, []);
   try {
     const data = await api(`/api/inbox/?${new URLSearchParams({ queue: filter, limit: String(LIMIT) })}`);
     if (generation.get(filter) !== mine) return;
+    // the answer may predate events that arrived meanwhile: those go on top, in order (each
+    // carries the case's whole summary, so one already in the answer changes nothing)
+    const seen = inFlight.get(filter) || [];
+    inFlight.delete(filter);
     lists.set(filter, data.items);
+    const tab = tabs.find((x) => x.filter === filter);
+    for (const summary of seen) if (place(tab, summary) === "refetch") dirty.add(filter);
+    if (dirty.size) scheduleReload();
   } catch (error) {
+    if (generation.get(filter) === mine) inFlight.delete(filter);
     if (error.status === 401) return;
     if (filter === current) {
       stateEl.hidden = false;
@@ -153,9 +210,66 @@ function scheduleReload(delay = RELOAD_DELAY_MS) {
 
 function concerns(tab, event) {
   if (tab.queues.includes(event.queue) || (event.from_queue && tab.queues.includes(event.from_queue))) return true;
-  if ((tab.filter === "mine" || tab.filter === "all") && event.case && event.case.assignee === me) return true;
+  if (tab.my_claimed && event.case && event.case.assignee === me) return true;
   const listed = lists.get(tab.filter);
   return Boolean(listed && listed.some((s) => s.id === event.case_id));
+}
+
+// The API's rule for a tab: an open case in one of its queues, or one I claimed (mine, all).
+function belongs(tab, summary) {
+  if (!order.open_statuses.includes(summary.status)) return false;
+  return tab.queues.includes(summary.queue) || (tab.my_claimed && summary.assignee === me);
+}
+
+// The API's order: urgency, then due time, then id.
+function compare(a, b) {
+  const byUrgency = (urgencyRank.get(a.urgency) ?? order.urgency.length) - (urgencyRank.get(b.urgency) ?? order.urgency.length);
+  if (byUrgency) return byUrgency;
+  const byDue = Date.parse(a.due_at) - Date.parse(b.due_at);
+  if (byDue) return byDue;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+// Puts a case's new summary where the API would list it on this tab, or takes it off.
+// "changed", "same", or "refetch" when only the API can say (a full list: what lies beyond it).
+function place(tab, summary) {
+  const items = lists.get(tab.filter);
+  if (items === undefined) return "same"; // not loaded yet: its answer will have it
+  const at = items.findIndex((s) => s.id === summary.id);
+  const wanted = belongs(tab, summary);
+  if (at < 0 && !wanted) return "same";
+  if (items.length >= LIMIT) return "refetch";
+  if (at >= 0) items.splice(at, 1);
+  if (wanted) {
+    const before = items.findIndex((s) => compare(summary, s) < 0);
+    items.splice(before < 0 ? items.length : before, 0, summary);
+  }
+  return "changed";
+}
+
+function applicable(event) {
+  const s = event.case;
+  return Boolean(s && typeof s === "object" && s.id === event.case_id && typeof s.status === "string"
+    && typeof s.queue === "string" && typeof s.urgency === "string" && typeof s.due_at === "string");
+}
+
+function applyEvent(event) {
+  if (!applicable(event)) {
+    // not a case summary this page knows how to place: ask the API about the tabs it concerns
+    for (const tab of tabs) if (concerns(tab, event)) dirty.add(tab.filter);
+    return;
+  }
+  for (const tab of tabs) {
+    const pending = inFlight.get(tab.filter);
+    if (pending) pending.push(event.case);
+    const result = place(tab, event.case);
+    if (result === "refetch") dirty.add(tab.filter);
+    else if (result === "changed") {
+      renderCount(tab.filter);
+      if (tab.filter === current) render();
+    }
+  }
+  updateEmergencies();
 }
 
 function select(button, focus) {
@@ -199,17 +313,16 @@ const fallback = setTimeout(reloadAll, 3000);
 
 const live = connectLive({
   onevent(event) {
-    if (!readyOnce) return;
-    for (const tab of tabs) if (concerns(tab, event)) dirty.add(tab.filter);
+    if (!readyOnce) return; // the first load, after "ready", has it
+    applyEvent(event);
     if (dirty.size) scheduleReload();
   },
   onready() {
-    // on a reconnect the replayed events have marked what changed; the first time, load all
-    if (!readyOnce) {
-      readyOnce = true;
-      clearTimeout(fallback);
-      reloadAll();
-    }
+    // The first time: load all. On a reconnect the replay has been applied in place, and the
+    // lists are fetched once more besides: whatever the replay window or a lost frame missed.
+    if (!readyOnce) clearTimeout(fallback);
+    readyOnce = true;
+    reloadAll();
   },
   onresync: reloadAll,
   onstate(state) {
@@ -391,7 +504,7 @@ function typing(target) {
 }
 
 document.addEventListener("keydown", (e) => {
-  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+  if (!helpEl.hidden || e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || shortcutOff(e)) return;
   const onControl = e.target instanceof HTMLElement && ["BUTTON", "A"].includes(e.target.tagName);
   if (e.key === "j" || e.key === "ArrowDown") {
     e.preventDefault();
@@ -413,3 +526,5 @@ document.addEventListener("keydown", (e) => {
     openHelp();
   }
 });
+
+bindShortcutSwitch();
