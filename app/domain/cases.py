@@ -105,7 +105,7 @@ def display_name(region: Region, professional_id: str | None) -> str:
     return p.name if p else (professional_id or "nobody")
 
 
-def _claimed_by_other(case: CaseState, region: Region) -> Conflict:
+def claimed_by_other(case: CaseState, region: Region) -> Conflict:
     holder = display_name(region, case.assignee)
     return Conflict(f"claimed by {holder}", code="claimed_by", assignee=case.assignee, holder=holder)
 
@@ -120,7 +120,7 @@ def ensure_not_waiting(case: CaseState) -> None:
     """A case set aside for a follow-up is worked again by cancelling the follow-up (it then
     comes back at once, app.domain.follow_ups), so that no follow-up is left behind to fire later."""
     if case.status == "waiting":
-        raise Conflict("the case waits for a follow-up; cancel the follow-up to work on it now")
+        raise Conflict("the case waits for a follow-up; cancel the follow-up to work on it now", code="case_waiting")
 
 
 def _claimed_for(case: CaseState, who: Professional, now: datetime) -> CaseChange:
@@ -139,7 +139,7 @@ def claim(case: CaseState, who: Professional, region: Region, now: datetime) -> 
     if case.status == "claimed":
         if case.assignee == who.id:
             raise Conflict("you have already claimed this case", code="already_claimed", assignee=who.id)
-        raise _claimed_by_other(case, region)
+        raise claimed_by_other(case, region)
     return _claimed_for(case, who, now)
 
 
@@ -161,7 +161,7 @@ def take_up(case: CaseState, who: Professional, region: Region, now: datetime) -
     ensure_not_waiting(case)
     if case.status == "claimed":
         if case.assignee != who.id:
-            raise _claimed_by_other(case, region)
+            raise claimed_by_other(case, region)
         return NO_CHANGE
     return _claimed_for(case, who, now)
 
@@ -280,7 +280,7 @@ def hand_over(case: CaseState, who: Professional, region: Region, to: str, targe
     ensure_open(case)
     ensure_not_waiting(case)
     if case.status == "claimed" and case.assignee != who.id and not may_override(who):
-        raise _claimed_by_other(case, region)
+        raise claimed_by_other(case, region)
     if to == case.queue and case.status != "claimed":
         raise Conflict(f"case is already in {to}", code="already_in_queue", queue=to)
     return CaseChange(queue=to, unit=target_unit, status="new", assignee=None, claimed_at=None, handovers=case.handovers + 1)

@@ -130,7 +130,7 @@ REPORT_YEARS = (2000, 2100)
 def check_report_day(day: date) -> None:
     """A report's day lies in a plausible range (the calendar's far ends overflow the clock)."""
     if not REPORT_YEARS[0] <= day.year <= REPORT_YEARS[1]:
-        raise Invalid(f"date: give a day between {REPORT_YEARS[0]} and {REPORT_YEARS[1]}")
+        raise Invalid(f"date: give a day between {REPORT_YEARS[0]} and {REPORT_YEARS[1]}", code="report_date_range")
 
 
 def original_promise(due_at: datetime, promised_at: datetime | None) -> datetime:

@@ -35,7 +35,7 @@ import msgspec
 
 from app.domain import sla
 from app.domain.access import may_override
-from app.domain.cases import CaseChange, CaseState, display_name, ensure_open
+from app.domain.cases import CaseChange, CaseState, claimed_by_other, display_name, ensure_open
 from app.domain.errors import Conflict, Invalid
 from app.domain.region import Professional, Region, queue_unit
 
@@ -58,20 +58,20 @@ class Scheduled(msgspec.Struct, frozen=True):
 def check_at(at: datetime, now: datetime) -> datetime:
     """The follow-up time: aware, in the future, within a year."""
     if at.tzinfo is None or at.utcoffset() is None:
-        raise Invalid("at: give the time with a UTC offset, e.g. 2026-11-26T10:00:00+02:00")
+        raise Invalid("at: give the time with a UTC offset, e.g. 2026-11-26T10:00:00+02:00", code="follow_up_no_offset")
     if at <= now:
-        raise Invalid("at: the follow-up time must be in the future")
+        raise Invalid("at: the follow-up time must be in the future", code="follow_up_past")
     if at - now > MAX_AHEAD:
-        raise Invalid("at: a follow-up may be at most a year ahead")
+        raise Invalid("at: a follow-up may be at most a year ahead", code="follow_up_too_far")
     return at.astimezone(UTC)
 
 
 def check_note(note: str) -> str:
     text = note.strip()
     if not text:
-        raise Invalid("note: say what was agreed with the patient")
+        raise Invalid("note: say what was agreed with the patient", code="follow_up_note")
     if len(text) > NOTE_MAX:
-        raise Invalid(f"note: at most {NOTE_MAX} characters")
+        raise Invalid(f"note: at most {NOTE_MAX} characters", code="follow_up_note")
     return text
 
 
@@ -81,12 +81,12 @@ def schedule(case: CaseState, who: Professional, region: Region, at: datetime, n
     text = check_note(note)
     ensure_open(case)
     if case.status == "waiting":
-        raise Conflict("the case already waits for a follow-up; cancel it first")
+        raise Conflict("the case already waits for a follow-up; cancel it first", code="follow_up_waiting")
     holder: str | None
     change = CaseChange(status="waiting", at_risk=False, overdue=False)
     if case.status == "claimed":
         if case.assignee != who.id and not may_override(who):
-            raise Conflict(f"claimed by {display_name(region, case.assignee)}", assignee=case.assignee)
+            raise claimed_by_other(case, region)
         holder = case.assignee
     elif may_override(who):
         holder = None
@@ -168,9 +168,10 @@ def cancel(
     now. The holder (or anyone, when it has none) or a supervisor may cancel; the holder takes it
     claimed, everyone else sends it `new` to `queue` (return_queue)."""
     if case.status != "waiting":
-        raise Conflict("the case has no follow-up waiting")
+        raise Conflict("the case has no follow-up waiting", code="no_follow_up")
     if holder is not None and holder != who.id and not may_override(who):
-        raise Conflict(f"the follow-up is held by {display_name(region, holder)}; only they or a supervisor may cancel it")
+        name = display_name(region, holder)
+        raise Conflict(f"the follow-up is held by {name}; only they or a supervisor may cancel it", code="follow_up_held", holder=name)
     back = back_in_inbox(case, queue, now, region, tz)
     if holder == who.id:
         first = who.id if case.first_handler is None else msgspec.UNSET

@@ -66,7 +66,7 @@ async def cancel(hub: Hub, who: Professional, case_id: str) -> CaseSummary:
             )
         ).first()
         if fu is None:
-            raise Conflict("the case has no follow-up waiting")
+            raise Conflict("the case has no follow-up waiting", code="no_follow_up")
         queue = rules.return_queue(hub.region, fu.holder, fu.queue, absent)
         change = rules.cancel(_state(row), who, hub.region, fu.holder, queue, now, hub.tz)
         await conn.execute(update(t.follow_ups).where(f.id == fu.id, f.state == "scheduled").values(state="cancelled", done_at=now))
