@@ -79,6 +79,7 @@ async def test_bad_follow_ups_are_refused_with_the_reason(client, db, settings, 
 
     past = await post({"at": (now - timedelta(hours=1)).isoformat(), "note": "x"})
     assert past.status_code == 422 and past.json()["detail"].startswith("at:")
+    assert past.json()["extra"]["code"] == "follow_up_past"
     far = await post({"at": (now + timedelta(days=400)).isoformat(), "note": "x"})
     assert far.status_code == 422 and "year" in far.json()["detail"]
     naive = await post({"at": (now + timedelta(days=1)).replace(tzinfo=None).isoformat(), "note": "x"})
@@ -93,6 +94,7 @@ async def test_bad_follow_ups_are_refused_with_the_reason(client, db, settings, 
     eero = await login(client, "eero")
     theirs = await post({"at": soon, "note": "x"}, headers=eero)
     assert theirs.status_code == 409 and theirs.json()["detail"] == "claimed by Aino Nurminen"
+    assert theirs.json()["extra"]["code"] == "claimed_by"
     assert (await client.post(f"/api/cases/{cid}/resolve", json={"outcome": "ADVICE"}, headers=aino)).status_code == 200
     done = await post({"at": soon, "note": "x"})
     assert done.status_code == 409 and "resolved" in done.json()["detail"]
@@ -106,7 +108,7 @@ async def test_cancelling_brings_the_case_back_at_once(client, db, settings, reg
     again = await client.post(f"/api/cases/{cid}/follow-up", json={"at": at, "note": "y"}, headers=aino)
     assert again.status_code == 409 and "cancel it first" in again.json()["detail"]
     claim = await client.post(f"/api/cases/{cid}/claim", headers=aino)
-    assert claim.status_code == 409 and "follow-up" in claim.json()["detail"]
+    assert claim.status_code == 409 and "follow-up" in claim.json()["detail"] and claim.json()["extra"]["code"] == "case_waiting"
     eero = await login(client, "eero")
     assert (await client.delete(f"/api/cases/{cid}/follow-up", headers=eero)).status_code == 404  # not his to see
     r = await client.delete(f"/api/cases/{cid}/follow-up", headers=aino)
