@@ -1,4 +1,4 @@
-"""`firstline` command: serve, demo, migrate, import-patients, hash-password."""
+"""`firstline` command: serve, demo, migrate, import-patients, jobs, purge, hash-password."""
 
 from __future__ import annotations
 
@@ -39,6 +39,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def prepare_metrics_dir(workers: int) -> str | None:
+    """Several workers count into PROMETHEUS_MULTIPROC_DIR so that a scrape of any of them sums
+    them all (app/metrics.py). Given one, it is emptied of a previous run's counts; with more than
+    one worker and none given, a fresh temporary one is used (and removed when serve exits). Set
+    before the workers start."""
+    import atexit
+    import shutil
+    import tempfile
+
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not path:
+        if workers <= 1:
+            return None
+        path = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="firstline-metrics-")
+        atexit.register(shutil.rmtree, path, True)  # the workers are spawned: only serve runs this
+    Path(path).mkdir(parents=True, exist_ok=True)
+    for stale in Path(path).glob("*.db"):
+        stale.unlink()
+    return path
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -48,6 +69,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_region(settings)
     upgrade(settings.database_url)
     os.environ["FIRSTLINE_TUNE_GC"] = "1"  # read by every worker's create_app()
+    prepare_metrics_dir(args.workers)
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -116,6 +138,44 @@ def cmd_jobs(args: argparse.Namespace) -> int:
             done = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v) or "nothing to do"
             print(f"{report.job}: {done if report.ran else 'skipped (another instance holds its lock)'}")
         return 1 if any(r.counts.get("failed") for r in reports) else 0
+
+    return asyncio.run(run())
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """The retention purge now: `--dry-run` counts what it would purge and changes nothing."""
+    from app.clock import utcnow
+    from app.db.engine import make_engine
+    from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
+    from app.db.locks import job_lock
+    from app.db.migrate import upgrade
+    from app.hub import Hub
+    from app.services.retention import count_due, purge
+
+    settings = _settings(args.region)
+    region = _check_region(settings)
+    upgrade(settings.database_url)
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        hub = Hub(settings, region, engine, SqlAlchemyIntakeStore(engine))
+        days = region.retention.days
+        try:
+            if args.dry_run:
+                counts = await count_due(hub, utcnow())
+                print(f"dry run (retention {days} days): would purge the free text of {counts.pop('cases')} closed cases")
+            else:
+                async with job_lock(engine, "retention") as mine:  # the clock's job and this one take turns
+                    if not mine:
+                        print("firstline: another instance is purging right now; try again later", file=sys.stderr)
+                        return 1
+                    counts = await purge(hub, utcnow())
+                print(f"purged the free text of {counts.pop('cases')} closed cases (retention {days} days)")
+        finally:
+            await hub.close()
+        for table, n in counts.items():
+            print(f"  {table}: {n}")
+        return 0
 
     return asyncio.run(run())
 
@@ -203,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--once", action="store_true", required=True, help="run every job once, now, and exit")
     p.add_argument("--region")
     p.set_defaults(func=cmd_jobs)
+
+    p = sub.add_parser("purge", help="remove closed cases' free text after the region's retention period")
+    p.add_argument("--dry-run", action="store_true", help="count what would be purged; change nothing")
+    p.add_argument("--region")
+    p.set_defaults(func=cmd_purge)
 
     p = sub.add_parser("hash-password", help="print an argon2id hash for the region file")
     p.set_defaults(func=cmd_hash_password)

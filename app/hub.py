@@ -43,16 +43,19 @@ class Publishers:
 
 
 class Hub:
-    def __init__(self, settings: Settings, region: Region, engine: AsyncEngine, intake_store: IntakeStore) -> None:
+    def __init__(
+        self, settings: Settings, region: Region, engine: AsyncEngine, intake_store: IntakeStore, metrics: Metrics | None = None
+    ) -> None:
         self.settings = settings
         self.region = region
         self.engine = engine
         self.tz = ZoneInfo(region.region.timezone)
-        self.metrics = Metrics()
+        self.metrics = metrics or Metrics()
         self.absences = AbsenceBook(engine)
         self.throttle = LoginThrottle()
         self.chat_throttle = ChatThrottle()
         self.publishers = Publishers()
+        self.chat_handling: dict[str, tuple[float, float]] = {}  # unit → (monotonic expiry, typical chat handling s)
         self.intake = IntakeService(intake_store, region, self.tz, self.absences, self.publishers, self.metrics)
 
     async def publish(self, events: list[dict[str, Any]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -30,7 +31,9 @@ from app.api.pages_cases import CasePageController
 from app.api.pages_dashboard import DashboardPageController
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
+from app.api.http_metrics import MetricsAccess, http_metrics
 from app.api.reports import ReportController
+from app.api.kpis import KpiController
 from app.db.engine import make_engine
 from app.domain.region import Region
 from app.hub import Hub
@@ -39,6 +42,7 @@ from app.live.chat import chat_form_endpoint, chat_socket
 from app.live.fanout import Fanout, make_plugin
 from app.live.inbox_socket import live
 from app.live.wire import keep_raw_send
+from app.metrics import Metrics, multiprocess_dir
 from app.db.intake_pg import PgIntakeStore
 from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
 from app.db.pools import intake_pool
@@ -63,12 +67,15 @@ async def make_intake_store(settings: Settings, engine: AsyncEngine) -> IntakeSt
 def create_app(settings: Settings | None = None, region: Region | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     region = region or load_region(settings.region_file)
+    metrics = Metrics()  # the app's own registry: HTTP middleware and hub count into it
+    metrics_access = MetricsAccess(settings.metrics_allow, settings.metrics_token)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.db_pool_size)
-        hub = Hub(settings, region, engine, await make_intake_store(settings, engine))
+        hub = Hub(settings, region, engine, await make_intake_store(settings, engine), metrics)
         app.state.hub = hub
+        app.state.metrics_access = metrics_access
         clock = Clock(hub)
         if settings.run_jobs:
             clock.start()
@@ -77,6 +84,10 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         finally:
             clock.stop()
             await hub.close()
+            if multiprocess_dir():  # this worker's live gauges stop counting
+                from prometheus_client import multiprocess
+
+                multiprocess.mark_process_dead(os.getpid())
 
     async def tune_gc(_: Litestar) -> None:
         """Fewer, cheaper collections in a serving process (each worker runs this): with 1,000
@@ -116,6 +127,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             AbsenceController,
             PresenceController,
             ReportController,
+            KpiController,
             live,
             chat_socket,
             chat_form_endpoint,
@@ -134,7 +146,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         ],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         plugins=[channels],
-        middleware=[RequestIdMiddleware(), CsrfMiddleware()],
+        middleware=[RequestIdMiddleware(), CsrfMiddleware(), http_metrics(metrics).middleware],
         on_startup=[tune_gc, start_fanout],
         on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},

@@ -32,6 +32,9 @@ class Settings(msgspec.Struct, kw_only=True):
     fast_intake: bool = True  # PostgreSQL: the batching asyncpg intake store (app/db/intake_pg.py)
     tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
     live_fast_path: bool = True  # pre-built frames straight to uvicorn's transport (app/live/wire.py); 0 = ASGI only
+    # /metrics: from these addresses or networks (comma-separated), or with this bearer token
+    metrics_allow: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":
@@ -41,7 +44,7 @@ class Settings(msgspec.Struct, kw_only=True):
             key = "FIRSTLINE_" + field.name.upper()
             if key in env and env[key] != "":
                 raw = env[key]
-                if field.name == "allowed_origins":
+                if field.name in {"allowed_origins", "metrics_allow"}:
                     values[field.name] = [o.strip() for o in raw.split(",") if o.strip()]
                 elif field.type is bool:
                     values[field.name] = raw.lower() in {"1", "true", "yes"}

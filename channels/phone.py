@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from app.domain.deprecated_numbers import redirect_for
 from app.domain.phones import PhoneError, normalise
 from app.domain.region import Region
 from app.domain.errors import Invalid
@@ -33,9 +34,9 @@ class DeprecatedNumberAnswer(msgspec.Struct):
 
 def redirect_answer(region: Region, dialed: str, today: date) -> DeprecatedNumberAnswer | None:
     """Old direct numbers answer with the unit's callback number until their `until` date
-    (seed 000: for 3 months); after that the number is simply unknown."""
-    old = region.deprecated_by_number.get(dialed)
-    if old is None or old.until < today:
+    (inclusive, local; app.domain.deprecated_numbers); after that the number is simply unknown."""
+    old = redirect_for(region, dialed, today)
+    if old is None:
         return None
     unit = region.unit_by_id[old.unit]
     n = unit.callback_number
@@ -53,6 +54,7 @@ class Redirect(msgspec.Struct):
 
     answer: DeprecatedNumberAnswer
     unit: str  # whose old number it was (counted, not shown)
+    number: str  # the retired number dialled (a public service number, not a patient's: a metric label)
 
 
 def receive(region: Region, req: CallbackRequest, now: datetime) -> InboundContact | Redirect:
@@ -60,7 +62,7 @@ def receive(region: Region, req: CallbackRequest, now: datetime) -> InboundConta
     dialed = normalise_dialed(req.dialed)
     redirect = redirect_answer(region, dialed, now.astimezone(ZoneInfo(region.region.timezone)).date())
     if redirect is not None:
-        return Redirect(redirect, region.deprecated_by_number[dialed].unit)
+        return Redirect(redirect, region.deprecated_by_number[dialed].unit, dialed)
     return to_contact(region, req, dialed, received_time(req.received_at, now))
 
 

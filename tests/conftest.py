@@ -35,6 +35,7 @@ hypothesis.settings.load_profile("firstline")
 PG_ADMIN = os.environ.get("FIRSTLINE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"
 WEBHOOK_SECRET = "test-webhook-secret"
+METRICS_TOKEN = "test-metrics-token"  # = tests.helpers.SCRAPER
 DEMO_PATIENTS = DEMO_REGION.parent / "patients.csv"
 
 
@@ -171,6 +172,7 @@ def settings(database_url: str, patient_keys) -> Settings:  # type: ignore[no-un
         webhook_secret=WEBHOOK_SECRET,
         run_jobs=False,
         db_pool_size=5,
+        metrics_token=METRICS_TOKEN,  # the test client's address is "testclient", never an allowed one
         debug=os.environ.get("FIRSTLINE_TEST_DEBUG") == "1",
     )
 

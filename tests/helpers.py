@@ -17,6 +17,9 @@ from app.security.webhooks import sign
 WEBHOOK_SECRET = "test-webhook-secret"
 KAJAANI = "+35886150000"
 MATTI = "+358401234567"  # p-0001, named nurse n-aino
+# /metrics answers allowed addresses or this token (tests/conftest.py settings); the test client's
+# address is "testclient", so API tests scrape with it
+SCRAPER = {"Authorization": "Bearer test-metrics-token"}
 
 
 async def signed_post(client: AsyncTestClient, path: str, payload: Any, *, secret: str = WEBHOOK_SECRET, ts: int | None = None):  # type: ignore[no-untyped-def]

@@ -152,3 +152,47 @@ def test_jobs_once_sweeps_a_past_due_case(sqlite_env: str, tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "sla_sweep: sla_spill 1, breaches 1, callbacks_due 1" in out, out
     assert asyncio.run(queue()) == "team:kajaani-a"
+async def _seed_old_closed_case(url: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import insert
+
+    long_ago = datetime.now(timezone.utc) - timedelta(days=800)
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(insert(t.cases).values(
+                id="c-old", status="resolved", queue="team:kajaani-a", unit="kajaani", urgency="non_urgent", urgency_rank=3,
+                urgency_source="rules", due_at=long_ago, at_risk_at=long_ago, channel="phone", routing_reason="team",
+                created_at=long_ago, updated_at=long_ago, resolved_at=long_ago, outcome="ADVICE", follow_up="Soitan huomenna",
+            ))  # fmt: skip
+            await conn.execute(insert(t.notes).values(id="n-1", case_id="c-old", author="n-aino", text="Astma", at=long_ago))
+    finally:
+        await engine.dispose()
+
+
+async def _case_text(url: str) -> tuple[object, object, object]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            case = (await conn.execute(select(t.cases.c.follow_up, t.cases.c.purged_at).where(t.cases.c.id == "c-old"))).one()
+            note = (await conn.execute(select(t.notes.c.text))).scalar_one()
+        return case.follow_up, case.purged_at is not None, note
+    finally:
+        await engine.dispose()
+
+
+def test_purge_dry_run_counts_then_purge_does_it(sqlite_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.db.migrate import upgrade
+
+    upgrade(sqlite_env)
+    asyncio.run(_seed_old_closed_case(sqlite_env))
+    assert main(["purge", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "would purge the free text of 1 closed cases" in out and "notes: 1" in out
+    assert asyncio.run(_case_text(sqlite_env)) == ("Soitan huomenna", False, "Astma")
+    assert main(["purge"]) == 0
+    assert "purged the free text of 1 closed cases (retention 365 days)" in capsys.readouterr().out
+    assert asyncio.run(_case_text(sqlite_env)) == (None, True, "")
+    assert main(["purge", "--dry-run"]) == 0
+    assert "would purge the free text of 0 closed cases" in capsys.readouterr().out

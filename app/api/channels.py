@@ -55,7 +55,7 @@ class PhoneChannel(Controller):
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
         contact = phone.receive(hub.region, req, utcnow())
         if isinstance(contact, phone.Redirect):
-            hub.metrics.deprecated_calls.labels(contact.unit).inc()
+            hub.metrics.deprecated_calls.labels(contact.unit, contact.number).inc()
             return Response(contact.answer, status_code=200)
         result, created = await intake(hub, contact)
         return Response(result, status_code=202 if created else 200)

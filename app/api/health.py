@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import State
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.core import Metric
 
 from app.clock import utcnow
-from app.db import operations
+from app.db import operations, scrape
 from app.db.operations import OpenQueueCount
+from app.domain import kpi_window
 from app.domain.region import QUEUE_KINDS, Region, queue_kind
 from app.hub import Hub
+from app.metrics import scrape_gauge
+
+log = logging.getLogger("firstline.metrics")
 
 QueueKey = tuple[str, str]  # (unit, queue kind)
 
@@ -49,17 +55,60 @@ def queue_gauges(region: Region, counts: Iterable[OpenQueueCount], now: datetime
     return {key: (n, oldest.get(key, 0.0)) for key, n in depth.items()}
 
 
-@get("/metrics", media_type=CONTENT_TYPE_LATEST)
-async def metrics_endpoint(state: State) -> Response[bytes]:
-    """Queue gauges are read from the database at scrape time, so they agree across instances."""
-    hub: Hub = state.hub
-    now = utcnow()
+async def scrape_gauges(hub: Hub, now: datetime) -> list[Metric]:
+    """The gauges read from the database for this scrape. A source whose read fails is logged,
+    counted in firstline_scrape_errors_total and left out (firstline_scrape_ok{source} 0): a
+    missing series alerts as such, a stale number would not."""
+    families: list[Metric] = []
+    ok: list[tuple[list[str], float]] = []
+
     try:
         counts = await operations.open_queue_counts(hub.engine)
+        at_risk = await scrape.at_risk_counts(hub.engine, now)
     except Exception:  # noqa: BLE001 - the process counters are still worth scraping
-        counts = None
-    if counts is not None:
-        for (unit, kind), (n, waited) in queue_gauges(hub.region, counts, now).items():
-            hub.metrics.queue_depth.labels(unit, kind).set(n)
-            hub.metrics.oldest_waiting.labels(unit, kind).set(waited)
-    return Response(generate_latest(hub.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        log.exception("metrics: reading the open queues failed")
+        hub.metrics.scrape_errors.labels("queues").inc()
+        ok.append((["queues"], 0.0))
+    else:
+        gauges = queue_gauges(hub.region, counts, now)
+        families.append(scrape_gauge("firstline_queue_depth", ((key, n) for key, (n, _) in gauges.items())))
+        families.append(scrape_gauge("firstline_oldest_waiting_seconds", ((key, w) for key, (_, w) in gauges.items())))
+        families.append(scrape_gauge("firstline_cases_at_risk", at_risk_gauges(hub.region, at_risk).items()))
+        ok.append((["queues"], 1.0))
+
+    start, end = kpi_window.window(now)
+    try:
+        fcr = await scrape.fcr_counts(hub.engine, start, end)
+        same_day = await scrape.same_day_counts(hub.engine, start, end, kpi_window.local_days(start, end + kpi_window.DUE_AHEAD, hub.tz))
+    except Exception:  # noqa: BLE001
+        log.exception("metrics: reading the 7-day KPIs failed")
+        hub.metrics.scrape_errors.labels("kpis").inc()
+        ok.append((["kpis"], 0.0))
+    else:
+        families.append(scrape_gauge("firstline_fcr_ratio", (([u], v) for u, v in kpi_window.ratios(fcr))))
+        families.append(
+            scrape_gauge("firstline_same_day_callback_ratio", (([u], v) for u, v in kpi_window.ratios(same_day)))
+        )
+        ok.append((["kpis"], 1.0))
+    families.append(scrape_gauge("firstline_scrape_ok", ok))
+    return families
+
+
+def at_risk_gauges(region: Region, rows: Iterable[tuple[str, str, int]]) -> dict[QueueKey, int]:
+    """Unclaimed cases past their at-risk time per unit and queue kind, every one present (0)."""
+    found: dict[QueueKey, int] = {(u.id, k): 0 for u in region.units for k in QUEUE_KINDS}
+    for unit, queue, n in rows:
+        key = (unit, queue_kind(queue))
+        found[key] = found.get(key, 0) + n
+    return found
+
+
+@get("/metrics", media_type=CONTENT_TYPE_LATEST)
+async def metrics_endpoint(request: Request, state: State) -> Response[bytes]:
+    """For the Prometheus servers only (FIRSTLINE_METRICS_ALLOW / FIRSTLINE_METRICS_TOKEN). Queue
+    and KPI gauges are read from the database at scrape time, so they agree across instances."""
+    hub: Hub = state.hub
+    refusal = state.metrics_access.refusal(request.client.host if request.client else None, request.headers.get("authorization"))
+    if refusal is not None:
+        return Response(refusal.encode(), status_code=403, media_type="text/plain")
+    return Response(hub.metrics.render(await scrape_gauges(hub, utcnow())), media_type=CONTENT_TYPE_LATEST)

@@ -39,8 +39,9 @@ from app.security.session import form_token_ok
 from app.domain.region import Professional
 from app.domain.reports import Dashboard
 from app.hub import Hub
-from app.services import patients, presence, reports
+from app.services import kpis, patients, presence, reports
 from app.web import charts
+from app.web.trend_charts import DASHBOARD_WEEKS, trend_charts
 from app.web.i18n import TEXTS, Lang
 
 YEAR = "%d.%m.%Y %H:%M"  # absences may run into next year; today's figures do not
@@ -167,6 +168,7 @@ async def _render(
     except NotFound:
         return _page(request, who, chosen, {**base, "error": t["dash.no_unit"]}, status=404)
     roster = await presence.unit_presence(hub, who, unit) if who.role == "admin" or who.unit == unit else []
+    trend = await kpis.weekly_for_dashboard(hub, who, unit, DASHBOARD_WEEKS)
     absences = await patients.list_absences(hub, who)
     names = {p.id: p.name for p in hub.region.professionals}
     tz = hub.tz
@@ -195,6 +197,10 @@ async def _render(
             "substitutes": [p for p in hub.region.professionals if p.unit == unit],
             "notice": notice,
             "error_texts": msgspec.json.encode({k: v for k, v in t.items() if k.startswith("err.")}).decode(),
+            "trend": trend,
+            "trend_charts": trend_charts(trend, chosen, t),
+            "trend_fcr": (percent(trend.weeks[-1].fcr_ratio, chosen), percent(trend.weeks[-1].fcr_reported_ratio, chosen)),
+            "trend_csv": "/api/reports/kpis/weekly?" + urlencode({"unit": unit, "weeks": DASHBOARD_WEEKS, "format": "csv"}),
         },
         status=status,
     )

@@ -9,11 +9,12 @@ are serialised; on SQLite the single writer already orders them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
@@ -114,6 +115,31 @@ async def unit_events(conn: AsyncConnection, type_: str, unit: str, not_before: 
     e = t.events.c
     stmt = select(e.seq, e.data).where(e.type == type_, e.unit == unit, e.at >= not_before, e.at < before).order_by(e.seq)
     return [from_row(seq, data) for seq, data in (await conn.execute(stmt)).all()]
+
+
+async def rewrite_case_events(
+    conn: AsyncConnection, case_ids: list[str], types: tuple[str, ...], rewrite: Callable[[dict[str, Any]], dict[str, Any] | None]
+) -> int:
+    """Rewrite stored bodies of these cases' events of these types in place, inside the caller's
+    transaction: `rewrite` gives the new body, or None to leave one as it is. Only the retention
+    purge does this (app.domain.retention.redact_event): `seq`, type, time, actor and queue stay,
+    so the log's order and what it says happened are untouched. Returns how many were rewritten."""
+    e = t.events.c
+    rows = (await conn.execute(select(e.seq, e.data).where(e.case_id.in_(case_ids), e.type.in_(types)))).all()
+    changed = 0
+    for seq, data in rows:
+        body = rewrite(_decode(data))
+        if body is not None:
+            await conn.execute(update(t.events).where(e.seq == seq).values(data=_encode(body).decode()))
+            changed += 1
+    return changed
+
+
+async def count_case_events(conn: AsyncConnection, case_ids: Any, types: tuple[str, ...]) -> int:
+    """How many events of these types the cases have (`case_ids`: a list or a subquery)."""
+    e = t.events.c
+    stmt = select(func.count()).select_from(t.events).where(e.case_id.in_(case_ids), e.type.in_(types))
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 async def latest_seq(conn: AsyncConnection) -> int:

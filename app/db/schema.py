@@ -128,6 +128,8 @@ cases = Table(
     Index("ix_cases_status_due", "status", "due_at"),
     Index("ix_cases_patient_status", "patient_id", "status"),
     Index("ix_cases_assignee_status", "assignee", "status"),
+    Index("ix_cases_created_at", "created_at"),  # the KPI report: cases opened in a period
+    Index("ix_cases_resolved_at", "resolved_at"),  # … and resolved in it
 )
 
 contacts = Table(
@@ -150,6 +152,7 @@ contacts = Table(
     Column("response", Text, nullable=False),
     UniqueConstraint("channel", "external_id"),
     Index("ix_contacts_patient_received", "patient_id", "received_at"),
+    Index("ix_contacts_received_at", "received_at"),  # the KPI report: a period's contacts
 )
 
 events = Table(
@@ -251,6 +254,7 @@ survey_responses = Table(
     Column("solved", Boolean),
     Column("knows_how_continues", Boolean),
     Column("at", UTC, nullable=False),
+    Index("ix_survey_responses_at", "at"),
 )
 
 follow_ups = Table(

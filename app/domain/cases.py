@@ -28,7 +28,7 @@ from app.domain import sla
 from app.domain.access import may_override
 from app.domain.common import URGENCY_RANK, CaseStatus, Channel, Urgency
 from app.domain.errors import Conflict, Invalid
-from app.domain.notifications import FailedCallback, failed_callback_notice
+from app.domain.callbacks import FailedCallback, PatientReach, after_failed_attempt, ensure_gap, failed
 from app.domain.region import OutcomeCode, Professional, Region, queue_kind, queue_unit
 from app.domain.routing import Decision, emergency_queue
 from app.domain.urgency import Assessment
@@ -172,17 +172,34 @@ def take_up(case: CaseState, who: Professional, region: Region, now: datetime) -
 class CallbackAttempt(msgspec.Struct, frozen=True):
     change: CaseChange
     first: bool  # the first callback attempt on this case (the callback delay is measured to it)
-    notify: FailedCallback | None  # the patient could not be reached: tell them by SMS
+    notify: FailedCallback | None  # the last unanswered attempt: tell the patient (portal or SMS)
 
 
-def record_callback_attempt(case: CaseState, who: Professional, region: Region, result: str, now: datetime) -> CallbackAttempt:
-    """Calling the patient back takes the case up, counts unanswered attempts, and after the
-    region's `callback_max_attempts` unanswered ones tells the patient (notifications)."""
-    change = take_up(case, who, region, now)
+def record_callback_attempt(
+    case: CaseState,
+    who: Professional,
+    region: Region,
+    result: str,
+    now: datetime,
+    *,
+    last_failed_at: datetime | None = None,
+    reach: PatientReach | None = None,
+    tz: ZoneInfo | None = None,
+) -> CallbackAttempt:
+    """Calling the patient back takes the case up and counts unanswered attempts, under the
+    region's callback policy (app.domain.callbacks): an unanswered attempt too soon after the
+    previous one (`last_failed_at`) is refused, and the one that reaches `callback_max_attempts`
+    tells the patient — in the portal or by a content-free SMS (`reach`: how they can be told;
+    by default the case's caller number)."""
+    change = take_up(case, who, region, now)  # open, and not someone else's: said before the gap
+    policy = region.sla
+    ensure_gap(result, last_failed_at, now, policy.callback_min_gap, tz or ZoneInfo(region.region.timezone))
     first = case.first_callback_at is None
-    failed = case.failed_attempts + (0 if result == "reached" else 1)
-    change = change.then(CaseChange(first_callback_at=now if first else UNSET, failed_attempts=failed))
-    notify = failed_callback_notice(result, failed, region.sla.callback_max_attempts, case.caller_phone)
+    count = case.failed_attempts + (1 if failed(result) else 0)
+    change = change.then(CaseChange(first_callback_at=now if first else UNSET, failed_attempts=count))
+    reach = reach or PatientReach(phone=case.caller_phone, patient_id=case.patient_id)
+    unit_number = region.unit_by_id[case.unit].callback_number
+    notify = after_failed_attempt(result, count, policy.callback_max_attempts, policy.callback_after_last, reach, unit_number)
     return CallbackAttempt(change, first, notify)
 
 

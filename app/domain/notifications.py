@@ -68,24 +68,3 @@ def reply_notice(channel: str, phone: str | None) -> SmsNotice | None:
 def notifies_replies_by_sms(channel: str) -> bool:
     """Phone, SMS and secure-message patients learn of a reply by SMS; a live chat does not."""
     return channel != "chat"
-
-
-class FailedCallback(msgspec.Struct, frozen=True):
-    """The patient could not be reached: an SMS asks them to read their messages, and the case
-    shows why it was sent."""
-
-    sms: SmsNotice
-    system_message: str
-
-
-def failed_callback_notice(result: str, failed_attempts: int, max_attempts: int, phone: str | None) -> FailedCallback | None:
-    """Notify once, on the unanswered attempt that reaches the region's `callback_max_attempts`
-    (not again on later ones), and only when there is a number to text.
-
-    `failed_attempts` counts this attempt already."""
-    if result == "reached" or failed_attempts != max_attempts or not phone:
-        return None
-    return FailedCallback(
-        sms=SmsNotice("callback_failed", phone),
-        system_message=f"{failed_attempts} callback attempts failed; the patient was sent a notification.",
-    )

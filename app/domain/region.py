@@ -8,7 +8,7 @@ routing patients wrong.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Annotated, Literal
 
 import msgspec
@@ -43,11 +43,25 @@ class Sla(msgspec.Struct, forbid_unknown_fields=True):
     chat_wait_target_minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)] = 5
     at_risk_fraction: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.75
     callback_max_attempts: Annotated[int, msgspec.Meta(ge=1, le=20)] = 3
+    # The callback attempts policy (app/domain/callbacks.py): the least time between two
+    # unanswered attempts (0 = none), and how the patient is told after the last one.
+    callback_min_gap_minutes: Annotated[int, msgspec.Meta(ge=0, le=1440)] = 0
+    callback_after_last: Literal["portal_or_sms", "sms"] = "portal_or_sms"
+
+    @property
+    def callback_min_gap(self) -> timedelta:
+        return timedelta(minutes=self.callback_min_gap_minutes)
 
     @property
     def cutoff(self) -> time:
         h, m = self.same_day_cutoff.split(":")
         return time(int(h), int(m))
+
+
+class Retention(msgspec.Struct, forbid_unknown_fields=True):
+    """How long a closed case keeps its free text (SPEC §11; app/domain/retention.py)."""
+
+    days: Annotated[int, msgspec.Meta(ge=1, le=36500)] = 365
 
 
 class Unit(msgspec.Struct, forbid_unknown_fields=True):
@@ -123,6 +137,7 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     professionals: list[Professional]
     outcome_codes: list[OutcomeCode]
     sla: Sla = msgspec.field(default_factory=Sla)
+    retention: Retention = msgspec.field(default_factory=Retention)
     deprecated_numbers: list[DeprecatedNumber] = msgspec.field(default_factory=list)
     care_pathways: list[CarePathway] = msgspec.field(default_factory=list)
 
@@ -156,9 +171,13 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
                 raise ValueError(f"professionals[{i}].unit: no unit {p.unit!r}")
             if p.team is not None and p.team not in self.team_by_id:
                 raise ValueError(f"professionals[{i}].team: no team {p.team!r}")
+        _check_unique("deprecated_numbers", "number", [d.number for d in self.deprecated_numbers])
         for i, d in enumerate(self.deprecated_numbers):
             if d.unit not in self.unit_by_id:
                 raise ValueError(f"deprecated_numbers[{i}].unit: no unit {d.unit!r}")
+            if d.number in self.unit_by_number:
+                owner = self.unit_by_number[d.number].id
+                raise ValueError(f"deprecated_numbers[{i}].number: {d.number} is a current number of unit {owner!r}")
 
 
 def _check_unique(table: str, field: str, values: list[str]) -> None:

@@ -19,6 +19,7 @@ from litestar.params import Parameter
 
 from app.domain import chat_form
 from app.domain.chat_queue import QueuePosition
+from app.domain.presence import unit_queue
 from app.clock import utcnow
 from app.hub import Hub
 from app.live.fanout import Fanout, SeenSeqs
@@ -35,6 +36,7 @@ log = logging.getLogger("firstline.chat")
 MAX_TEXT_CHARS = 4000  # "4 kB" as a person counts it: ä and ö are one character, not two bytes
 MAX_FRAME = 64 * 1024
 FIRST_MESSAGE_TIMEOUT = 60.0
+POSITION_REFRESH_SECONDS = 30.0  # a waiting visitor's estimate is looked at again this often (handling times drift)
 Lang = Literal["fi", "sv", "en"]
 
 
@@ -85,15 +87,19 @@ _decode_frame = msgspec.json.Decoder(ClientFrame).decode
 class ChatListener:
     """Collects the events one visitor's stream is made of."""
 
-    def __init__(self, case_id: str | None = None) -> None:
+    def __init__(self, case_id: str | None = None, unit: str | None = None) -> None:
         self.case_id = case_id
         self.queue_name: str | None = None
+        # the unit's presence changes move the estimate (who is available); only the fact that
+        # something changed is used — the visitor is never told who
+        self.presence_queue = unit_queue(unit) if unit else None
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
     def deliver(self, event: dict[str, Any], text: str, frame: bytes) -> None:
         if self.case_id is None:
             return
-        if event.get("case_id") == self.case_id or (self.queue_name and event.get("queue") == self.queue_name):
+        queue = event.get("queue")
+        if event.get("case_id") == self.case_id or (queue is not None and queue in (self.queue_name, self.presence_queue)):
             self.queue.put_nowait(event)
 
 
@@ -121,7 +127,7 @@ async def chat_socket(socket: WebSocket[Any, Any, Any]) -> None:
         await _send(socket, {"type": "error", "detail": "unknown unit or language (lang is fi, sv or en)"})
         await socket.close(code=1008, reason="unknown unit or language")
         return
-    listener = ChatListener()
+    listener = ChatListener(unit=unit)
     fanout.add_listener(listener)
     hub.metrics.live_connections.labels("chat").inc()
     try:
@@ -148,6 +154,7 @@ class Session:
         self.joined = False
         self.emergency_shown = False
         self.idle = hub.settings.chat_idle_seconds
+        self.refresh = POSITION_REFRESH_SECONDS
 
     async def run(self) -> None:
         frame = await self._receive(FIRST_MESSAGE_TIMEOUT)
@@ -262,7 +269,10 @@ class Session:
         getter = asyncio.ensure_future(self.listener.queue.get())
         try:
             while True:
-                done, _ = await asyncio.wait({reader, getter}, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait({reader, getter}, timeout=self.refresh, return_when=asyncio.FIRST_COMPLETED)
+                if not done:
+                    await self._update_position()  # no news for a while: the estimate may still have moved
+                    continue
                 if getter in done:
                     if not await self._on_event(getter.result()):
                         return
@@ -355,4 +365,12 @@ class Session:
         position = await chat_svc.queue_position(self.hub, self.case_id)
         if position is not None and position != self.position:
             self.position = position
-            await _send(self.socket, {"type": "queued", "position": position.position, "estimated_wait_s": position.estimated_wait_s})
+            await _send(
+                self.socket,
+                {
+                    "type": "queued",
+                    "position": position.position,
+                    "estimated_wait_s": position.estimated_wait_s,
+                    "nurses_available": position.nurses_available,  # 0: nobody on chat duty right now
+                },
+            )

@@ -12,13 +12,14 @@ from datetime import datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import ColumnElement, Row, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
 from app.db.engine import read_statement, upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
+from app.domain.callbacks import FailedCallback, PatientReach, is_last
 from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
 from app.domain.common import INBOX_STATUSES
 from app.domain.notifications import SmsNotice, notifies_replies_by_sms, reply_notice, sms_template
@@ -30,7 +31,7 @@ from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import Forbidden, NotFound
 from app.db import events as event_log
-from app.db.summaries import load_summary, summary_select
+from app.db.summaries import load_summary, summary_page_select, summary_select
 from app.domain.summary import CaseSummary, summary_from_row
 
 
@@ -140,7 +141,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     where: ColumnElement[bool] = c.queue.in_(queues)
     if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
-    stmt = summary_select().where(where, c.status.in_(INBOX_STATUSES)).order_by(c.urgency_rank, c.due_at, c.id).limit(limit)
+    stmt = summary_page_select(and_(where, c.status.in_(INBOX_STATUSES)), limit)
     return [summary_from_row(r._mapping) for r in await read_statement(hub.engine, stmt)]
 
 
@@ -333,24 +334,74 @@ async def callback_attempt(hub: Hub, who: Professional, case_id: str, result: st
     now = utcnow()
     async with hub.engine.begin() as conn:
         case = _state(await _visible_case(hub, conn, who, case_id))
-        attempt = rules.record_callback_attempt(case, who, hub.region, result, now)
+        last_failed = await _last_failed_attempt(conn, case_id)
+        last = is_last(result, case.failed_attempts, hub.region.sla.callback_max_attempts)
+        reach = await _patient_reach(conn, case, case_id, result) if last else None  # only the last one tells anyone
+        attempt = rules.record_callback_attempt(case, who, hub.region, result, now, last_failed_at=last_failed, reach=reach, tz=hub.tz)
         await conn.execute(
             insert(t.callback_attempts).values(id=t.new_id(), case_id=case_id, professional=who.id, result=result, note=note, at=now)
         )
+        extra: dict[str, Any] = {"callback_attempt": result}
         if attempt.notify is not None:
-            await queue_sms(conn, attempt.notify.sms, case_id, now)
-            await conn.execute(
-                insert(t.messages).values(
-                    id=t.new_id(), case_id=case_id, sender="system", author=None, text=attempt.notify.system_message, at=now
-                )
-            )
-        summary, event = await _commit_change(conn, case_id, attempt.change, "case.updated", who.id, now, callback_attempt=result)
+            extra["patient_notified"] = attempt.notify.via
+            await _tell_unreached_patient(conn, attempt.notify, case_id, who.id, now)
+        summary, event = await _commit_change(conn, case_id, attempt.change, "case.updated", who.id, now, **extra)
     if attempt.first:
         delay = (now - case.created_at).total_seconds()
         hub.metrics.callback_delay.labels(case.unit, case.urgency).observe(max(delay, 0.0))
         # callbacks_due / _within_due are counted by the SLA sweep when the callback falls due
     await hub.publish([event])
     return summary
+
+
+async def _last_failed_attempt(conn: AsyncConnection, case_id: str) -> datetime | None:
+    a = t.callback_attempts.c
+    stmt = select(func.max(a.at)).where(a.case_id == case_id, a.result != "reached")
+    value = (await conn.execute(stmt)).scalar_one_or_none()
+    if isinstance(value, str):  # SQLite's MAX() gives the stored text back, not the column type
+        value = t.UTC().process_result_value(datetime.fromisoformat(value), conn.dialect)
+    return value  # type: ignore[no-any-return]
+
+
+async def _patient_reach(conn: AsyncConnection, case: rules.CaseState, case_id: str, result: str) -> PatientReach:
+    """How this case's patient can be told they were not reached: the number they called from
+    (else one on record; not if an attempt found it wrong), and whether they use the portal —
+    they have written a secure message before, so they have logged in and read their threads there."""
+    phone = case.caller_phone
+    a = t.callback_attempts.c
+    wrong = result == "wrong_number" or (
+        await conn.execute(select(a.id).where(a.case_id == case_id, a.result == "wrong_number").limit(1))
+    ).first() is not None
+    if case.patient_id is None:
+        return PatientReach(phone=phone, number_wrong=wrong)
+    if phone is None:
+        phone = (
+            await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == case.patient_id).limit(1))
+        ).scalar_one_or_none()
+    c = t.cases.c
+    uses_portal = (
+        await conn.execute(select(c.id).where(c.patient_id == case.patient_id, c.channel == "secure_message").limit(1))
+    ).first() is not None
+    language = (await conn.execute(select(t.patients.c.language).where(t.patients.c.id == case.patient_id))).scalar_one_or_none()
+    return PatientReach(phone=phone, patient_id=case.patient_id, uses_portal=uses_portal, language=language or "fi", number_wrong=wrong)
+
+
+async def _tell_unreached_patient(conn: AsyncConnection, notice: FailedCallback, case_id: str, actor: str, now: datetime) -> None:
+    """The last unanswered attempt: a secure message in the portal (the case becomes a thread the
+    patient sees, and the outbox records it) or a content-free SMS; an internal note either way."""
+    if notice.portal is not None:
+        await conn.execute(
+            insert(t.messages).values(id=t.new_id(), case_id=case_id, sender="system", author=None, text=notice.portal.text, at=now)
+        )
+        await conn.execute(
+            insert(t.outbox).values(
+                id=t.new_id(), channel="secure_message", recipient=notice.portal.patient_id, template="callback_failed",
+                case_id=case_id, created_at=now,
+            )
+        )
+    if notice.sms is not None:
+        await queue_sms(conn, notice.sms, case_id, now)
+    await conn.execute(insert(t.notes).values(id=t.new_id(), case_id=case_id, author=actor, text=notice.staff_note, at=now))
 
 
 async def add_note(hub: Hub, who: Professional, case_id: str, text: str) -> NoteView:

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
+from datetime import datetime
 from typing import Any
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import events as event_log
-from app.db.chat import ChatCase, chat_case, unclaimed_ahead
-from app.domain.chat_queue import QueuePosition, position_in_line
+from app.clock import utcnow
+from app.db.chat import ChatCase, available_professionals, chat_case, recent_chat_spans, unclaimed_ahead
+from app.domain.chat_queue import (
+    HANDLING_WINDOW,
+    QueuePosition,
+    available_for_chat,
+    handling_seconds,
+    position_in_line,
+    typical_handling_s,
+)
 from app.domain.errors import Forbidden, NotFound
 from app.domain.intake import InboundContact
 from app.hub import Hub
@@ -64,8 +75,27 @@ async def messages_since(hub: Hub, case_id: str, since: int) -> list[dict[str, A
         return await event_log.replay(conn, since, case_id=case_id, type_="message.created")
 
 
-async def queue_position(hub: Hub, case_id: str) -> QueuePosition | None:
-    """Where a waiting chat stands among the unclaimed ones of its queue; None once it is not waiting."""
+HANDLING_CACHE_SECONDS = 60.0  # every waiting visitor asks on every queue change: the median is kept a minute
+
+
+async def queue_position(hub: Hub, case_id: str, now: datetime | None = None) -> QueuePosition | None:
+    """Where a waiting chat stands among the unclaimed ones of its queue, and the wait that stands
+    for from the unit's recent handling times and who is available now (app.domain.chat_queue);
+    None once it is not waiting."""
     async with hub.engine.connect() as conn:
-        ahead = await unclaimed_ahead(conn, case_id)
-    return None if ahead is None else position_in_line(ahead)
+        waiting = await unclaimed_ahead(conn, case_id)
+        if waiting is None:
+            return None
+        handling = await _typical_handling(hub, conn, waiting.unit, now or utcnow())
+        available = available_for_chat(hub.region.professionals, waiting.unit, await available_professionals(conn, waiting.unit))
+    return position_in_line(waiting.ahead, handling, available)
+
+
+async def _typical_handling(hub: Hub, conn: AsyncConnection, unit: str, now: datetime) -> float:
+    cached = hub.chat_handling.get(unit)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    spans = await recent_chat_spans(conn, unit, now - HANDLING_WINDOW)
+    value = typical_handling_s(handling_seconds(spans))
+    hub.chat_handling[unit] = (time.monotonic() + HANDLING_CACHE_SECONDS, value)
+    return value

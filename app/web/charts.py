@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -264,3 +264,106 @@ def outcomes_chart(outcomes: OutcomesToday, title: str = "Outcomes of cases reso
         title, labels, counts, chart_id="outcomes", marked=marks, marked_name="failure demand", unmarked_name="value demand"
     )
     return Chart(svg, table_html(title, "Outcome", labels, [("Cases", counts), ("Failure demand", marks)]))
+
+
+# ------------------------------------------------------------------------------- trend lines
+
+
+class Line(msgspec.Struct, frozen=True):
+    """One named line; None is a gap (no data that week), never drawn as 0."""
+
+    name: str
+    values: Sequence[float | None]
+
+
+# Each line differs by marker shape and dash pattern as well as colour (not by colour alone).
+_DASHES = ("", ' stroke-dasharray="6 3"', ' stroke-dasharray="2 3"', ' stroke-dasharray="8 3 2 3"')
+
+
+def _marker(kind: int, x: float, y: float, fill: str, tip: str) -> str:
+    if kind % 3 == 0:
+        shape = f'<circle cx="{_px(x)}" cy="{_px(y)}" r="3.5" fill="{fill}">'
+        end = "</circle>"
+    elif kind % 3 == 1:
+        shape = f'<rect x="{_px(x - 3.5)}" y="{_px(y - 3.5)}" width="7" height="7" fill="{fill}">'
+        end = "</rect>"
+    else:
+        shape = f'<polygon points="{_px(x)},{_px(y - 4.5)} {_px(x + 4.5)},{_px(y + 3.5)} {_px(x - 4.5)},{_px(y + 3.5)}" fill="{fill}">'
+        end = "</polygon>"
+    return f"{shape}<title>{tip}</title>{end}"
+
+
+def line_chart(
+    title: str,
+    labels: Sequence[str],
+    lines: Sequence[Line],
+    *,
+    chart_id: str,
+    low: float,
+    high: float,
+    shown: Callable[[float], str] | None = None,
+    description: str | None = None,
+    width: int = 640,
+    height: int = 240,
+) -> str:
+    """Values over labels (e.g. ISO weeks) on a fixed scale [low, high] — a ratio's 0…1 or
+    NPS's −100…100 — so weeks compare at a glance; a None value breaks the line there."""
+    if not _ID.match(chart_id):
+        raise ValueError(f"chart_id {chart_id!r} must be a letter followed by letters, digits, '-' or '_' (it becomes an XML id)")
+    if not (math.isfinite(low) and math.isfinite(high) and high > low):
+        raise ValueError(f"the scale must run from a lower to a higher finite value, got {low!r}…{high!r}")
+    fmt = shown or number
+    for ln in lines:
+        if len(ln.values) != len(labels):
+            raise ValueError(f"line {ln.name!r} has {len(ln.values)} values for {len(labels)} labels")
+        for v in ln.values:
+            if v is not None and not (math.isfinite(v) and low <= v <= high):
+                raise ValueError(f"line {ln.name!r}: {v!r} is outside {low}…{high}")
+    plot_h = height - TOP - BOTTOM
+    slot = (width - LEFT - RIGHT) / max(len(labels), 1)
+    base = height - BOTTOM
+
+    def y(v: float) -> float:
+        return base - plot_h * (v - low) / (high - low)
+
+    if description is None:
+        parts = []
+        for ln in lines:
+            seen = [f"{label} {fmt(v)}" for label, v in zip(labels, ln.values) if v is not None]
+            parts.append(f"{ln.name}: " + (", ".join(seen) if seen else "no data"))
+        description = "; ".join(parts) + "."
+    out = _open_svg(chart_id, title, description, width, height)
+    out += [
+        f'<g class="axis" font-size="11" fill="{INK}">',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}" stroke="{GRID}" stroke-dasharray="2 3"/>',
+        f'<line x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}" stroke="{INK}"/>',
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{text(fmt(high))}</text>',
+        f'<text x="{LEFT - 6}" y="{base + 4}" text-anchor="end">{text(fmt(low))}</text>',
+    ]
+    if low < 0 < high:
+        out.append(f'<line x1="{LEFT}" y1="{_px(y(0))}" x2="{width - RIGHT}" y2="{_px(y(0))}" stroke="{GRID}"/>')
+    out.append("</g>")
+    out.append('<g class="lines">')
+    for k, ln in enumerate(lines):
+        colour = SERIES[k % len(SERIES)]
+        runs: list[list[tuple[float, float]]] = [[]]
+        for i, v in enumerate(ln.values):
+            if v is None:
+                runs.append([])
+            else:
+                runs[-1].append((LEFT + slot * (i + 0.5), y(v)))
+        for run in runs:
+            if len(run) > 1:
+                pts = " ".join(f"{_px(px)},{_px(py)}" for px, py in run)
+                out.append(
+                    f'<polyline class="line series-{k}" points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{_DASHES[k % len(_DASHES)]}/>'
+                )
+        for i, v in enumerate(ln.values):
+            if v is not None:
+                out.append(_marker(k, LEFT + slot * (i + 0.5), y(v), colour, f"{text(labels[i])}, {text(ln.name)}: {text(fmt(v))}"))
+    out.append("</g>")
+    out += _x_labels(labels, slot, height)
+    if len(lines) > 1:
+        out += _legend([(ln.name, SERIES[k % len(SERIES)], k % len(_DASHES) != 0) for k, ln in enumerate(lines)], width, height)
+    out.append("</svg>")
+    return "".join(out)

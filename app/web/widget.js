@@ -51,6 +51,7 @@
       emergencyTitle: 'Kiireellinen tilanne', call112: 'Soita 112',
       connecting: 'Yhdistetään…', reconnecting: 'Yhteys katkesi. Yhdistetään uudelleen…',
       queued: (p, w) => 'Olet jonossa sijalla ' + p + '. Arvioitu odotusaika ' + w + '.',
+      nobodyOnDuty: 'Juuri nyt kukaan ei ole vapaana, mutta paikkasi jonossa säilyy.',
       waiting: 'Odota hetki, ammattilainen vastaa pian.',
       lessMin: 'alle minuutti', aboutMin: (n) => 'noin ' + n + ' min',
       joined: (n, r) => n + ' (' + r + ') liittyi keskusteluun.',
@@ -75,6 +76,7 @@
       emergencyTitle: 'Brådskande situation', call112: 'Ring 112',
       connecting: 'Ansluter…', reconnecting: 'Anslutningen bröts. Ansluter på nytt…',
       queued: (p, w) => 'Du är nummer ' + p + ' i kön. Uppskattad väntetid ' + w + '.',
+      nobodyOnDuty: 'Just nu är ingen ledig, men du behåller din plats i kön.',
       waiting: 'Vänta en stund, en yrkesperson svarar snart.',
       lessMin: 'under en minut', aboutMin: (n) => 'cirka ' + n + ' min',
       joined: (n, r) => n + ' (' + r + ') anslöt till chatten.',
@@ -99,6 +101,7 @@
       emergencyTitle: 'Urgent situation', call112: 'Call 112',
       connecting: 'Connecting…', reconnecting: 'Connection lost. Reconnecting…',
       queued: (p, w) => 'You are number ' + p + ' in the queue. Estimated wait ' + w + '.',
+      nobodyOnDuty: 'Nobody is free right now, but you keep your place in the queue.',
       waiting: 'Please wait, a professional will answer soon.',
       lessMin: 'less than a minute', aboutMin: (n) => 'about ' + n + ' min',
       joined: (n, r) => n + ' (' + r + ') joined the chat.',
@@ -445,7 +448,10 @@ textarea { resize: vertical; min-height: 72px; }
       if (state.conn === 'lost') text = x.reconnecting;
       else if (state.conn === 'connecting' && !state.token) text = x.connecting;
       else if (state.pro) text = x.joined(state.pro.display_name || x.professional, roleName(state.pro.role));
-      else if (state.queue && state.queue.position) text = x.queued(state.queue.position, waitText(state.queue.estimated_wait_s));
+      else if (state.queue && state.queue.position) {
+        text = x.queued(state.queue.position, waitText(state.queue.estimated_wait_s));
+        if (state.queue.nurses_available === 0) text += ' ' + x.nobodyOnDuty;
+      }
       else if (state.token) text = x.waiting;
       else text = x.connecting;
     }
@@ -716,7 +722,7 @@ textarea { resize: vertical; min-height: 72px; }
         break;
       case 'queued':
         connected();
-        state.queue = { position: m.position, estimated_wait_s: m.estimated_wait_s };
+        state.queue = { position: m.position, estimated_wait_s: m.estimated_wait_s, nurses_available: m.nurses_available };
         break;
       case 'joined':
         connected();

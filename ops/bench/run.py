@@ -21,6 +21,7 @@ from ops.bench.common import DEFAULT_DATABASE_URL, BenchError, install_signal_ha
 BENCHMARKS: dict[str, str] = {
     "intake": "ops.bench.intake",
     "live": "ops.bench.live",
+    "reports": "ops.bench.reports",
 }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+import itertools
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
 from app.db import schema as t
 from app.clock import utcnow
-from tests.helpers import callback, login
+from tests.helpers import SCRAPER, callback, login
 
 
 async def new_case(client, call_id="c-1", **kw) -> dict:  # type: ignore[no-untyped-def]
@@ -107,14 +108,16 @@ async def test_resolve_rules(client, db):  # type: ignore[no-untyped-def]
     detail = (await client.get(f"/api/cases/{cid}", headers=aino)).json()
     assert detail["outcome"] == "ADVICE" and detail["follow_up"] == "Soitan torstaina" and detail["care_pathway"] == "asthma"
     assert [e["type"] for e in detail["events"]] == ["case.created", "case.claimed", "case.resolved"]
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=SCRAPER)).text
     assert 'firstline_cases_resolved_total{first_contact="true",outcome="ADVICE",unit="kajaani"}' in metrics
     # A new call after resolution opens a new case.
     again = await new_case(client, "c-2")
     assert again["case_id"] != cid and again["merged"] is False
 
 
-async def test_release_notes_attempts_and_failed_callbacks(client, db):  # type: ignore[no-untyped-def]
+async def test_release_notes_attempts_and_failed_callbacks(client, db, monkeypatch):  # type: ignore[no-untyped-def]
+    moments = iter(datetime.now(timezone.utc) + timedelta(minutes=20 * i) for i in itertools.count())
+    monkeypatch.setattr("app.services.cases.utcnow", lambda: next(moments))  # the demo region's 15-minute gap
     cid = (await new_case(client))["case_id"]
     aino = await login(client, "aino")
     assert (await client.post(f"/api/cases/{cid}/claim", headers=aino)).status_code == 200
@@ -134,7 +137,7 @@ async def test_release_notes_attempts_and_failed_callbacks(client, db):  # type:
     async with db.connect() as conn:
         sms = (await conn.execute(select(t.outbox))).all()
     assert [(s.channel, s.template, s.recipient) for s in sms] == [("sms", "callback_failed", "+358401234567")]
-    assert "firstline_callback_delay_seconds_count" in (await client.get("/metrics")).text
+    assert "firstline_callback_delay_seconds_count" in (await client.get("/metrics", headers=SCRAPER)).text
 
 
 async def test_handover_and_urgency_change(client):  # type: ignore[no-untyped-def]

@@ -49,7 +49,14 @@ async def test_a_supervisor_reads_the_api_figures_as_charts_and_tables(client: A
     for chart_id in ("contacts-by-channel", "contacts-by-hour", "outcomes"):
         assert re.search(rf'<svg [^>]*role="img"[^>]*aria-labelledby="{chart_id}-title', html), chart_id
         assert f'<title id="{chart_id}-title">' in html
-    assert html.count('<table class="chart-table">') == 3
+    assert html.count('<table class="chart-table">') == 3 + 5  # today's three charts, the weekly trend's five
+    # the weekly trend: titled charts, FCR measured and patient-reported side by side, the CSV
+    for chart_id in ("trend-same-day", "trend-fcr", "trend-failure", "trend-nps", "trend-continuity"):
+        assert f'<title id="{chart_id}-title">' in html, chart_id
+    assert 'id="kpi-fcr"' in html and "patient-reported" in html and "measured (7-day rule)" in html
+    assert 'href="/api/reports/kpis/weekly?unit=kajaani&amp;weeks=8&amp;format=csv"' in html
+    csv_ = await client.get("/api/reports/kpis/weekly?unit=kajaani&weeks=8&format=csv")  # with the page's session
+    assert csv_.status_code == 200 and csv_.text.startswith("week,unit,from,to,") and csv_.text.count("\r\n") == 9
     assert "Contacts today by hour" in html and "failure demand" in html
     # described in the page's language: the total and the bars that are not zero
     assert '<desc id="contacts-by-channel-desc">Total 3. Phone: 3.</desc>' in html

@@ -7,10 +7,12 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import msgspec
+import pytest
 from sqlalchemy import func, select
 
 from app.db import schema as t
-from tests.helpers import KAJAANI, MATTI, callback, signed_post
+from tests.helpers import KAJAANI, MATTI, SCRAPER, callback, signed_post
+from tests.conftest import METRICS_TOKEN
 
 PATH = "/channels/phone/callback-requests"
 
@@ -94,6 +96,28 @@ async def test_deprecated_number_answers_with_redirect(client, db):  # type: ign
     assert r.json()["redirect_to"] == KAJAANI
     assert "+35886150000" in r.json()["message_fi"]
     assert await count(db, t.cases) == 0
+    metrics = (await client.get("/metrics", headers=SCRAPER)).text
+    assert 'firstline_deprecated_number_calls_total{number="+358441112222",unit="kajaani"} 1.0' in metrics
+
+
+@pytest.mark.parametrize(
+    ("at", "redirected"),
+    [
+        (datetime(2027, 2, 28, 21, 59, tzinfo=timezone.utc), True),  # 23:59 on the until day, Helsinki
+        (datetime(2027, 2, 28, 22, 0, tzinfo=timezone.utc), False),  # 00:00 the day after
+    ],
+)
+async def test_deprecated_number_redirects_through_until_then_is_unknown(client, db, monkeypatch, at, redirected):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("app.api.channels.utcnow", lambda: at)
+    r = await signed_post(client, PATH, {"call_id": "old-2", "caller": MATTI, "dialed": "+358441112222", "line": 1})
+    metrics = (await client.get("/metrics", headers=SCRAPER)).text
+    counted = 'firstline_deprecated_number_calls_total{number="+358441112222",unit="kajaani"} 1.0' in metrics
+    if redirected:
+        assert r.status_code == 200 and r.json()["redirect_to"] == KAJAANI and counted
+    else:
+        assert r.status_code == 422 and "+358441112222 is not the callback number of any unit" in r.json()["detail"]
+        assert not counted
+    assert await count(db, t.cases) == 0
 
 
 async def test_unknown_dialled_number_is_422(client, db):  # type: ignore[no-untyped-def]
@@ -163,7 +187,7 @@ async def test_overlong_voicemail_is_422(client):  # type: ignore[no-untyped-def
 async def test_metrics_count_contacts_and_routing(client):  # type: ignore[no-untyped-def]
     await callback(client, "m-1")
     await callback(client, "m-2", caller="0401111111")
-    text = (await client.get("/metrics")).text
+    text = (await client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})).text
     assert 'firstline_contacts_total{channel="phone",line="1",unit="kajaani"}' in text
     assert 'firstline_routing_total{reason="unidentified",unit="kajaani"}' in text
     assert 'firstline_queue_depth{queue_kind="overflow",unit="kajaani"} 1.0' in text

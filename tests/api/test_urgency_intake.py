@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.helpers import callback, login, signed_post
+from tests.helpers import SCRAPER, callback, login, signed_post
 
 
 async def test_voicemail_red_flag_lands_as_emergency_due_in_15_minutes(client):  # type: ignore[no-untyped-def]
@@ -20,7 +20,7 @@ async def test_voicemail_red_flag_lands_as_emergency_due_in_15_minutes(client): 
     assert "chest_pain" in detail["red_flags"] and detail["urgency_source"] == "rules"
     urgent = (await client.get("/api/inbox?queue=urgent", headers=nurse)).json()["items"]
     assert urgent[0]["id"] == body["case_id"]
-    assert 'firstline_red_flags_total{flag="chest_pain"}' in (await client.get("/metrics")).text
+    assert 'firstline_red_flags_total{flag="chest_pain"}' in (await client.get("/metrics", headers=SCRAPER)).text
 
 
 async def test_routine_voicemail_stays_unassessed_with_the_named_nurse(client):  # type: ignore[no-untyped-def]

@@ -32,6 +32,11 @@ UNLABELLED = """() => [...document.querySelectorAll("input:not([type=hidden]), s
   .map((el) => el.id || el.name)"""
 
 
+@pytest.fixture
+def expected_console() -> tuple[str, ...]:
+    return ("status of 422",)  # the absence that ends before it starts, refused on purpose
+
+
 def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: str) -> None:
     page = watched
     phone_callback(base_url, "e2e-dash-1", MATTI)
@@ -46,8 +51,11 @@ def test_the_dashboard_live_with_charts_and_absences(watched: Page, base_url: st
     expect(page.locator("#dashboard")).to_have_attribute("data-live", "live")
 
     # the charts: images with a title, drawn with today's contacts; their tables one click away
-    charts = page.locator("svg.chart")
+    charts = page.locator(".dash-today svg.chart")
     expect(charts).to_have_count(3)
+    expect(page.locator("#trend svg.chart")).to_have_count(5)  # the weekly trend, each titled too
+    for i in range(5):
+        expect(page.locator("#trend svg.chart").nth(i)).to_have_accessible_name(re.compile(r"\w"))
     for i in range(3):
         chart = charts.nth(i)
         expect(chart).to_have_attribute("role", "img")

@@ -21,7 +21,8 @@ from tests.e2e.conftest import PHONE, require_browser
 
 require_browser("e2e session expiry tests")
 
-from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from tests.e2e.test_inbox_pages import WATCH_CSP, log_in, phone_callback  # noqa: E402
 
@@ -100,7 +101,10 @@ def test_logged_out_in_another_tab_keeps_the_resolve_text(page: Page, base_url: 
     token = next(c["value"] for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
     r = httpx.post(base_url + "/api/auth/logout", headers={"Authorization": f"Bearer {token}"}, timeout=10)
     assert r.status_code == 204, r.text
-    page.get_by_role("button", name="Ratkaise").click()
+    try:
+        page.get_by_role("button", name="Ratkaise").click(timeout=5_000)
+    except PlaywrightTimeout:
+        pass  # the live socket found the session ended first and went to the login: texts kept either way
 
     expect(page).to_have_url(re.compile(rf"/login\?next=%2Fcases%2F{case_id}$"))
     log_in(page)

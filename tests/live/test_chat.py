@@ -204,3 +204,45 @@ async def test_idle_visitor_is_timed_out(settings, region, db):  # type: ignore[
             while True:
                 await asyncio.wait_for(ws.recv(), 5)
         assert closed.value.rcvd.code == 1000 and closed.value.rcvd.reason == "idle"
+
+
+async def test_a_waiting_visitors_estimate_follows_presence_and_the_line(server, http):  # type: ignore[no-untyped-def]
+    ahead = await start_chat(server, reason="Ensimmäinen")
+    first = await frames_until(ahead, "queued")
+    ahead_case = next(f for f in first if f["type"] == "session")["case_id"]
+    ws = await start_chat(server, reason="Toinen")
+    queued = (await frames_until(ws, "queued"))[-1]
+    assert (queued["position"], queued["nurses_available"]) == (2, 0)  # nobody on chat duty yet: said so
+    alone = queued["estimated_wait_s"]
+
+    aino = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    eero = {"Authorization": f"Bearer {await login(http, 'eero')}"}
+    assert (await http.put("/api/presence", json={"status": "available"}, headers=aino)).status_code == 200
+    update = (await frames_until(ws, "queued"))[-1]
+    assert (update["position"], update["nurses_available"], update["estimated_wait_s"]) == (2, 1, alone)
+    assert (await http.put("/api/presence", json={"status": "available"}, headers=eero)).status_code == 200
+    update = (await frames_until(ws, "queued"))[-1]
+    assert (update["position"], update["nurses_available"]) == (2, 2) and update["estimated_wait_s"] == -(-alone // 2)
+
+    assert (await http.post(f"/api/cases/{ahead_case}/claim", headers=aino)).status_code == 200  # the one ahead is taken
+    update = (await frames_until(ws, "queued"))[-1]
+    assert update["position"] == 1 and update["estimated_wait_s"] < alone
+    await ws.close()
+    await ahead.close()
+
+
+async def test_the_estimate_is_looked_at_again_without_any_event(server, http, db, monkeypatch):  # type: ignore[no-untyped-def]
+    from datetime import datetime, timezone
+
+    from sqlalchemy import insert
+
+    from app.db import schema as t
+
+    monkeypatch.setattr("app.live.chat.POSITION_REFRESH_SECONDS", 0.2)
+    ws = await start_chat(server, reason="Kysymys")
+    assert (await frames_until(ws, "queued"))[-1]["nurses_available"] == 0
+    async with db.begin() as conn:  # a presence written behind the hub's back: no event announces it
+        now = datetime.now(timezone.utc)
+        await conn.execute(insert(t.presence).values(professional="n-liisa", status="available", unit="kajaani", updated_at=now))
+    assert (await frames_until(ws, "queued"))[-1]["nurses_available"] == 1
+    await ws.close()

@@ -11,7 +11,6 @@ from app.domain.notifications import (
     SMS_TEMPLATES,
     SmsTemplate,
     UnknownSmsTemplate,
-    failed_callback_notice,
     reply_notice,
     sms_template,
     sms_text,
@@ -56,21 +55,3 @@ def test_a_reply_is_announced_by_sms_except_in_chat():
         assert notice is not None and (notice.template, notice.recipient) == ("new_message", PHONE)
     assert reply_notice("chat", PHONE) is None
     assert reply_notice("phone", None) is None
-
-
-def test_the_failed_callback_notice_comes_once_at_the_limit():
-    notice = failed_callback_notice("no_answer", 3, 3, PHONE)
-    assert notice is not None
-    assert (notice.sms.template, notice.sms.recipient) == ("callback_failed", PHONE)
-    assert notice.system_message == "3 callback attempts failed; the patient was sent a notification."
-    assert failed_callback_notice("no_answer", 2, 3, PHONE) is None
-    assert failed_callback_notice("no_answer", 4, 3, PHONE) is None
-    assert failed_callback_notice("reached", 3, 3, PHONE) is None
-    assert failed_callback_notice("busy", 3, 3, None) is None
-    assert failed_callback_notice("wrong_number", 1, 1, PHONE) is not None
-
-
-@given(st.sampled_from(["reached", "no_answer", "busy", "wrong_number"]), st.integers(0, 25), st.integers(1, 20))
-def test_notified_exactly_at_the_limit(result, failed, limit):  # type: ignore[no-untyped-def]
-    notified = failed_callback_notice(result, failed, limit, PHONE) is not None
-    assert notified == (result != "reached" and failed == limit)
