@@ -51,14 +51,14 @@ def summary_select() -> Select[Any]:
 
 def summary_page_select(where: ColumnElement[bool], limit: int) -> Select[Any]:
     """The first `limit` cases matching `where` in inbox order (urgency, due, id), each with its
-    patient's name. The cases are limited first and only then joined to `patients`: joined
+    patient's facts (PATIENT_SUMMARY_COLUMNS). The cases are limited first and only then joined to `patients`: joined
     before the limit, PostgreSQL's planner may hash the whole patients table (40 k rows, ≈20 ms)
     to name a few hundred open cases; after it, it looks up at most `limit` names by key."""
     c = t.cases.c
     page = select(*CASE_COLUMNS, c.urgency_rank).where(where).order_by(c.urgency_rank, c.due_at, c.id).limit(limit).subquery("page")
     p = page.c
     return (
-        select(*(p[col.name] for col in CASE_COLUMNS), t.patients.c.name.label("patient_name"))
+        select(*(p[col.name] for col in CASE_COLUMNS), *PATIENT_SUMMARY_COLUMNS)
         .select_from(page.outerjoin(t.patients, t.patients.c.id == p.patient_id))
         .order_by(p.urgency_rank, p.due_at, p.id)
     )
