@@ -22,7 +22,8 @@ def test_agree_and_cancel_a_follow_up(watched: Page, base_url: str) -> None:
     expect(page.get_by_role("button", name="Vapauta")).to_be_visible()
 
     when = (datetime.now() + timedelta(days=3)).replace(hour=10, minute=0)  # the browser's local time
-    page.get_by_label("Milloin").fill(when.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Päivä", exact=True).fill(when.strftime("%Y-%m-%d"))
+    page.get_by_label("Kellonaika").fill(when.strftime("%H:%M"))
     page.get_by_label("Mitä sovittiin").fill("Soitan labratuloksista")
     page.get_by_role("button", name="Sovi yhteydenotto").click()
     expect(page.locator("#case")).to_have_attribute("data-status", "waiting")

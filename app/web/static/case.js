@@ -515,7 +515,8 @@ function renderFollowUps(c) {
 }
 
 onSubmit("follow-up-form", () => {
-  const at = new Date($("follow-up-at").value); // the browser's local time, sent with its offset (UTC)
+  // the day and the time in the browser's local time, sent as an instant (UTC)
+  const at = new Date(`${$("follow-up-date").value}T${$("follow-up-time").value}`);
   const note = value("follow-up-note");
   if (Number.isNaN(at.getTime()) || !note) return null;
   return ["follow-up", { at: at.toISOString(), note }, "done.follow_up"];
