@@ -92,6 +92,12 @@ class Metrics:
         self.callbacks_within_due = Counter(
             "firstline_callbacks_within_due_total", "Callbacks that fell due with the first attempt made by then", ["unit"], registry=r
         )
+        self.callbacks_unreached = Counter(
+            "firstline_callbacks_unreached_total",
+            "Callbacks not reached by the end of their working day (counted once per day they are carried over)",
+            ["unit"],
+            registry=r,
+        )
         self.chat_wait = Histogram(
             "firstline_chat_wait_seconds", "Chat queue wait", ["unit"], buckets=(10, 30, 60, 120, 300, 600, 1200, 3600), registry=r
         )

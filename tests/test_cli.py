@@ -109,6 +109,12 @@ def test_a_region_sized_import_on_postgresql(pg_url: str, region, tmp_path: Path
     assert asyncio.run(run()) == (40_000, 40_000)
 
 
+def test_jobs_once_runs_every_job_of_the_clock(sqlite_env: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["jobs", "--once"]) == 0
+    out = capsys.readouterr().out
+    assert {"sla_sweep", "follow_ups", "end_of_day"} <= {line.split(":")[0] for line in out.splitlines()}
+
+
 def test_jobs_once_sweeps_a_past_due_case(sqlite_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`firstline jobs --once` runs every job now: a past-due callback in Aino's queue spills."""
     from datetime import timedelta

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, delete, get, post
 from litestar.params import Parameter
 
 from app.domain.access import INBOX_FILTERS
@@ -14,6 +14,7 @@ from app.domain.common import CallbackResult, Urgency
 from app.domain.region import Professional
 from app.hub import Hub
 from app.services import cases as svc
+from app.services import follow_ups as fsvc
 from app.services import patients as psvc
 from app.domain.errors import Invalid
 from app.domain.summary import CaseSummary
@@ -52,6 +53,11 @@ class ResolveRequest(msgspec.Struct):
     care_pathway: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     # The phone caller agreed during the call to a survey by SMS (content-free `survey` template).
     survey_sms: bool = False
+
+
+class FollowUpRequest(msgspec.Struct):
+    at: datetime  # ISO 8601 with an offset; in the future, at most a year ahead (422 otherwise)
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class LinkPatientRequest(msgspec.Struct):
@@ -116,6 +122,16 @@ class CaseController(Controller):
         return await svc.resolve(
             hub, who, case_id, data.outcome, data.follow_up, data.patient_informed, data.care_pathway, data.survey_sms
         )
+
+    @post("/follow-up", status_code=201)
+    async def follow_up(self, hub: Hub, who: Professional, case_id: CaseId, data: FollowUpRequest) -> svc.FollowUpView:
+        """Agree a follow-up with the patient: the case waits out of the inbox until `at`."""
+        return await fsvc.schedule(hub, who, case_id, data.at, data.note)
+
+    @delete("/follow-up", status_code=200)
+    async def cancel_follow_up(self, hub: Hub, who: Professional, case_id: CaseId) -> CaseSummary:
+        """Cancel the scheduled follow-up: the case comes back to the inbox at once."""
+        return await fsvc.cancel(hub, who, case_id)
 
     @post("/link-patient", status_code=200)
     async def link_patient(self, hub: Hub, who: Professional, case_id: CaseId, data: LinkPatientRequest) -> CaseSummary:

@@ -109,6 +109,14 @@ async def replay(
     return [from_row(seq, data) for seq, data in (await conn.execute(stmt)).all()]
 
 
+async def unit_events(conn: AsyncConnection, type_: str, unit: str, not_before: datetime, before: datetime) -> list[dict[str, Any]]:
+    """A unit's events of one type appended in [not_before, before), in seq order (e.g. the
+    `day.unreached` lists the unreached report reads back)."""
+    e = t.events.c
+    stmt = select(e.seq, e.data).where(e.type == type_, e.unit == unit, e.at >= not_before, e.at < before).order_by(e.seq)
+    return [from_row(seq, data) for seq, data in (await conn.execute(stmt)).all()]
+
+
 async def rewrite_case_events(
     conn: AsyncConnection, case_ids: list[str], types: tuple[str, ...], rewrite: Callable[[dict[str, Any]], dict[str, Any] | None]
 ) -> int:

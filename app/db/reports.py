@@ -27,7 +27,7 @@ c = t.cases.c
 
 async def open_queues(conn: AsyncConnection, unit: str, now: datetime) -> list[OpenQueueRow]:
     """One grouped scan of the unit's open cases per queue and status."""
-    overdue = func.sum(case((c.due_at < now, 1), else_=0))
+    overdue = func.sum(case((and_(c.due_at < now, c.status != "waiting"), 1), else_=0))  # a follow-up waits on its own clock
     stmt = (
         select(c.queue, c.status, func.count(), func.min(c.created_at), overdue)
         .where(c.unit == unit, c.status.in_(OPEN_STATUSES))
@@ -41,7 +41,7 @@ async def alert_cases(conn: AsyncConnection, unit: str, now: datetime, limit: in
     shows a page of each, and the overdue total comes from open_queues)."""
     stmt = (
         select(c.id, c.queue, c.urgency, c.due_at)
-        .where(c.unit == unit, c.status.in_(OPEN_STATUSES), or_(c.urgency == "emergency", c.due_at < now))
+        .where(c.unit == unit, c.status.in_(OPEN_STATUSES), or_(c.urgency == "emergency", and_(c.due_at < now, c.status != "waiting")))
         .order_by(c.urgency_rank, c.due_at, c.id)
         .limit(limit)
     )
@@ -61,9 +61,12 @@ async def contacts_between(conn: AsyncConnection, unit: str, start: datetime, en
 
 async def callbacks_due_between(conn: AsyncConnection, unit: str, start: datetime, end: datetime) -> list[CallbackRow]:
     """Phone cases of the unit due in [start, end). A case merged into another matter is left
-    out: its contact is called back on the matter it joined."""
-    stmt = select(c.due_at, c.first_callback_at).where(
-        and_(c.unit == unit, c.channel.in_(CALLBACK_CHANNELS), c.merged_into.is_(None), c.due_at >= start, c.due_at < end)
+    out: its contact is called back on the matter it joined. A callback carried over at the end
+    of a day (app.domain.end_of_day) counts on the day first promised (`promised_at`), not again
+    on the day it was carried to."""
+    due = func.coalesce(c.promised_at, c.due_at)
+    stmt = select(due, c.first_callback_at).where(
+        and_(c.unit == unit, c.channel.in_(CALLBACK_CHANNELS), c.merged_into.is_(None), due >= start, due < end)
     )
     return [CallbackRow(*tuple(r)) for r in (await conn.execute(stmt)).all()]
 

@@ -32,6 +32,7 @@ CASE_COLUMNS = (
     t.cases.c.created_at,
     t.cases.c.updated_at,
     t.cases.c.contacts_count,
+    t.cases.c.promised_at,
 )
 # The patient's facts a summary shows, labelled as `summary_from_row` reads them.
 PATIENT_SUMMARY_COLUMNS = (

@@ -10,6 +10,8 @@ The rules in short:
   may still release it or hand it over (`access.may_override`).
 - Acting on an unclaimed case (a callback attempt) claims it: whoever calls the patient has it.
 - Only the claimer resolves, so that the outcome is recorded by the person who did the work.
+- A case waiting for a follow-up (app.domain.follow_ups) is not claimed, called or handed over
+  until its follow-up is cancelled; notes, replies and urgency changes are fine.
 - The first professional to take a case is remembered (`first_handler`) for first-contact
   resolution.
 """
@@ -83,6 +85,7 @@ class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
     resolved_by: str | UnsetType = UNSET
     resolved_at: datetime | UnsetType = UNSET
     merged_into: str | UnsetType = UNSET
+    promised_at: datetime | UnsetType = UNSET  # the first promise of a callback carried to the next day
 
     def changed(self) -> dict[str, object]:
         """The set fields, by column name."""
@@ -102,7 +105,7 @@ def display_name(region: Region, professional_id: str | None) -> str:
     return p.name if p else (professional_id or "nobody")
 
 
-def _claimed_by_other(case: CaseState, region: Region) -> Conflict:
+def claimed_by_other(case: CaseState, region: Region) -> Conflict:
     holder = display_name(region, case.assignee)
     return Conflict(f"claimed by {holder}", code="claimed_by", assignee=case.assignee, holder=holder)
 
@@ -111,6 +114,13 @@ def ensure_open(case: CaseState) -> None:
     """A resolved case takes no more work (a new contact opens a new case)."""
     if case.status == "resolved":
         raise Conflict("case is already resolved", code="already_resolved")
+
+
+def ensure_not_waiting(case: CaseState) -> None:
+    """A case set aside for a follow-up is worked again by cancelling the follow-up (it then
+    comes back at once, app.domain.follow_ups), so that no follow-up is left behind to fire later."""
+    if case.status == "waiting":
+        raise Conflict("the case waits for a follow-up; cancel the follow-up to work on it now", code="case_waiting")
 
 
 def _claimed_for(case: CaseState, who: Professional, now: datetime) -> CaseChange:
@@ -125,10 +135,11 @@ def claim(case: CaseState, who: Professional, region: Region, now: datetime) -> 
     """Take an unclaimed case. Of two nurses claiming at once exactly one wins (the row lock
     orders them); the other learns who has it."""
     ensure_open(case)
+    ensure_not_waiting(case)
     if case.status == "claimed":
         if case.assignee == who.id:
             raise Conflict("you have already claimed this case", code="already_claimed", assignee=who.id)
-        raise _claimed_by_other(case, region)
+        raise claimed_by_other(case, region)
     return _claimed_for(case, who, now)
 
 
@@ -147,9 +158,10 @@ def release(case: CaseState, who: Professional, region: Region) -> CaseChange:
 def take_up(case: CaseState, who: Professional, region: Region, now: datetime) -> CaseChange:
     """Working on an unclaimed case claims it for you; working on someone else's is a conflict."""
     ensure_open(case)
+    ensure_not_waiting(case)
     if case.status == "claimed":
         if case.assignee != who.id:
-            raise _claimed_by_other(case, region)
+            raise claimed_by_other(case, region)
         return NO_CHANGE
     return _claimed_for(case, who, now)
 
@@ -283,8 +295,9 @@ def hand_over(case: CaseState, who: Professional, region: Region, to: str, targe
     claimed case; anyone who sees an unclaimed one may. Handing a claimed case to its own queue
     is allowed: it releases it there. Every handover counts against first-contact resolution."""
     ensure_open(case)
+    ensure_not_waiting(case)
     if case.status == "claimed" and case.assignee != who.id and not may_override(who):
-        raise _claimed_by_other(case, region)
+        raise claimed_by_other(case, region)
     if to == case.queue and case.status != "claimed":
         raise Conflict(f"case is already in {to}", code="already_in_queue", queue=to)
     return CaseChange(queue=to, unit=target_unit, status="new", assignee=None, claimed_at=None, handovers=case.handovers + 1)

@@ -17,6 +17,10 @@ CHANNELS: tuple[str, ...] = ("phone", "chat", "secure_message", "sms")
 
 CaseStatus = Literal["new", "claimed", "waiting", "resolved"]
 OPEN_STATUSES: tuple[str, ...] = ("new", "claimed", "waiting")
+# The active inbox: a `waiting` case (a follow-up agreed with the patient) is open — it still
+# takes the patient's new contacts (rule 6) and counts in its nurse's load — but is out of the
+# lists until its follow-up brings it back (app.domain.follow_ups).
+INBOX_STATUSES: tuple[str, ...] = ("new", "claimed")
 
 CallbackResult = Literal["reached", "no_answer", "busy", "wrong_number"]
 

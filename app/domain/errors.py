@@ -43,6 +43,15 @@ ERROR_CODES: Final[dict[str, str]] = {
     "bad_date": "a date or time that cannot be read (extra.field)",
     "survey_no_phone": "resolve with survey_sms on a case without a caller phone number",
     "survey_expired": "the survey link has expired (extra.expired_at)",
+    "follow_up_past": "a follow-up time that is not in the future",
+    "follow_up_too_far": "a follow-up time more than a year ahead",
+    "follow_up_no_offset": "a follow-up time without a UTC offset",
+    "follow_up_note": "a follow-up whose note is blank",
+    "follow_up_waiting": "the case already waits for a follow-up",
+    "no_follow_up": "the case has no follow-up waiting",
+    "follow_up_held": "only the holder of the follow-up or a supervisor may cancel it (extra.holder)",
+    "case_waiting": "the case waits for a follow-up: cancel it to work on the case now",
+    "report_date_range": "a report day outside the years the reports cover",
 }
 
 

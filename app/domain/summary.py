@@ -55,6 +55,10 @@ class CaseSummary(msgspec.Struct):
     overdue: Annotated[
         bool, msgspec.Meta(description="Past its due time, as the SLA sweep found it (an extension; false in events stored before it).")
     ] = False
+    promised_at: Annotated[
+        datetime | None,
+        msgspec.Meta(description="A callback carried over at the end of a working day: the time first promised (an extension)."),
+    ] = None
 
 
 def summary_from_row(m: Mapping[Any, Any], patient: Mapping[Any, Any] | None = None, prefix: str = "") -> CaseSummary:
@@ -81,6 +85,7 @@ def summary_from_row(m: Mapping[Any, Any], patient: Mapping[Any, Any] | None = N
         updated_at=m[prefix + "updated_at"],
         contacts=m[prefix + "contacts_count"],
         overdue=bool(m[prefix + "overdue"]),
+        promised_at=m.get(prefix + "promised_at"),  # a new case's record has none
     )
 
 

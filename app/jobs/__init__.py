@@ -44,10 +44,12 @@ class Job(msgspec.Struct, frozen=True):
 
 def registered() -> list[Job]:
     """Every job, in the order `jobs --once` runs them."""
-    from app.jobs import retention, sla_sweep
+    from app.jobs import end_of_day, follow_ups, retention, sla_sweep
 
     jobs = [*sla_sweep.JOBS]
     jobs += retention.JOBS
+    jobs += follow_ups.JOBS
+    jobs += end_of_day.JOBS
     return jobs
 
 

@@ -21,7 +21,7 @@ from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
 from app.domain.callbacks import FailedCallback, PatientReach, is_last
 from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
-from app.domain.common import OPEN_STATUSES
+from app.domain.common import INBOX_STATUSES
 from app.domain.notifications import SmsNotice, notifies_replies_by_sms, reply_notice, sms_template
 from app.domain.outcomes import first_contact_resolution
 from app.domain.region import Professional
@@ -71,6 +71,22 @@ class AttemptView(msgspec.Struct):
     at: datetime
 
 
+class FollowUpView(msgspec.Struct):
+    """A follow-up agreed with the patient (app.domain.follow_ups): when the case comes back, and
+    to whom (`holder`; `queue` is where the case was when it was set aside)."""
+
+    id: str
+    case_id: str
+    at: datetime
+    note: str
+    holder: str | None
+    queue: str
+    state: str  # scheduled | returned | cancelled
+    created_by: str
+    created_at: datetime
+    done_at: datetime | None
+
+
 class PatientBrief(msgspec.Struct):
     id: str
     name: str
@@ -109,6 +125,8 @@ class CaseDetail(msgspec.Struct):
     callback_attempts: list[AttemptView]
     events: list[dict[str, Any]]
     history: list[CaseSummary]
+    follow_ups: list[FollowUpView] = msgspec.field(default_factory=list)
+    promised_at: datetime | None = None  # carried over at the end of a day: the callback time first promised
 
 
 # ---------------------------------------------------------------------------------------- reads
@@ -125,7 +143,7 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     where: ColumnElement[bool] = c.queue.in_(queues)
     if lists_my_claimed_cases(filter_):
         where = where | (c.assignee == who.id)
-    stmt = summary_page_select(and_(where, c.status.in_(OPEN_STATUSES)), limit)
+    stmt = summary_page_select(and_(where, c.status.in_(INBOX_STATUSES)), limit)
     return [summary_from_row(r._mapping) for r in await read_statement(hub.engine, stmt)]
 
 
@@ -140,6 +158,7 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
             await conn.execute(select(t.callback_attempts).where(t.callback_attempts.c.case_id == cid).order_by(t.callback_attempts.c.at))
         ).all()
         events = await event_log.replay(conn, 0, case_id=cid)
+        follow_ups = await case_follow_ups(conn, cid)
         patient = None
         history: list[CaseSummary] = []
         if case.patient_id:
@@ -187,7 +206,18 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
         callback_attempts=[AttemptView(r.id, r.professional, r.result, r.note, r.at) for r in attempts],
         events=events,
         history=history,
+        follow_ups=follow_ups,
+        promised_at=case.promised_at,
     )
+
+
+async def case_follow_ups(conn: AsyncConnection, case_id: str) -> list[FollowUpView]:
+    """The case's follow-ups, earliest set first."""
+    f = t.follow_ups.c
+    rows = (await conn.execute(select(t.follow_ups).where(f.case_id == case_id).order_by(f.created_at, f.id))).all()
+    return [
+        FollowUpView(r.id, r.case_id, r.at, r.note, r.holder, r.queue, r.state, r.created_by, r.created_at, r.done_at) for r in rows
+    ]
 
 
 async def visible_summary(hub: Hub, who: Professional, case_id: str) -> CaseSummary:

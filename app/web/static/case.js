@@ -187,6 +187,7 @@ function renderFacts(c) {
     [text("fact.status"), known(`status.${c.status}`, c.status)],
     [text("fact.urgency"), urgency],
     [text("fact.due"), due],
+    [text("fact.promised"), c.promised_at ? when(c.promised_at) : undefined],
     [text("fact.channel"), known(`channel.${c.channel}`, c.channel)],
     [text("fact.reason"), known(`reason.${c.routing_reason}`, c.routing_reason)],
     [text("fact.queue"), queueLabel(c.queue)],
@@ -320,7 +321,10 @@ function renderActions(c) {
   const open = c.status !== "resolved";
   $("actions").hidden = !open;
   const mine = c.status === "claimed" && c.assignee === me;
-  $("claim").hidden = c.status === "claimed";
+  const waiting = c.status === "waiting";
+  $("claim").hidden = c.status === "claimed" || waiting;
+  // a follow-up: the claimer, anyone on an unclaimed case, a supervisor on a colleague's
+  $("follow-up-form").hidden = !(open && !waiting && (c.status === "new" || mine || OVERRIDE_ROLES.has(role)));
   $("release").hidden = !(c.status === "claimed" && (mine || OVERRIDE_ROLES.has(role)));
   $("resolve-form").hidden = !mine;
   // The survey SMS is asked during a call; only a phone case with a number can send it.
@@ -366,6 +370,7 @@ function render(c) {
   renderTimeline(c);
   renderChannel(c);
   renderActions(c);
+  renderFollowUps(c);
   $("case-state").hidden = true;
   $("case-body").hidden = false;
 }
@@ -412,10 +417,10 @@ function scheduleReload(delay = RELOAD_DELAY_MS) {
 
 let handedAway = false;
 
-async function act(path, body, doneKey, button) {
+async function act(path, body, doneKey, button, method = "POST") {
   if (button) button.disabled = true;
   try {
-    await api(`/api/cases/${encodeURIComponent(caseId)}/${path}`, { method: "POST", body });
+    await api(`/api/cases/${encodeURIComponent(caseId)}/${path}`, { method, body });
     handedAway = path === "handover";
     notice(text(doneKey));
     return true;
@@ -487,6 +492,40 @@ onSubmit("resolve-form", () =>
         "done.resolved",
       ]
     : null,
+);
+
+// -------------------------------------------------------------------------------- follow-ups
+
+// The case's follow-ups (GET /api/cases/{id} `follow_ups`): when, in what state, whose, and what
+// was agreed (the note is data: textContent). The one still scheduled may be cancelled by its
+// holder or a supervisor: the case then comes back at once.
+function renderFollowUps(c) {
+  const items = c.follow_ups || [];
+  $("follow-ups").hidden = !items.length;
+  $("follow-up-list").replaceChildren(
+    ...items.map((f) => {
+      const li = el("li", undefined, `follow-up follow-up-${f.state}`);
+      const head = el("p", undefined, "tl-head");
+      head.append(when(f.at), ` · ${known(`followup.state.${f.state}`, f.state)}`);
+      if (f.holder) head.append(` · ${text("followup.holder", { name: nameOf(f.holder) })}`);
+      li.append(head, el("p", f.note, "tl-body"));
+      return li;
+    }),
+  );
+  const scheduled = items.find((f) => f.state === "scheduled");
+  const mayCancel = scheduled && (!scheduled.holder || scheduled.holder === me || OVERRIDE_ROLES.has(role));
+  $("follow-up-cancel").hidden = !(c.status === "waiting" && mayCancel);
+}
+
+onSubmit("follow-up-form", () => {
+  // the day and the time in the browser's local time, sent as an instant (UTC)
+  const at = new Date(`${$("follow-up-date").value}T${$("follow-up-time").value}`);
+  const note = value("follow-up-note");
+  if (Number.isNaN(at.getTime()) || !note) return null;
+  return ["follow-up", { at: at.toISOString(), note }, "done.follow_up"];
+});
+$("follow-up-cancel").addEventListener("click", (e) =>
+  act("follow-up", undefined, "done.follow_up_cancelled", e.currentTarget, "DELETE"),
 );
 
 function fillPickers() {

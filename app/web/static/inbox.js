@@ -96,6 +96,13 @@ function dueCell(summary, now) {
     badge.textContent = text(`due.${flag}`);
     td.append(" ", badge);
   }
+  if (summary.promised_at) {
+    // carried over from an earlier day: the callback time first promised to the patient
+    const promised = document.createElement("span");
+    promised.className = "promised";
+    promised.textContent = text("inbox.promised", { t: timeFormat.format(new Date(summary.promised_at)) });
+    td.append(" ", promised);
+  }
   return { td, flag };
 }
 
