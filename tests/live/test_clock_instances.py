@@ -1,6 +1,7 @@
 """Two real `firstline serve` processes on one PostgreSQL database, both running the clock with a
-short sweep interval: every spill, overdue mark, at-risk flag and emergency alert happens exactly
-once, each breach is counted once across the two, and the change reaches a live socket."""
+short sweep interval: every spill, overdue mark, at-risk flag, emergency alert and returning
+follow-up happens exactly once, each breach is counted once across the two, and the change
+reaches a live socket."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import httpx
@@ -60,9 +62,18 @@ def test_two_instances_sweep_each_case_once(clocked_instances) -> None:  # type:
             ]
             overdue = (await call(on_a, "clk-4", caller="+358401119999"))["case_id"]  # unknown → overflow
             at_risk = (await call(on_a, "clk-5", caller="+358407654321"))["case_id"]  # Ahmed → Eero
+            emergency = (await call(on_a, "clk-6", caller="+358401118888", voicemail_text="puristava rintakipu ja hengenahdistus"))
+            assert emergency["urgency"] == "emergency", emergency
+            # Maija's callback: Aino agrees to call back in three seconds (a follow-up)
+            held = (await call(on_a, "clk-7", caller="+358501112233"))["case_id"]
+            aino = {"Authorization": f"Bearer {await login(on_b, 'aino')}"}
+            assert (await on_b.post(f"/api/cases/{held}/claim", headers=aino)).status_code == 200
+            at = (datetime.now(UTC) + timedelta(seconds=3)).isoformat()
+            r = await on_b.post(f"/api/cases/{held}/follow-up", json={"at": at, "note": "Soitan pian"}, headers=aino)
+            assert r.status_code == 201, r.text
             conn = await asyncpg.connect(dsn)
             try:
-                ids = ", ".join(f"'{c}'" for c in [*spill, overdue])
+                ids = ", ".join(f"'{c}'" for c in [*spill, overdue, emergency["case_id"]])
                 await conn.execute(
                     f"UPDATE cases SET due_at = now() - interval '1 minute', at_risk_at = now() - interval '2 minutes' WHERE id IN ({ids})"
                 )
@@ -78,6 +89,7 @@ def test_two_instances_sweep_each_case_once(clocked_instances) -> None:  # type:
                         break
                 await asyncio.sleep(float(SWEEP_SECONDS) * 10)  # many rounds on both instances
                 rows = await conn.fetch("SELECT case_id, data FROM events WHERE type = 'case.escalated'")
+                returned = await conn.fetch("SELECT case_id FROM events WHERE type = 'case.follow_up_due'")
                 cases = {r["id"]: r for r in await conn.fetch("SELECT id, queue, overdue, breached_at FROM cases")}
             finally:
                 await conn.close()
@@ -89,10 +101,12 @@ def test_two_instances_sweep_each_case_once(clocked_instances) -> None:  # type:
                 assert cases[cid]["queue"].startswith("team:") and cases[cid]["overdue"]
             assert reasons.get(overdue) == ["overdue"]
             assert reasons.get(at_risk) == ["at_risk"]
+            assert reasons.get(emergency["case_id"]) == ["emergency_waiting"]  # again only after five minutes
+            assert [r["case_id"] for r in returned] == [held]  # the follow-up came back once
             # each instance counts what it did; together, each breach and fallen-due callback once
             texts = [(await on.get("/metrics")).text for on in (on_a, on_b)]
-            assert sum(counter(t, "firstline_sla_breaches_total") for t in texts) == 4
-            assert sum(counter(t, "firstline_callbacks_due_total") for t in texts) == 4
+            assert sum(counter(t, "firstline_sla_breaches_total") for t in texts) == 5
+            assert sum(counter(t, "firstline_callbacks_due_total") for t in texts) == 5
             runs = [counter(t, "firstline_job_runs_total") for t in texts]
             assert all(n > 0 for n in runs), runs  # both clocks ran
             await watcher.close()

@@ -21,8 +21,8 @@ async def login(http: httpx.AsyncClient, username: str) -> str:
     return r.json()["token"]
 
 
-async def call(http: httpx.AsyncClient, call_id: str, caller: str = MATTI, line: int = 1) -> dict:
-    body = json.dumps({"call_id": call_id, "caller": caller, "dialed": KAJAANI, "line": line}).encode()
+async def call(http: httpx.AsyncClient, call_id: str, caller: str = MATTI, line: int = 1, **extra: object) -> dict:
+    body = json.dumps({"call_id": call_id, "caller": caller, "dialed": KAJAANI, "line": line, **extra}).encode()
     r = await http.post(
         "/channels/phone/callback-requests",
         content=body,
