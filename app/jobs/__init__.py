@@ -46,11 +46,7 @@ def registered() -> list[Job]:
     """Every job, in the order `jobs --once` runs them."""
     from app.jobs import end_of_day, follow_ups, retention, sla_sweep
 
-    jobs = [*sla_sweep.JOBS]
-    jobs += retention.JOBS
-    jobs += follow_ups.JOBS
-    jobs += end_of_day.JOBS
-    return jobs
+    return [*sla_sweep.JOBS, *follow_ups.JOBS, *end_of_day.JOBS, *retention.JOBS]
 
 
 async def run_job(hub: Hub, job: Job, now: datetime | None = None) -> JobReport:
