@@ -81,12 +81,15 @@ class Clock:
         self.scheduler = AsyncIOScheduler(timezone="UTC")
 
     def start(self) -> None:
+        # APScheduler logs every run at INFO; run_job logs what a run did (and any failure) itself
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
         for job in registered():
             self.scheduler.add_job(
                 run_job,
                 IntervalTrigger(seconds=job.every(self.hub)),
                 args=[self.hub, job],
                 id=job.name,
+                name=job.name,
                 max_instances=1,  # a slow round is not overtaken by the next one
                 coalesce=True,  # after a stall, one catch-up run, not a burst
                 misfire_grace_time=None,
