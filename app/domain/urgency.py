@@ -105,6 +105,7 @@ from typing import NamedTuple
 import msgspec
 import snowballstemmer
 
+from app.domain import urgency_scope as scope
 from app.domain.urgency_lexicon import (
     COLLOQUIAL,
     FLAG_IDS,
@@ -132,6 +133,8 @@ class Assessment(msgspec.Struct, frozen=True):
     flags: tuple[str, ...]  # stable flag ids, sorted, no duplicates
     explanation: str  # short, in the language asked
     matched: tuple[str, ...] = ()  # the text fragments that triggered, for the nurse
+    negated: tuple[str, ...] = ()  # flag ids mentioned only as denied ("ei rintakipua"): not counted
+    history: tuple[str, ...] = ()  # flag ids mentioned only as remote past ("viime vuonna"): not counted
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,17 +596,24 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-def _negation(m: _Occ, toks: list[_Tok], negators: set[int], be: set[int]) -> tuple[int, int] | None:
+_CONJ = frozenset(fold(w) for w in scope.CONJUNCTIONS)
+_PSEUDO = frozenset(fold(w) for w in scope.PSEUDO)
+_VOID = frozenset(fold(w) for w in scope.VOIDING)
+_EXTRA_NEG = frozenset(fold(w) for w in scope.EXTRA_TRIGGERS)
+_HISTORY = scope.compile_phrases(scope.HISTORY_PHRASES, fold)
+_NOW = scope.compile_phrases(scope.NOW_PHRASES, fold)
+
+
+def _negation(m: _Occ, toks: list[_Tok], scopes: list[tuple[int, int, int]], negators: set[int],
+              be: set[int]) -> tuple[int, int] | None:
     """The token span of a denial of this mention ("ei rintakipua", "no chest pain",
-    "rintakipua ei ole"), or None when the mention is not denied."""
+    "rintakipua ei ole"), or None when the mention is not denied (see urgency_scope)."""
+    folds = [t.fold for t in toks]
     if any(m.tlo <= i <= m.thi for i in negators):
         return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
-    clause = toks[m.tlo].clause
-    for i in range(m.tlo - 1, max(-1, m.tlo - 4), -1):
-        if toks[i].clause != clause:
-            break
-        if i in negators:
-            return (i, m.thi)
+    t = scope.is_denied(m.tlo, m.thi, folds, scopes, _PSEUDO)
+    if t is not None:
+        return (t, m.thi)
     after = [i for i in (m.thi + 1, m.thi + 2) if i < len(toks) and toks[i].clause == toks[m.thi].clause]
     if len(after) == 2 and any(i in negators for i in after) and any(i in be for i in after):
         return (m.tlo, after[-1])
@@ -614,6 +624,7 @@ class _Hit(NamedTuple):
     start: int  # character offsets of the triggering fragment
     end: int
     negated: bool
+    history: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,7 +655,7 @@ def _answer_is_yes(value: object) -> bool | None:
 
 
 
-def _read(text: str) -> dict[str, list[_Hit]]:
+def _read(text: str, lang: str = "fi") -> dict[str, list[_Hit]]:
     """flag → the mentions that raised it, for one text."""
     toks = _tokenize(text)
     if not toks:
@@ -653,7 +664,13 @@ def _read(text: str) -> dict[str, list[_Hit]]:
     negators = {
         o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in NOT_DENIALS
     }
+    negators |= {i for i, t in enumerate(toks) if t.fold in _EXTRA_NEG}
+    # colloquial Finnish "et" is "että" (that); Swedish "ett" folds to Finnish "et"; Finnish "no" means "well": a denial only in English
+    negators -= {i for i in negators if toks[i].raw.casefold() == "ett" or (toks[i].fold == "no" and lang != "en")}
     be = {o.tlo for o in occ.get("BE", ())}
+    _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
+    folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None]]] = {}
     for rule in _RULES:
         matches = _find(rule, occ)
@@ -665,14 +682,16 @@ def _read(text: str) -> dict[str, list[_Hit]]:
             lst.sort()
         if rule.flag:
             for m in matches:
-                found.setdefault(rule.flag, []).append((m, _negation(m, toks, negators, be)))
+                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be)))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
         for m, neg in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None))
+            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
+            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past))
     # an urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
-    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency" for h in hs]
+    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
+             for h in hs if not (h.negated or h.history)]
     for flag in [f for f in hits if FLAGS[f].level != "emergency"]:
         if all(any(h.start < e and s < h.end for s, e in spans) for h in hits[flag]):
             del hits[flag]
@@ -702,10 +721,17 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
 
     frags: dict[str, list[str]] = {}
     negated: dict[str, bool] = {}
+    denied: set[str] = set()
+    past: set[str] = set()
     for t in texts:
-        for flag, hits in _read(t).items():
+        for flag, all_hits in _read(t, lg).items():
+            hits = [h for h in all_hits if not (h.negated or h.history)]
+            denied |= {flag for h in all_hits if h.negated}
+            past |= {flag for h in all_hits if h.history}
+            if not hits:
+                continue  # mentioned only as denied or as history: shown, not counted
             lst = frags.setdefault(flag, [])
-            negated[flag] = negated.get(flag, True) and all(h.negated for h in hits)
+            negated[flag] = False
             for h in hits:
                 frag = _fragment(t, h)
                 if not any(frag in x for x in lst):
@@ -714,15 +740,17 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
         frags.setdefault(f, [])
         negated[f] = False  # a "yes" on the form is never a negation
 
+    neg, hist = tuple(sorted(denied - set(frags))), tuple(sorted(past - set(frags) - denied))
     if not frags:
-        return Assessment("unassessed", (), TEXTS[lg]["none"])
+        return Assessment("unassessed", (), TEXTS[lg]["none"], negated=neg, history=hist)
 
     flags = tuple(sorted(frags))
     level = min((FLAGS[f].level for f in flags), key=lambda lv: _LEVEL_ORDER[lv])
     matched: list[str] = []
     for f in flags:
         matched.extend(x for x in frags[f] if x not in matched)
-    return Assessment(level, flags, _explain(flags, frags, negated, form_flags, lg), tuple(matched))
+    return Assessment(level, flags, _explain(flags, frags, negated, form_flags, lg), tuple(matched),
+                      negated=neg, history=hist)
 
 
 def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], negated: dict[str, bool],
