@@ -60,16 +60,15 @@ How a text is read
 
 Negation (decision)
 ===================
-A negated mention **still raises the flag at its full level**; the explanation says the mention
-was negated: ``ei rintakipua`` → 'Punainen lippu: rintakipu ("ei rintakipua") — mainittu
-kieltomuodossa, tarkista'. Reasons: recall comes first; the symptoms themselves are often phrased
-with a negation (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``), and
-"not" in real messages is often not a denial (``ei oo ikinä ollut näin kovaa rintakipua`` — *never
-had such chest pain*). A flag counts as negated only when *every* mention of it is denied: a
-negator (``ei, eikä, ilman, inte, ej, ingen, utan, no, not, don't, without`` …) within three words
-before it in the same clause, or "… ei ole" right after it — and the negator is not part of the
-rule itself. The cost is measured: the corpus labels such texts as routine and counts them as
-false alarms.
+A denied or historic mention **raises nothing on its own** (SPEC §7, issue 12) and is carried in
+``Assessment.negated`` / ``.history`` (a denied one also in the explanation). How a denial is found — NegEx triggers, a forward scope closed by
+punctuation, "mutta/men/but/and …" or four tokens, pseudo-triggers ("ei ikinä *näin* kovaa
+rintakipua"), remote-past markers — is :mod:`app.domain.urgency_scope`. Where the negation is
+the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``, ``can't
+breathe``) the trigger lies inside the rule's own words and the flag stands; "… ei ole" right
+after a mention also denies it. A flag is dropped only when *every* mention of it is denied or
+historic; a form "yes" always counts. Resolution alone ("meni ohi", "went away") is not history:
+a chest pain or weakness that passed an hour ago is still an emergency candidate.
 
 Levels
 ======
@@ -596,10 +595,8 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-_CONJ = frozenset(fold(w) for w in scope.CONJUNCTIONS)
-_PSEUDO = frozenset(fold(w) for w in scope.PSEUDO)
-_VOID = frozenset(fold(w) for w in scope.VOIDING)
-_EXTRA_NEG = frozenset(fold(w) for w in scope.EXTRA_TRIGGERS)
+_CONJ, _PSEUDO, _VOID, _EXTRA_NEG = (frozenset(map(fold, ws)) for ws in (
+    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS))
 _HISTORY = scope.compile_phrases(scope.HISTORY_PHRASES, fold)
 _NOW = scope.compile_phrases(scope.NOW_PHRASES, fold)
 
@@ -720,7 +717,6 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
         return Assessment("unassessed", (), TEXTS[lg]["empty"])
 
     frags: dict[str, list[str]] = {}
-    negated: dict[str, bool] = {}
     denied: set[str] = set()
     past: set[str] = set()
     for t in texts:
@@ -731,29 +727,28 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
             if not hits:
                 continue  # mentioned only as denied or as history: shown, not counted
             lst = frags.setdefault(flag, [])
-            negated[flag] = False
             for h in hits:
                 frag = _fragment(t, h)
                 if not any(frag in x for x in lst):
                     lst[:] = [x for x in lst if x not in frag] + [frag]
     for f in form_flags:
-        frags.setdefault(f, [])
-        negated[f] = False  # a "yes" on the form is never a negation
+        frags.setdefault(f, [])  # a "yes" on the form is never a negation
 
     neg, hist = tuple(sorted(denied - set(frags))), tuple(sorted(past - set(frags) - denied))
     if not frags:
-        return Assessment("unassessed", (), TEXTS[lg]["none"], negated=neg, history=hist)
+        return Assessment("unassessed", (), _explain((), frags, neg, [], lg) or TEXTS[lg]["none"],
+                          negated=neg, history=hist)
 
     flags = tuple(sorted(frags))
     level = min((FLAGS[f].level for f in flags), key=lambda lv: _LEVEL_ORDER[lv])
     matched: list[str] = []
     for f in flags:
         matched.extend(x for x in frags[f] if x not in matched)
-    return Assessment(level, flags, _explain(flags, frags, negated, form_flags, lg), tuple(matched),
+    return Assessment(level, flags, _explain(flags, frags, neg, form_flags, lg), tuple(matched),
                       negated=neg, history=hist)
 
 
-def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], negated: dict[str, bool],
+def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], uncounted: tuple[str, ...],
              form_flags: list[str], lg: str) -> str:
     """'Punainen lippu: rintakipu ("puristaa rinnassa")' — short, in the language asked."""
     t = TEXTS[lg]
@@ -768,11 +763,10 @@ def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], negated: dict[
             if f in form_flags:
                 evidence.append(t["form"])
             item = FLAG_LABELS[f][lg] + (f" ({', '.join(evidence)})" if evidence else "")
-            if negated.get(f):
-                item += f" — {t['negated']}"
             items.append(item)
         head = t[f"{level}{'1' if len(fl) == 1 else 'N'}"]
         parts.append(f"{head}: " + "; ".join(items))
+    parts.extend(f"{FLAG_LABELS[f][lg]} — {t['negated']}" for f in uncounted)  # mentioned, not counted
     return ". ".join(parts)
 
 
