@@ -60,16 +60,15 @@ How a text is read
 
 Negation (decision)
 ===================
-A negated mention **still raises the flag at its full level**; the explanation says the mention
-was negated: ``ei rintakipua`` → 'Punainen lippu: rintakipu ("ei rintakipua") — mainittu
-kieltomuodossa, tarkista'. Reasons: recall comes first; the symptoms themselves are often phrased
-with a negation (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``), and
-"not" in real messages is often not a denial (``ei oo ikinä ollut näin kovaa rintakipua`` — *never
-had such chest pain*). A flag counts as negated only when *every* mention of it is denied: a
-negator (``ei, eikä, ilman, inte, ej, ingen, utan, no, not, don't, without`` …) within three words
-before it in the same clause, or "… ei ole" right after it — and the negator is not part of the
-rule itself. The cost is measured: the corpus labels such texts as routine and counts them as
-false alarms.
+A denied or historic mention **raises nothing on its own** (SPEC §7, issue 12) and is carried in
+``Assessment.negated`` / ``.history`` (a denied one also in the explanation). How a denial is found — NegEx triggers, a forward scope closed by
+punctuation, "mutta/men/but/and …" or four tokens, pseudo-triggers ("ei ikinä *näin* kovaa
+rintakipua"), remote-past markers — is :mod:`app.domain.urgency_scope`. Where the negation is
+the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``, ``can't
+breathe``) the trigger lies inside the rule's own words and the flag stands; "… ei ole" right
+after a mention also denies it. A flag is dropped only when *every* mention of it is denied or
+historic; a form "yes" always counts. Resolution alone ("meni ohi", "went away") is not history:
+a chest pain or weakness that passed an hour ago is still an emergency candidate.
 
 Levels
 ======
@@ -105,6 +104,7 @@ from typing import NamedTuple
 import msgspec
 import snowballstemmer
 
+from app.domain import urgency_scope as scope
 from app.domain.urgency_lexicon import (
     COLLOQUIAL,
     FLAG_IDS,
@@ -132,6 +132,8 @@ class Assessment(msgspec.Struct, frozen=True):
     flags: tuple[str, ...]  # stable flag ids, sorted, no duplicates
     explanation: str  # short, in the language asked
     matched: tuple[str, ...] = ()  # the text fragments that triggered, for the nurse
+    negated: tuple[str, ...] = ()  # flag ids mentioned only as denied ("ei rintakipua"): not counted
+    history: tuple[str, ...] = ()  # flag ids mentioned only as remote past ("viime vuonna"): not counted
 
 
 # --------------------------------------------------------------------------------------------
@@ -593,17 +595,22 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-def _negation(m: _Occ, toks: list[_Tok], negators: set[int], be: set[int]) -> tuple[int, int] | None:
+_CONJ, _PSEUDO, _VOID, _EXTRA_NEG = (frozenset(map(fold, ws)) for ws in (
+    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS))
+_HISTORY = scope.compile_phrases(scope.HISTORY_PHRASES, fold)
+_NOW = scope.compile_phrases(scope.NOW_PHRASES, fold)
+
+
+def _negation(m: _Occ, toks: list[_Tok], scopes: list[tuple[int, int, int]], negators: set[int],
+              be: set[int]) -> tuple[int, int] | None:
     """The token span of a denial of this mention ("ei rintakipua", "no chest pain",
-    "rintakipua ei ole"), or None when the mention is not denied."""
+    "rintakipua ei ole"), or None when the mention is not denied (see urgency_scope)."""
+    folds = [t.fold for t in toks]
     if any(m.tlo <= i <= m.thi for i in negators):
         return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
-    clause = toks[m.tlo].clause
-    for i in range(m.tlo - 1, max(-1, m.tlo - 4), -1):
-        if toks[i].clause != clause:
-            break
-        if i in negators:
-            return (i, m.thi)
+    t = scope.is_denied(m.tlo, m.thi, folds, scopes, _PSEUDO)
+    if t is not None:
+        return (t, m.thi)
     after = [i for i in (m.thi + 1, m.thi + 2) if i < len(toks) and toks[i].clause == toks[m.thi].clause]
     if len(after) == 2 and any(i in negators for i in after) and any(i in be for i in after):
         return (m.tlo, after[-1])
@@ -614,6 +621,7 @@ class _Hit(NamedTuple):
     start: int  # character offsets of the triggering fragment
     end: int
     negated: bool
+    history: bool = False
 
 
 # --------------------------------------------------------------------------------------------
@@ -644,7 +652,7 @@ def _answer_is_yes(value: object) -> bool | None:
 
 
 
-def _read(text: str) -> dict[str, list[_Hit]]:
+def _read(text: str, lang: str = "fi") -> dict[str, list[_Hit]]:
     """flag → the mentions that raised it, for one text."""
     toks = _tokenize(text)
     if not toks:
@@ -653,7 +661,13 @@ def _read(text: str) -> dict[str, list[_Hit]]:
     negators = {
         o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in NOT_DENIALS
     }
+    negators |= {i for i, t in enumerate(toks) if t.fold in _EXTRA_NEG}
+    # colloquial Finnish "et" is "että" (that); Swedish "ett" folds to Finnish "et"; Finnish "no" means "well": a denial only in English
+    negators -= {i for i in negators if toks[i].raw.casefold() == "ett" or (toks[i].fold == "no" and lang != "en")}
     be = {o.tlo for o in occ.get("BE", ())}
+    _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
+    folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None]]] = {}
     for rule in _RULES:
         matches = _find(rule, occ)
@@ -665,14 +679,16 @@ def _read(text: str) -> dict[str, list[_Hit]]:
             lst.sort()
         if rule.flag:
             for m in matches:
-                found.setdefault(rule.flag, []).append((m, _negation(m, toks, negators, be)))
+                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be)))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
         for m, neg in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None))
+            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
+            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past))
     # an urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
-    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency" for h in hs]
+    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
+             for h in hs if not (h.negated or h.history)]
     for flag in [f for f in hits if FLAGS[f].level != "emergency"]:
         if all(any(h.start < e and s < h.end for s, e in spans) for h in hits[flag]):
             del hits[flag]
@@ -701,31 +717,38 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
         return Assessment("unassessed", (), TEXTS[lg]["empty"])
 
     frags: dict[str, list[str]] = {}
-    negated: dict[str, bool] = {}
+    denied: set[str] = set()
+    past: set[str] = set()
     for t in texts:
-        for flag, hits in _read(t).items():
+        for flag, all_hits in _read(t, lg).items():
+            hits = [h for h in all_hits if not (h.negated or h.history)]
+            denied |= {flag for h in all_hits if h.negated}
+            past |= {flag for h in all_hits if h.history}
+            if not hits:
+                continue  # mentioned only as denied or as history: shown, not counted
             lst = frags.setdefault(flag, [])
-            negated[flag] = negated.get(flag, True) and all(h.negated for h in hits)
             for h in hits:
                 frag = _fragment(t, h)
                 if not any(frag in x for x in lst):
                     lst[:] = [x for x in lst if x not in frag] + [frag]
     for f in form_flags:
-        frags.setdefault(f, [])
-        negated[f] = False  # a "yes" on the form is never a negation
+        frags.setdefault(f, [])  # a "yes" on the form is never a negation
 
+    neg, hist = tuple(sorted(denied - set(frags))), tuple(sorted(past - set(frags) - denied))
     if not frags:
-        return Assessment("unassessed", (), TEXTS[lg]["none"])
+        return Assessment("unassessed", (), _explain((), frags, neg, [], lg) or TEXTS[lg]["none"],
+                          negated=neg, history=hist)
 
     flags = tuple(sorted(frags))
     level = min((FLAGS[f].level for f in flags), key=lambda lv: _LEVEL_ORDER[lv])
     matched: list[str] = []
     for f in flags:
         matched.extend(x for x in frags[f] if x not in matched)
-    return Assessment(level, flags, _explain(flags, frags, negated, form_flags, lg), tuple(matched))
+    return Assessment(level, flags, _explain(flags, frags, neg, form_flags, lg), tuple(matched),
+                      negated=neg, history=hist)
 
 
-def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], negated: dict[str, bool],
+def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], uncounted: tuple[str, ...],
              form_flags: list[str], lg: str) -> str:
     """'Punainen lippu: rintakipu ("puristaa rinnassa")' — short, in the language asked."""
     t = TEXTS[lg]
@@ -740,11 +763,10 @@ def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], negated: dict[
             if f in form_flags:
                 evidence.append(t["form"])
             item = FLAG_LABELS[f][lg] + (f" ({', '.join(evidence)})" if evidence else "")
-            if negated.get(f):
-                item += f" — {t['negated']}"
             items.append(item)
         head = t[f"{level}{'1' if len(fl) == 1 else 'N'}"]
         parts.append(f"{head}: " + "; ".join(items))
+    parts.extend(f"{FLAG_LABELS[f][lg]} — {t['negated']}" for f in uncounted)  # mentioned, not counted
     return ". ".join(parts)
 
 

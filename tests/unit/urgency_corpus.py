@@ -2,8 +2,8 @@
 
 Each entry: (text, lang, expected_emergency, note). ``expected_emergency`` is the clinical truth
 ("should a nurse see this as an emergency / 112 candidate at once?"), not what the engine happens
-to say: negated mentions such as "ei rintakipua" are labelled *routine* and are counted as false
-alarms, which is the measured price of the negation decision (a negated flag still raises).
+to say: negated mentions such as "ei rintakipua" are labelled *routine* (since issue 12 a denied
+or remote-past mention raises nothing on its own; see NEGATION_CORPUS at the end).
 
 Written after the rules were designed; phrasings vary on purpose (inflections, colloquial Finnish,
 missing umlauts, typos, mixed languages, third person, voicemail style). The "held-out round" parts were
@@ -771,3 +771,88 @@ CORPUS: list[tuple[str, str, bool, str]] = [
     ('I have a mild sore throat', 'en', R, 'held-out round 6'),
     ("I'd like to talk to a nurse about my sleep", 'en', R, 'held-out round 6'),
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Issue 12: negation scope and history (app/domain/urgency_scope.py). (text, lang, expected
+# emergency, category): "negated" and "history" are routine (a false alarm if they raise),
+# "symptom" (the negation is the symptom) and "mixed" (a denial, then a real flag) are emergencies.
+# Also part of CORPUS, so they count in the overall recall and false-alarm figures.
+NEG = "negated"
+HIST = "history"
+SYMPT = "symptom"
+MIXED = "mixed"
+
+NEGATION_CORPUS: list[tuple[str, str, bool, str]] = [
+    # Finnish, denied
+    ("ei rintakipua, vain yskää viikon", "fi", R, NEG),
+    ("Ei rintakipua eikä hengenahdistusta, kysyisin flunssasta", "fi", R, NEG),
+    ("lapsella kuumetta 38, ei kouristuksia", "fi", R, NEG),
+    ("päänsärkyä on mutta ei halvausoireita", "fi", R, NEG),
+    ("minulla ei ole rintakipua, haluan vain reseptin", "fi", R, NEG),
+    ("ilman rintakipua, vain närästystä iltaisin", "fi", R, NEG),
+    ("isä ei ole menettänyt tajuntaansa, kaatui vain ja mustelma tuli", "fi", R, NEG),
+    ("ei verioksennusta, vatsa vain löysällä", "fi", R, NEG),
+    ("ei itsetuhoisia ajatuksia, mutta mieliala on matala", "fi", R, NEG),
+    ("kurkku kipeä, ei hengitysvaikeuksia", "fi", R, NEG),
+    ("rintakipua ei ole ollut, vain selkä jumissa", "fi", R, NEG),
+    # Swedish, denied
+    ("Ingen bröstsmärta, bara hosta", "sv", R, NEG),
+    ("ingen andnöd, bara snuva sedan i måndags", "sv", R, NEG),
+    ("barnet har feber men inga kramper", "sv", R, NEG),
+    ("jag har inte ont i bröstet, vill bara förnya receptet", "sv", R, NEG),
+    ("utan bröstsmärta, bara halsbränna på kvällen", "sv", R, NEG),
+    ("inga självmordstankar, men jag sover dåligt", "sv", R, NEG),
+    ("han har inte förlorat medvetandet, han halkade bara", "sv", R, NEG),
+    ("ont i halsen, inga andningssvårigheter", "sv", R, NEG),
+    ("inga blodiga kräkningar, bara lös mage", "sv", R, NEG),
+    # English, denied
+    ("No chest pain, just a rash on my arm", "en", R, NEG),
+    ("no shortness of breath, only a runny nose", "en", R, NEG),
+    ("he denies chest pain, wants a sick note", "en", R, NEG),
+    ("I do not have chest pain, I need a prescription renewal", "en", R, NEG),
+    ("without chest pain, only heartburn after meals", "en", R, NEG),
+    ("my son has a fever but no seizures", "en", R, NEG),
+    ("no suicidal thoughts, just feeling low", "en", R, NEG),
+    ("she did not lose consciousness, she just slipped", "en", R, NEG),
+    ("sore throat, no difficulty breathing", "en", R, NEG),
+    ("never had chest pain, asking about cholesterol", "en", R, NEG),
+    # history
+    ("Viime vuonna oli rintakipua, nyt kysyisin kolesterolista", "fi", R, HIST),
+    ("sain aivoinfarktin vuosia sitten, tarvitsen reseptin uusinnan", "fi", R, HIST),
+    ("viime vuonna minulla oli kouristuskohtaus, nyt kysyn ajokortista", "fi", R, HIST),
+    ("isällä oli rintakipua viime vuoden keväänä, haluaisimme kontrolliajan", "fi", R, HIST),
+    ("Förra året hade jag bröstsmärta, nu undrar jag över kolesterolet", "sv", R, HIST),
+    ("jag fick en stroke för flera år sedan, behöver förnya receptet", "sv", R, HIST),
+    ("förra året hade jag ett krampanfall, jag undrar om körkortet", "sv", R, HIST),
+    ("I had chest pain last year, now asking about cholesterol", "en", R, HIST),
+    ("I had a stroke years ago and need my prescription renewed", "en", R, HIST),
+    ("had a seizure as a child, asking about a driving licence", "en", R, HIST),
+    # the negation is the symptom
+    ("ei saa henkeä", "fi", E, SYMPT),
+    ("isä ei herää", "fi", E, SYMPT),
+    ("vauva ei reagoi mihinkään", "fi", E, SYMPT),
+    ("en saa henkeä", "fi", E, SYMPT),
+    ("mummo ei vastaa eikä herää", "fi", E, SYMPT),
+    ("han svarar inte", "sv", E, SYMPT),
+    ("hon andas inte", "sv", E, SYMPT),
+    ("jag kan inte andas", "sv", E, SYMPT),
+    ("I can't breathe", "en", E, SYMPT),
+    ("she cannot breathe", "en", E, SYMPT),
+    ("he won't wake up", "en", E, SYMPT),
+    ("my dad is not breathing", "en", E, SYMPT),
+    ("the baby is not responding", "en", E, SYMPT),
+    # a denial, then a real flag
+    ("ei rintakipua, mutta en saa henkeä", "fi", E, MIXED),
+    ("ei kuumetta mutta rintaan sattuu kovasti", "fi", E, MIXED),
+    ("ei päänsärkyä, vaan suu on vinossa ja käsi ei toimi", "fi", E, MIXED),
+    ("viime vuonna oli rintakipua ja nyt taas puristaa rinnassa", "fi", E, MIXED),
+    ("ingen feber men jag har svår bröstsmärta", "sv", E, MIXED),
+    ("ingen hosta, men han andas inte", "sv", E, MIXED),
+    ("förra året hade jag stroke, nu hänger mungipan och armen är svag", "sv", E, MIXED),
+    ("no fever but crushing chest pain", "en", E, MIXED),
+    ("no cough, but she is not breathing", "en", E, MIXED),
+    ("I had a stroke last year, now my face is drooping and I can't lift my arm", "en", E, MIXED),
+    ("no rash however my throat is swelling and I can't breathe", "en", E, MIXED),
+]
+
+CORPUS += NEGATION_CORPUS
