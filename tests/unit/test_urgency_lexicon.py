@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-from app.domain import urgency, urgency_lexicon
+from app.domain import urgency, urgency_lexicon, urgency_words
 from app.domain.common import URGENCY_LEVELS
 from app.domain.urgency_lexicon import (
     COLLOQUIAL,
@@ -50,10 +50,11 @@ _TYPO_GUARD = "KNOWN_WORD"
 
 
 def _engine_concepts() -> set[str]:
-    """Concept names the engine's functions read or write (string constants like "SUBSTANCE")."""
-    tree = ast.parse(Path(urgency.__file__).read_text(encoding="utf-8"))
+    """Concept names the engine's functions read or write (string constants like "SUBSTANCE"),
+    in the engine and its word recognition."""
     found: set[str] = set()
-    for fn in ast.walk(tree):
+    trees = [ast.parse(Path(m.__file__).read_text(encoding="utf-8")) for m in (urgency, urgency_words)]
+    for fn in (n for tree in trees for n in ast.walk(tree)):
         if not isinstance(fn, ast.FunctionDef):
             continue
         unicode_forms = {  # unicodedata.normalize("NFC", …) is not a concept
@@ -125,7 +126,7 @@ def test_lexicon_terms_are_well_formed() -> None:
             if not isinstance(term, str) or not _TERM.fullmatch(term) or term != term.lower():
                 problems.append(f"{concept}: malformed term {term!r} (empty, a space, a capital, a stray symbol?)")
                 continue
-            kind, key, _ = urgency._parse_term(concept, term.removeprefix("-"))
+            kind, key, _ = urgency_words._parse_term(concept, term.removeprefix("-"))
             if not key:
                 problems.append(f"{concept}: {term!r} folds to nothing")
     assert not problems, "\n".join(problems)
