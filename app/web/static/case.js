@@ -12,6 +12,7 @@
 // case id and put back into their fields once the login returns here.
 
 import { api, onSessionEnd, toLogin } from "./api.js";
+import { languageNamer } from "./languages.js";
 import { connectLive } from "./live.js";
 import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
@@ -67,21 +68,12 @@ function queueLabel(queue) {
   return known(`tab.${kind}`, queue);
 }
 
-let languageNames = null;
-try {
-  languageNames = new Intl.DisplayNames([lang], { type: "language" });
-} catch {
-  languageNames = null;
-}
+const nameOfLanguage = languageNamer(lang);
 
-// "suomi" rather than "fi"; a code the browser cannot name is shown as it is
+// "suomi (fi)" rather than "fi"; a code the browser cannot name is shown as it is
 function languageName(code) {
-  try {
-    const name = languageNames && languageNames.of(code);
-    return name && name !== code ? `${name} (${code})` : code;
-  } catch {
-    return code;
-  }
+  const name = nameOfLanguage(code);
+  return name ? `${name} (${code})` : code;
 }
 
 function nameOf(id) {

@@ -9,6 +9,7 @@
 import { api, toLogin } from "./api.js";
 import { connectLive } from "./live.js";
 import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
+import { languageNamer } from "./languages.js";
 
 const LIMIT = 200;
 const RELOAD_DELAY_MS = 150;
@@ -40,21 +41,10 @@ const timeFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI
   weekday: "short",
 });
 
-let languageNames = null;
-try {
-  languageNames = new Intl.DisplayNames([lang], { type: "language" });
-} catch {
-  languageNames = null;
-}
+const nameOfLanguage = languageNamer(lang);
 
 function languageName(code) {
-  try {
-    const name = languageNames && languageNames.of(code);
-    if (name && name !== code) return name;
-  } catch {
-    // not a code the browser knows: the code itself
-  }
-  return code;
+  return nameOfLanguage(code) || code;
 }
 
 function text(key, values = {}) {
