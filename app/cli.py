@@ -7,9 +7,14 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.settings import DEMO_REGION, Settings
+
+if TYPE_CHECKING:  # the commands import what they need when they run
+    from app.hub import Hub
 
 DEMO_PATIENTS = DEMO_REGION.parent / "patients.csv"
 
@@ -115,13 +120,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_jobs(args: argparse.Namespace) -> int:
-    """Every job of the clock once, now (under the same locks as the running instances)."""
+def _with_hub(args: argparse.Namespace, work: Callable[[Hub], Awaitable[int]]) -> int:
+    """Run `work` on a hub of the configured region and database (migrated first), then close it:
+    the one-off commands that act as an instance would (`jobs --once`, `purge`)."""
     from app.db.engine import make_engine
     from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
     from app.db.migrate import upgrade
-    from app.hub import Hub
-    from app.jobs import run_all
+    from app.hub import Hub as RunningHub
 
     settings = _settings(args.region)
     region = _check_region(settings)
@@ -129,55 +134,52 @@ def cmd_jobs(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         engine = make_engine(settings.database_url)
-        hub = Hub(settings, region, engine, SqlAlchemyIntakeStore(engine))
+        hub = RunningHub(settings, region, engine, SqlAlchemyIntakeStore(engine))
         try:
-            reports = await run_all(hub)
+            return await work(hub)
         finally:
             await hub.close()
+
+    return asyncio.run(run())
+
+
+def cmd_jobs(args: argparse.Namespace) -> int:
+    """Every job of the clock once, now (under the same locks as the running instances)."""
+    from app.jobs import run_all
+
+    async def work(hub: Hub) -> int:
+        reports = await run_all(hub)
         for report in reports:
             done = ", ".join(f"{k} {v}" for k, v in report.counts.items() if v) or "nothing to do"
             print(f"{report.job}: {done if report.ran else 'skipped (another instance holds its lock)'}")
         return 1 if any(r.counts.get("failed") for r in reports) else 0
 
-    return asyncio.run(run())
+    return _with_hub(args, work)
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
     """The retention purge now: `--dry-run` counts what it would purge and changes nothing."""
     from app.clock import utcnow
-    from app.db.engine import make_engine
-    from app.db.intake_sqlalchemy import SqlAlchemyIntakeStore
     from app.db.locks import job_lock
-    from app.db.migrate import upgrade
-    from app.hub import Hub
     from app.services.retention import count_due, purge
 
-    settings = _settings(args.region)
-    region = _check_region(settings)
-    upgrade(settings.database_url)
-
-    async def run() -> int:
-        engine = make_engine(settings.database_url)
-        hub = Hub(settings, region, engine, SqlAlchemyIntakeStore(engine))
-        days = region.retention.days
-        try:
-            if args.dry_run:
-                counts = await count_due(hub, utcnow())
-                print(f"dry run (retention {days} days): would purge the free text of {counts.pop('cases')} closed cases")
-            else:
-                async with job_lock(engine, "retention") as mine:  # the clock's job and this one take turns
-                    if not mine:
-                        print("firstline: another instance is purging right now; try again later", file=sys.stderr)
-                        return 1
-                    counts = await purge(hub, utcnow())
-                print(f"purged the free text of {counts.pop('cases')} closed cases (retention {days} days)")
-        finally:
-            await hub.close()
+    async def work(hub: Hub) -> int:
+        days = hub.region.retention.days
+        if args.dry_run:
+            counts = await count_due(hub, utcnow())
+            print(f"dry run (retention {days} days): would purge the free text of {counts.pop('cases')} closed cases")
+        else:
+            async with job_lock(hub.engine, "retention") as mine:  # the clock's job and this one take turns
+                if not mine:
+                    print("firstline: another instance is purging right now; try again later", file=sys.stderr)
+                    return 1
+                counts = await purge(hub, utcnow())
+            print(f"purged the free text of {counts.pop('cases')} closed cases (retention {days} days)")
         for table, n in counts.items():
             print(f"  {table}: {n}")
         return 0
 
-    return asyncio.run(run())
+    return _with_hub(args, work)
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
