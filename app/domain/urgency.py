@@ -107,7 +107,9 @@ from app.domain.urgency_words import fold, raw_form, token_concepts
 from app.domain.urgency_lexicon import (
     FLAG_IDS,
     FLAG_LABELS,
+    FLAG_REASONS,
     FLAGS,
+    LEVEL_ORDER,
     LANGS,
     MONTH_ABBREVIATIONS,
     NEGATOR_CONCEPTS,
@@ -118,6 +120,7 @@ from app.domain.urgency_lexicon import (
     STOP_WORDS,
     TEXTS,
     YES_ANSWERS,
+    Finding,
     RedFlag,
     Rule,
 )
@@ -130,6 +133,8 @@ class Assessment(msgspec.Struct, frozen=True):
     matched: tuple[str, ...] = ()  # the text fragments that triggered, for the nurse
     negated: tuple[str, ...] = ()  # flag ids mentioned only as denied ("ei rintakipua"): not counted
     history: tuple[str, ...] = ()  # flag ids mentioned only as remote past ("viime vuonna"): not counted
+    findings: tuple[Finding, ...] = ()  # every flag found, counted or not, with its words and rule
+    language: str | None = None  # the language the text was read in (None: all three)
 
 
 # --------------------------------------------------------------------------------------------
@@ -145,13 +150,14 @@ class _Rule(NamedTuple):
     unless: frozenset[str] = frozenset()
     unless_window: int = 2
     ordered: bool = False  # the parts must appear in this order ("haluan kuolla", "want to die")
+    name: str = ""
 
 
 def _compile_rule(rule: Rule) -> _Rule:
     ps = tuple(frozenset(p.split("|")) for p in rule.parts.split())
     return _Rule(rule.flag, rule.emit, ps, rule.window,
                  frozenset(rule.unless.split("|")) if rule.unless else frozenset(), rule.unless_window,
-                 rule.ordered)
+                 rule.ordered, rule.name)
 
 
 _RULES: tuple[_Rule, ...] = tuple(_compile_rule(r) for r in RULES)
@@ -352,19 +358,35 @@ class _Hit(NamedTuple):
     end: int
     negated: bool
     history: bool = False
+    rule: str = ""
 
 
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
 
-_LEVEL_ORDER = {"emergency": 0, "urgent": 1}
 _MAX_FRAGMENT = 80
+_STOP_BY_LANG = {lg: frozenset(fold(w) for w in STOP_WORDS[lg]) for lg in LANGS}
 
 
-def _lang(lang: str | None) -> str:
-    code = (lang or "fi").strip().lower()[:2]
-    return code if code in LANGS else "fi"
+def _lang(lang: str | None) -> str | None:
+    code = (lang or "").strip().lower()[:2]
+    return code if code in LANGS else None
+
+
+def guess_language(text: str) -> str | None:
+    """The language a text is most likely in, from its function words; None when it does not
+    tell (a short text, a tie): the engine then reads it in all three."""
+    counts = dict.fromkeys(LANGS, 0)
+    for m in _TOKEN_RE.finditer(text):
+        if m.lastgroup == "w":
+            f = fold(m.group())
+            for lg in LANGS:
+                if f in _STOP_BY_LANG[lg]:
+                    counts[lg] += 1
+    best = max(counts.values())
+    winners = [lg for lg, n in counts.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def _answer_is_yes(value: object) -> bool | None:
@@ -381,9 +403,8 @@ def _answer_is_yes(value: object) -> bool | None:
     return None
 
 
-
-def _read(text: str, lang: str = "fi") -> dict[str, list[_Hit]]:
-    """flag → the mentions that raised it, for one text."""
+def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
+    """flag → the mentions that raised it, for one text read in ``lang`` (None: every language)."""
     toks = _tokenize(text)
     if not toks:
         return {}
@@ -398,7 +419,7 @@ def _read(text: str, lang: str = "fi") -> dict[str, list[_Hit]]:
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
     folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
-    found: dict[str, list[tuple[_Occ, tuple[int, int] | None]]] = {}
+    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
     for rule in _RULES:
         matches = _find(rule, occ)
         if not matches:
@@ -409,14 +430,14 @@ def _read(text: str, lang: str = "fi") -> dict[str, list[_Hit]]:
             lst.sort()
         if rule.flag:
             for m in matches:
-                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be)))
+                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be), rule.name))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
-        for m, neg in occurrences:
+        for m, neg, name in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
             past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
-            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past))
-    # an urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
+            hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
+    # a less urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
     spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
              for h in hs if not (h.negated or h.history)]
     for flag in [f for f in hits if FLAGS[f].level != "emergency"]:
@@ -430,9 +451,17 @@ def _fragment(text: str, h: _Hit) -> str:
     return frag if len(frag) <= _MAX_FRAGMENT else frag[: _MAX_FRAGMENT - 1] + "…"
 
 
-def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, lang: str = "fi") -> Assessment:
-    """Suggest an urgency level for a contact. Pure, deterministic, never raises on text."""
-    lg = _lang(lang)
+def _add_fragment(lst: list[str], frag: str) -> None:
+    if not any(frag in x for x in lst):
+        lst[:] = [x for x in lst if x not in frag] + [frag]
+
+
+def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, lang: str | None = None) -> Assessment:
+    """Suggest an urgency level for a contact. Pure, deterministic, never raises on text.
+
+    ``lang`` is the language the contact came in (the chat's, the patient's directory language);
+    unknown or None → guessed from the text, and read in all three when the guess fails. The
+    explanation is in that language; :func:`explain` renders the findings in any other."""
     texts: list[str] = []
     if text and text.strip():
         texts.append(text)
@@ -443,61 +472,75 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
             form_flags.append(key)
         elif yes is None and isinstance(value, str) and value.strip():
             texts.append(value)
+    read_in = _lang(lang) or guess_language(" ".join(texts))
+    lg = read_in or "fi"
     if not texts and not form_flags:
-        return Assessment("unassessed", (), TEXTS[lg]["empty"])
+        return Assessment("unassessed", (), TEXTS[lg]["empty"], language=read_in)
 
-    frags: dict[str, list[str]] = {}
-    denied: set[str] = set()
-    past: set[str] = set()
+    counted: dict[str, list[str]] = {}
+    rules: dict[str, str] = {}
+    uncounted: dict[str, tuple[str, list[str]]] = {}  # flag → (negated|history, fragments)
     for t in texts:
-        for flag, all_hits in _read(t, lg).items():
-            hits = [h for h in all_hits if not (h.negated or h.history)]
-            denied |= {flag for h in all_hits if h.negated}
-            past |= {flag for h in all_hits if h.history}
-            if not hits:
-                continue  # mentioned only as denied or as history: shown, not counted
-            lst = frags.setdefault(flag, [])
-            for h in hits:
-                frag = _fragment(t, h)
-                if not any(frag in x for x in lst):
-                    lst[:] = [x for x in lst if x not in frag] + [frag]
+        for flag, all_hits in _read(t, read_in).items():
+            for h in all_hits:
+                if h.negated or h.history:
+                    status, frags = uncounted.setdefault(flag, ("negated" if h.negated else "history", []))
+                    if h.negated and status == "history":
+                        uncounted[flag] = ("negated", frags)
+                    _add_fragment(frags, _fragment(t, h))
+                else:
+                    _add_fragment(counted.setdefault(flag, []), _fragment(t, h))
+                    rules.setdefault(flag, h.rule)
     for f in form_flags:
-        frags.setdefault(f, [])  # a "yes" on the form is never a negation
+        counted.setdefault(f, [])  # a "yes" on the form is never a negation
+        rules.setdefault(f, "form")
 
-    neg, hist = tuple(sorted(denied - set(frags))), tuple(sorted(past - set(frags) - denied))
-    if not frags:
-        return Assessment("unassessed", (), _explain((), frags, neg, [], lg) or TEXTS[lg]["none"],
-                          negated=neg, history=hist)
-
-    flags = tuple(sorted(frags))
-    level = min((FLAGS[f].level for f in flags), key=lambda lv: _LEVEL_ORDER[lv])
+    findings = [Finding(f, FLAGS[f].level, "counted", tuple(counted[f]), rules[f]) for f in sorted(counted)]
+    findings += [Finding(f, FLAGS[f].level, st, tuple(fr), "") for f, (st, fr) in sorted(uncounted.items())
+                 if f not in counted]
+    found = tuple(findings)
+    neg = tuple(x.flag for x in found if x.status == "negated")
+    hist = tuple(x.flag for x in found if x.status == "history")
+    if not counted:
+        return Assessment("unassessed", (), explain(found, lg) or TEXTS[lg]["none"], negated=neg, history=hist,
+                          findings=found, language=read_in)
+    flags = tuple(sorted(counted))
+    level = min((FLAGS[f].level for f in flags), key=LEVEL_ORDER.__getitem__)
     matched: list[str] = []
     for f in flags:
-        matched.extend(x for x in frags[f] if x not in matched)
-    return Assessment(level, flags, _explain(flags, frags, neg, form_flags, lg), tuple(matched),
-                      negated=neg, history=hist)
+        matched.extend(x for x in counted[f] if x not in matched)
+    return Assessment(level, flags, explain(found, lg), tuple(matched), negated=neg, history=hist,
+                      findings=found, language=read_in)
 
 
-def _explain(flags: tuple[str, ...], frags: dict[str, list[str]], uncounted: tuple[str, ...],
-             form_flags: list[str], lg: str) -> str:
-    """'Punainen lippu: rintakipu ("puristaa rinnassa")' — short, in the language asked."""
+def reason(flag: str, lang: str) -> str:
+    """The one-line reason a flag raises its level, for a professional, in ``lang`` (fi/sv/en)."""
+    lg = _lang(lang) or "fi"
+    return FLAG_REASONS.get(flag, {}).get(lg, "")
+
+
+def explain(findings: tuple[Finding, ...] | list[Finding], lang: str) -> str:
+    """'Punainen lippu: rintakipu ("puristaa rinnassa")' — short, in ``lang``: the counted flags
+    by level with the patient's words, then the mentions that were not counted and why."""
+    lg = _lang(lang) or "fi"
     t = TEXTS[lg]
     parts: list[str] = []
-    for level in ("emergency", "urgent"):
-        fl = [f for f in flags if FLAGS[f].level == level]
+    counted = [x for x in findings if x.status == "counted" and x.flag in FLAGS]
+    for level in LEVEL_ORDER:
+        fl = [x for x in counted if x.level == level]
         if not fl:
             continue
         items = []
-        for f in fl:
-            evidence = [f'"{x}"' for x in frags[f][:2]]
-            if f in form_flags:
+        for x in fl:
+            evidence = [f'"{m}"' for m in x.matched[:2]]
+            if x.rule == "form":
                 evidence.append(t["form"])
-            item = FLAG_LABELS[f][lg] + (f" ({', '.join(evidence)})" if evidence else "")
-            items.append(item)
-        head = t[f"{level}{'1' if len(fl) == 1 else 'N'}"]
+            items.append(FLAG_LABELS[x.flag][lg] + (f" ({', '.join(evidence)})" if evidence else ""))
+        head = t[level + ("1" if len(fl) == 1 else "N")]
         parts.append(f"{head}: " + "; ".join(items))
-    parts.extend(f"{FLAG_LABELS[f][lg]} — {t['negated']}" for f in uncounted)  # mentioned, not counted
+    parts.extend(f"{FLAG_LABELS[x.flag][lg]} — {t[x.status]}" for x in findings if x.status != "counted" and x.flag in FLAGS)
     return ". ".join(parts)
 
 
-__all__ = ["Assessment", "FLAGS", "FLAG_IDS", "FLAG_LABELS", "LANGS", "RedFlag", "assess", "fold"]
+__all__ = ["Assessment", "FLAGS", "FLAG_IDS", "FLAG_LABELS", "Finding", "LANGS", "RedFlag", "assess", "explain",
+           "fold", "guess_language", "reason"]

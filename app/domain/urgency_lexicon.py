@@ -37,22 +37,7 @@ concepts here, the engine's number reader adds ``NUM_HIGH`` (40–44), ``INFANT_
 
 from __future__ import annotations
 
-import msgspec
-
-
-class RedFlag(msgspec.Struct, frozen=True):
-    id: str
-    level: str  # the level this flag raises (one of Urgency)
-
-
-class Rule(msgspec.Struct, frozen=True):
-    flag: str | None  # the flag this rule raises, or None for a rule that only emits a concept
-    parts: str  # concepts, space-separated; "A|B" = any of these
-    window: int = 3
-    emit: str | None = None  # a derived concept later rules can use
-    unless: str = ""  # "A|B": none of these may be near the match
-    unless_window: int = 2
-    ordered: bool = False  # the parts must appear in this order ("haluan kuolla", "want to die")
+from app.domain.urgency_types import LEVEL_ORDER, Finding, RedFlag, Rule  # noqa: F401  (re-exported)
 
 
 # --------------------------------------------------------------------------------------------
@@ -144,8 +129,113 @@ FLAG_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# One line per flag, in the professional's language: why the flag raises its level (shown with the
+# matched words in the case view and the API). Written for a nurse, not for the patient.
+FLAG_REASONS: dict[str, dict[str, str]] = {
+    "chest_pain": {
+        "fi": "Rintakipu tai puristus voi olla sydäninfarkti: arvioi heti, tarvittaessa 112.",
+        "sv": "Bröstsmärta eller tryck kan vara en hjärtinfarkt: bedöm genast, vid behov 112.",
+        "en": "Chest pain or pressure may be a heart attack: assess at once, 112 if needed.",
+    },
+    "stroke": {
+        "fi": "Kasvojen, raajan tai puheen äkillinen oire viittaa aivoverenkiertohäiriöön: aika on aivoja, 112.",
+        "sv": "Plötsligt symtom i ansikte, arm eller tal tyder på stroke: tid är hjärna, 112.",
+        "en": "A sudden face, limb or speech symptom suggests a stroke: time is brain, 112.",
+    },
+    "breathing": {
+        "fi": "Vaikea hengitysvaikeus on hengenvaarallinen: arvioi heti, tarvittaessa 112.",
+        "sv": "Svåra andningssvårigheter är livshotande: bedöm genast, vid behov 112.",
+        "en": "Severe difficulty breathing is life-threatening: assess at once, 112 if needed.",
+    },
+    "unconscious": {
+        "fi": "Tajunnan menetys tai reagoimattomuus vaatii ensihoidon: 112.",
+        "sv": "Medvetslöshet eller att inte reagera kräver akutvård: 112.",
+        "en": "Loss of consciousness or no response needs emergency care: 112.",
+    },
+    "seizure": {
+        "fi": "Kouristelu, etenkin pitkittynyt tai ensimmäinen, vaatii kiireellisen arvion: 112.",
+        "sv": "Kramper, särskilt långvariga eller första gången, kräver akut bedömning: 112.",
+        "en": "A seizure, above all a long or first one, needs emergency assessment: 112.",
+    },
+    "thunderclap_headache": {
+        "fi": "Äkillinen, elämän pahin päänsärky voi olla aivoverenvuoto: 112.",
+        "sv": "Plötslig, livets värsta huvudvärk kan vara en hjärnblödning: 112.",
+        "en": "A sudden, worst-ever headache may be a brain haemorrhage: 112.",
+    },
+    "bleeding": {
+        "fi": "Runsas tai lakkaamaton verenvuoto tai veren oksentaminen vaatii heti hoitoa.",
+        "sv": "Kraftig eller oupphörlig blödning eller blodiga kräkningar kräver vård genast.",
+        "en": "Heavy or unstoppable bleeding or vomiting blood needs care at once.",
+    },
+    "anaphylaxis": {
+        "fi": "Turvotus nielussa tai hengitysoire allergeenin jälkeen voi olla anafylaksia: adrenaliini, 112.",
+        "sv": "Svullnad i svalget eller andningsbesvär efter ett allergen kan vara anafylaxi: adrenalin, 112.",
+        "en": "Throat swelling or breathing trouble after an allergen may be anaphylaxis: adrenaline, 112.",
+    },
+    "suicidal": {
+        "fi": "Itsetuhoiset ajatukset: ota yhteys heti, älä jätä odottamaan.",
+        "sv": "Självmordstankar: ta kontakt genast, låt inte vänta.",
+        "en": "Suicidal thoughts: reach the person at once, do not leave them waiting.",
+    },
+    "general_condition": {
+        "fi": "Nopeasti heikentynyt yleistila tai äkillinen sekavuus vaatii heti arvion.",
+        "sv": "Snabbt försämrat allmäntillstånd eller plötslig förvirring kräver bedömning genast.",
+        "en": "A rapidly failing general condition or sudden confusion needs assessment at once.",
+    },
+    "meningitis": {
+        "fi": "Niskajäykkyys kuumeen tai ihottuman kanssa voi olla aivokalvontulehdus: 112.",
+        "sv": "Nackstelhet med feber eller utslag kan vara hjärnhinneinflammation: 112.",
+        "en": "A stiff neck with fever or a rash may be meningitis: 112.",
+    },
+    "poisoning": {
+        "fi": "Myrkytys tai yliannostus: Myrkytystietokeskus 0800 147 111, oireisena 112.",
+        "sv": "Förgiftning eller överdos: Giftinformationscentralen 0800 147 111, med symtom 112.",
+        "en": "Poisoning or overdose: Poison Information Centre 0800 147 111, 112 with symptoms.",
+    },
+    "head_injury": {
+        "fi": "Päävamma ja oksentelu, uneliaisuus, sekavuus tai verenohennus: arvio heti.",
+        "sv": "Huvudskada med kräkningar, dåsighet, förvirring eller blodförtunnande: bedöm genast.",
+        "en": "A head injury with vomiting, drowsiness, confusion or blood thinners: assess at once.",
+    },
+    "breathlessness": {
+        "fi": "Hengästyneisyys tai vinkuna ilman hätämerkkejä: arvio saman päivän aikana.",
+        "sv": "Andfåddhet eller väsande andning utan akuta tecken: bedömning samma dag.",
+        "en": "Breathlessness or wheezing without emergency signs: assessment the same day.",
+    },
+    "severe_pain": {
+        "fi": "Äkillinen tai sietämätön kipu: arvio muutaman tunnin sisällä.",
+        "sv": "Plötslig eller outhärdlig smärta: bedömning inom några timmar.",
+        "en": "Sudden or unbearable pain: assessment within hours.",
+    },
+    "infant_fever": {
+        "fi": "Alle 3 kk vauvan kuume on aina arvioitava samana päivänä.",
+        "sv": "Feber hos ett spädbarn under 3 månader ska alltid bedömas samma dag.",
+        "en": "Fever in an infant under 3 months always needs assessment the same day.",
+    },
+    "high_fever": {
+        "fi": "Yli 40 asteen kuume: arvio saman päivän aikana.",
+        "sv": "Feber över 40 grader: bedömning samma dag.",
+        "en": "A fever over 40 °C: assessment the same day.",
+    },
+    "urinary_retention": {
+        "fi": "Virtsaumpi on kivulias ja vaatii hoitoa muutaman tunnin sisällä.",
+        "sv": "Urinstopp är smärtsamt och kräver vård inom några timmar.",
+        "en": "Urinary retention is painful and needs care within hours.",
+    },
+    "dehydration": {
+        "fi": "Lapsi tai iäkäs ei juo: nestehukan vaara, arvio saman päivän aikana.",
+        "sv": "Ett barn eller en äldre dricker inte: risk för uttorkning, bedömning samma dag.",
+        "en": "A child or an older person not drinking: risk of dehydration, assess the same day.",
+    },
+}
+
 TEXTS: dict[str, dict[str, str]] = {
     "fi": {
+        "soon1": "Arvio 1–3 päivässä",
+        "soonN": "Arvio 1–3 päivässä",
+        "non_urgent1": "Hallinnollinen asia",
+        "non_urgentN": "Hallinnolliset asiat",
+        "history": "aiempi, ei nyt, tarkista",
         "emergency1": "Punainen lippu",
         "emergencyN": "Punaiset liput",
         "urgent1": "Kiireellisyyden merkki",
@@ -156,6 +246,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Ei tietoja arvioitavaksi; hoitaja arvioi kiireellisyyden.",
     },
     "sv": {
+        "soon1": "Bedömning inom 1–3 dagar",
+        "soonN": "Bedömning inom 1–3 dagar",
+        "non_urgent1": "Administrativt ärende",
+        "non_urgentN": "Administrativa ärenden",
+        "history": "tidigare, inte nu, kontrollera",
         "emergency1": "Röd flagga",
         "emergencyN": "Röda flaggor",
         "urgent1": "Tecken på brådska",
@@ -166,6 +261,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "empty": "Inga uppgifter att bedöma; vårdaren bedömer brådskan.",
     },
     "en": {
+        "soon1": "Assessment within 1–3 days",
+        "soonN": "Assessment within 1–3 days",
+        "non_urgent1": "Administrative matter",
+        "non_urgentN": "Administrative matters",
+        "history": "in the past, not now, check",
         "emergency1": "Red flag",
         "emergencyN": "Red flags",
         "urgent1": "Urgent sign",
@@ -839,3 +939,27 @@ RULES: tuple[Rule, ...] = (
     # the number reader's NUM_HIGH (40–44 °C); runs last, as it always has
     Rule("high_fever", "FEVER NUM_HIGH", 3),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# The everyday levels, merged in: same-day criteria (urgent) and soon / non_urgent matters are
+# declared in their own data modules, in this module's shapes; the engine sees one lexicon. A
+# concept named in several modules gets every module's terms; their rules run after the red
+# flags' (emergency rules stay first).
+# --------------------------------------------------------------------------------------------
+
+from app.domain import urgency_routine, urgency_same_day  # noqa: E402  (they import only urgency_types)
+
+for _part in (urgency_same_day, urgency_routine):
+    for _level, _ids in _part.LEVEL_FLAGS.items():
+        assert _level in LEVEL_ORDER, _level
+        FLAGS.update({_f: RedFlag(_f, _level) for _f in _ids})
+    FLAG_LABELS.update(_part.FLAG_LABELS)
+    FLAG_REASONS.update(_part.FLAG_REASONS)
+    for _concept, _terms in _part.LEXICON.items():
+        LEXICON[_concept] = LEXICON.get(_concept, ()) + tuple(_terms)
+    RULES = RULES + tuple(_part.RULES)
+    TYPO_CONCEPTS = TYPO_CONCEPTS | frozenset(_part.TYPO_CONCEPTS)
+FLAG_IDS = tuple(FLAGS)
+RED_FLAG_LEVELS = ("emergency", "urgent")  # the levels whose flags a case keeps as red_flags
+

@@ -285,8 +285,8 @@ def test_answers_and_text_combine() -> None:
 
 def test_assessment_shape_and_language() -> None:
     text = "kan inte andas och har ont i bröstet, andnöd, kan inte andas"
-    heads = {"fi": "Punaiset liput", "sv": "Röda flaggor", "en": "Red flags", "xx": "Punaiset liput",
-             "sv-FI": "Röda flaggor"}
+    heads = {"fi": "Punaiset liput", "sv": "Röda flaggor", "en": "Red flags", "sv-FI": "Röda flaggor",
+             "xx": "Röda flaggor", None: "Röda flaggor"}  # unknown: the language is guessed from the text
     for lang, head in heads.items():
         a = assess(text, lang=lang)
         assert a.flags == tuple(sorted(set(a.flags)))

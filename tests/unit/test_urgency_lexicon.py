@@ -14,6 +14,7 @@ from pathlib import Path
 from app.domain import urgency, urgency_lexicon, urgency_words
 from app.domain.common import URGENCY_LEVELS
 from app.domain.urgency_lexicon import (
+    LEVEL_ORDER,
     COLLOQUIAL,
     EMERGENCY_FLAGS,
     FLAG_IDS,
@@ -103,8 +104,8 @@ def test_every_flag_has_a_label_in_every_language() -> None:
 
 def test_texts_are_complete_in_every_language() -> None:
     assert tuple(TEXTS) == LANGS
-    keys = {"negated", "form", "none", "empty"}
-    keys |= {f"{flag.level}{n}" for flag in FLAGS.values() for n in ("1", "N")}
+    keys = {"negated", "history", "form", "none", "empty"}
+    keys |= {f"{level}{n}" for level in LEVEL_ORDER for n in ("1", "N")}
     for lang, texts in TEXTS.items():
         assert set(texts) == keys, lang
         assert all(t.strip() == t and t for t in texts.values()), lang
