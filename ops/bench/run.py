@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "intake": "ops.bench.intake",
     "live": "ops.bench.live",
     "reports": "ops.bench.reports",
+    "urgency": "ops.bench.urgency",
 }
 
 

@@ -1,0 +1,15 @@
+"""A smoke test of the urgency benchmark (ops/bench/urgency.py): its messages are built, every
+measurement completes and the report renders. Not a measurement: `make bench` is."""
+
+from __future__ import annotations
+
+from ops.bench import urgency
+
+
+def test_urgency_bench_runs_and_renders() -> None:
+    report = urgency.run_bench(rounds=1)
+    assert report["messages"] == 2 * len(urgency.messages()) // 2 > 800
+    assert set(report["results"]) == {"urgency.cold", "urgency.warm", "bare.split"}
+    assert all(v["n"] == report["messages"] for v in report["results"].values())
+    text = urgency.render(report)
+    assert "urgency.cold" in text and "mean / bare" in text
