@@ -359,11 +359,15 @@ def resolve(
 # --------------------------------------------------------------------------------- link patient
 
 
-def ensure_linkable(case: CaseState) -> None:
-    """Only an unidentified caller's case (overflow queue) gets a patient linked afterwards."""
+def ensure_linkable(case: CaseState, who: Professional, region: Region) -> None:
+    """Only an unidentified caller's case (overflow queue) gets a patient linked afterwards, and
+    a case someone has claimed only by them or a supervisor: linking re-routes it, which would
+    pull the matter from under the colleague who is talking to the caller."""
     if queue_kind(case.queue) != "overflow":
         raise Conflict(f"case is not in an overflow queue (it is in {case.queue})", code="not_overflow", queue=case.queue)
     ensure_open(case)
+    if case.status == "claimed" and case.assignee != who.id and not may_override(who):
+        raise claimed_by_other(case, region)
 
 
 def merge_into_open_case(who: Professional, patient_id: str, open_case_id: str, now: datetime) -> CaseChange:

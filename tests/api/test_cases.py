@@ -176,6 +176,18 @@ async def test_link_patient_from_overflow(client, db):  # type: ignore[no-untype
     assert r.status_code == 409
 
 
+async def test_link_patient_respects_a_claim(client):  # type: ignore[no-untyped-def]
+    cid = (await new_case(client, caller="0409998866"))["case_id"]
+    eero, aino, paula = await login(client, "eero"), await login(client, "aino"), await login(client, "paula")
+    assert (await client.post(f"/api/cases/{cid}/claim", headers=eero)).status_code == 200
+    r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=aino)
+    assert r.status_code == 409 and r.json()["extra"]["code"] == "claimed_by", r.text
+    detail = (await client.get(f"/api/cases/{cid}", headers=eero)).json()
+    assert (detail["status"], detail["assignee"], detail["patient"]) == ("claimed", "n-eero", None)
+    r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=paula)
+    assert r.status_code == 200 and r.json()["patient"]["id"] == "p-0003", r.text
+
+
 async def test_link_patient_merges_into_an_open_case(client):  # type: ignore[no-untyped-def]
     open_case = (await new_case(client, "c-open"))["case_id"]  # Matti, n-aino
     stray = (await new_case(client, "c-stray", caller="0409998877"))["case_id"]

@@ -220,12 +220,23 @@ def test_fcr_needs_all_three_conditions(handovers, contacts, first):  # type: ig
 # --------------------------------------------------------------------------------- link patient
 
 
-def test_only_overflow_cases_get_a_patient_linked():
+def test_only_overflow_cases_get_a_patient_linked(region):  # type: ignore[no-untyped-def]
     overflow = msgspec.structs.replace(NEW, queue="overflow:kajaani")
-    rules.ensure_linkable(overflow)
-    assert conflict(lambda: rules.ensure_linkable(NEW)).detail == "case is not in an overflow queue (it is in personal:n-aino)"
+    aino = region.professional_by_id["n-aino"]
+    rules.ensure_linkable(overflow, aino, region)
+    assert conflict(lambda: rules.ensure_linkable(NEW, aino, region)).detail == "case is not in an overflow queue (it is in personal:n-aino)"
     closed = msgspec.structs.replace(overflow, status="resolved")
-    assert conflict(lambda: rules.ensure_linkable(closed)).detail == "case is already resolved"
+    assert conflict(lambda: rules.ensure_linkable(closed, aino, region)).detail == "case is already resolved"
+
+
+def test_a_claimed_case_is_linked_only_by_its_holder_or_a_supervisor(region):  # type: ignore[no-untyped-def]
+    held = msgspec.structs.replace(NEW, queue="overflow:kajaani", status="claimed", assignee="n-eero")
+    eero, aino = region.professional_by_id["n-eero"], region.professional_by_id["n-aino"]
+    supervisor = next(p for p in region.professionals if p.role == "supervisor" and p.unit == "kajaani")
+    rules.ensure_linkable(held, eero, region)
+    rules.ensure_linkable(held, supervisor, region)
+    refused = conflict(lambda: rules.ensure_linkable(held, aino, region))
+    assert refused.detail.startswith("claimed by") and refused.extra["code"] == "claimed_by"
 
 
 def test_linking_merges_or_reroutes():
