@@ -26,7 +26,7 @@ from app.live.fanout import Fanout, SeenSeqs
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
 from app.services import chat as chat_svc
-from app.domain.errors import Forbidden, NotFound, ServiceError
+from app.domain.errors import Forbidden, Gone, NotFound, ServiceError
 from app.services.survey import survey_link
 from channels import chat as chat_channel
 from channels.chat import StartForm
@@ -234,9 +234,10 @@ class Session:
     async def _resume(self, resume: Resume) -> bool:
         try:
             chat = await chat_svc.resume(self.hub, resume.session_token)
-        except (Forbidden, NotFound) as exc:
+        except (Forbidden, NotFound, Gone) as exc:
             await self._error(exc.detail)
-            await self.socket.close(code=1008, reason="bad session token" if isinstance(exc, Forbidden) else "unknown session")
+            reason = {Forbidden: "bad session token", NotFound: "unknown session", Gone: "session expired"}[type(exc)]
+            await self.socket.close(code=1008, reason=reason)
             return False
         self._bind(chat.case_id, chat.queue)
         self.last_seq = resume.last_seq

@@ -398,4 +398,5 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "The follow-up is {holder}'s; only they or a supervisor may cancel it.",
     "err.case_waiting": "The contact waits for a follow-up; cancel the follow-up to work on it now.",
     "err.report_date_range": "Choose a day between 2000 and 2100.",
+    "err.chat_session_expired": "The chat has ended and its session has expired; start a new chat.",
 }

@@ -398,4 +398,5 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Sovitun yhteydenoton hoitaa {holder}; vain hän tai esihenkilö voi perua sen.",
     "err.case_waiting": "Yhteydenotto odottaa sovittua aikaa; peru sovittu yhteydenotto, jos hoidat sen nyt.",
     "err.report_date_range": "Valitse päivä vuosilta 2000–2100.",
+    "err.chat_session_expired": "Keskustelu on päättynyt ja sen istunto vanhentunut; aloita uusi keskustelu.",
 }
