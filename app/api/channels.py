@@ -38,9 +38,11 @@ def decode(body: bytes, type_: type) -> Any:
         return msgspec.json.decode(body, type=type_)
     except msgspec.ValidationError as exc:
         raise Invalid(f"invalid request body: {exc}") from None
-    except msgspec.DecodeError as exc:
+    except msgspec.DecodeError as exc:  # msgspec ≥ 0.23 reports bad UTF-8 in a string this way
+        if "UTF-8" in str(exc):
+            raise Invalid("request body is not valid UTF-8 JSON") from None
         raise Invalid(f"request body is not valid JSON: {exc}") from None
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # msgspec < 0.23
         raise Invalid("request body is not valid UTF-8 JSON") from None
 
 

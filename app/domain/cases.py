@@ -207,8 +207,16 @@ def record_callback_attempt(
 
 
 def ensure_may_reply(case: CaseState) -> None:
-    """A professional replies only on an open case; a resolved matter is answered in a new one."""
+    """A professional replies only on an open case; a resolved matter is answered in a new one.
+    Outside a live chat the patient reads a reply in the portal, which shows them only their own
+    (identified) cases: to an unidentified caller a reply would be a message nobody can read and
+    an SMS pointing to nothing, so it is refused until the patient is linked."""
     ensure_open(case)
+    if case.channel != "chat" and case.patient_id is None:
+        raise Conflict(
+            "the caller is not identified, so they cannot read a reply in the portal: link the patient first, or call back",
+            code="reply_unreadable",
+        )
 
 
 def ensure_patient_may_write(case: CaseState) -> None:

@@ -291,3 +291,21 @@ async def test_health_ready_and_schema(client):  # type: ignore[no-untyped-def]
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/channels/phone/callback-requests" in schema["paths"]
     assert "/api/cases/{case_id}/claim" in schema["paths"]
+
+
+async def test_no_reply_to_a_caller_who_could_not_read_it(client, db):  # type: ignore[no-untyped-def]
+    """An unidentified caller has no portal thread: a reply would be unread and its SMS would
+    point to nothing. Refused with a code until the patient is linked; then it goes, with its SMS."""
+    cid = (await new_case(client, caller="0409998855"))["case_id"]
+    eero = await login(client, "eero")
+    r = await client.post(f"/api/cases/{cid}/messages", json={"text": "Soitamme huomenna"}, headers=eero)
+    assert r.status_code == 409 and r.json()["extra"]["code"] == "reply_unreadable", r.text
+    async with db.connect() as conn:
+        assert (await conn.execute(select(t.outbox))).all() == []
+        assert (await conn.execute(select(t.messages).where(t.messages.c.case_id == cid))).all() == []
+    assert (await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=eero)).status_code == 200
+    r = await client.post(f"/api/cases/{cid}/messages", json={"text": "Soitamme huomenna"}, headers=eero)
+    assert r.status_code == 201, r.text
+    async with db.connect() as conn:
+        sms = (await conn.execute(select(t.outbox))).all()
+    assert [(s.template, s.recipient) for s in sms] == [("new_message", "+358409998855")]

@@ -111,9 +111,13 @@ def test_someone_elses_case_cannot_be_called_back():
 
 
 def test_replies_and_patient_lines_only_on_open_cases():
-    rules.ensure_may_reply(NEW)
+    rules.ensure_may_reply(msgspec.structs.replace(NEW, patient_id="p-0001"))
+    rules.ensure_may_reply(msgspec.structs.replace(NEW, channel="chat"))  # an anonymous visitor reads it live
     rules.ensure_patient_may_write(AINOS)
     assert conflict(lambda: rules.ensure_may_reply(RESOLVED)).detail == "case is already resolved"
+    for channel in ("phone", "sms", "secure_message"):  # an unidentified caller could not read it
+        refused = conflict(lambda: rules.ensure_may_reply(msgspec.structs.replace(NEW, channel=channel)))
+        assert refused.extra["code"] == "reply_unreadable"
     assert conflict(lambda: rules.ensure_patient_may_write(RESOLVED)).detail == "this conversation has ended"
 
 

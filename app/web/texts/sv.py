@@ -399,4 +399,5 @@ TEXTS: dict[str, str] = {
     "err.case_waiting": "Kontakten väntar på en överenskommen tid; avbryt den för att sköta kontakten nu.",
     "err.report_date_range": "Välj en dag mellan år 2000 och 2100.",
     "err.chat_session_expired": "Chatten har avslutats och sessionen har gått ut; starta en ny chatt.",
+    "err.reply_unreadable": "Den som ringde är inte identifierad och kan inte läsa svaret i Omasote: koppla patienten först eller ring tillbaka.",
 }
