@@ -44,6 +44,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "survey_no_phone": "resolve with survey_sms on a case without a caller phone number",
     "survey_expired": "the survey link has expired (extra.expired_at)",
     "reply_unreadable": "a reply on an unidentified caller's case: they could not read it; link the patient first",
+    "rate_limited": "too many requests from this source, unit or patient (extra.limit, extra.retry_after)",
     "chat_session_expired": "the chat closed more than an hour ago; its session token opens nothing",
     "follow_up_past": "a follow-up time that is not in the future",
     "follow_up_too_far": "a follow-up time more than a year ahead",

@@ -400,4 +400,5 @@ TEXTS: dict[str, str] = {
     "err.report_date_range": "Choose a day between 2000 and 2100.",
     "err.chat_session_expired": "The chat has ended and its session has expired; start a new chat.",
     "err.reply_unreadable": "The caller is not identified, so they cannot read a reply in the portal: link the patient first, or call back.",
+    "err.rate_limited": "Too many requests; try again in a moment.",
 }
