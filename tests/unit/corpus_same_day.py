@@ -7,8 +7,8 @@ The criteria (app/domain/urgency_same_day.py): a fever that medicine does not br
 has lasted 3+ days, a high fever in a small child or an old person, severe (or right lower)
 abdominal pain, urinary symptoms with fever or flank pain, back pain with a weak or numb leg,
 an injured limb that bears no weight or looks deformed, a painful red eye with blurred vision.
-Written before the rules were tuned; the traps at the end (``soon`` / ``routine``) must not be
-suggested as urgent or emergency where they are labelled so.
+The traps at the end are labelled ``routine`` (no same-day need: anything but emergency / urgent
+is right; some are ``soon`` matters for the soon lexicon): they must raise no same-day flag.
 """
 
 from __future__ import annotations
@@ -120,14 +120,14 @@ URGENT_CORPUS: list[tuple[str, str, str, str]] = [
     # ------------------------------------------------------------------ traps: not same-day
     ("kuume laski jo lääkkeellä, nyt ok", "fi", "routine", "plain"),
     ("lievä vatsakipu ruoan jälkeen", "fi", "routine", "plain"),
-    ("ei kuumetta, vain kirvelee pissatessa", "fi", "soon", "negated"),
+    ("ei kuumetta, vain kirvelee pissatessa", "fi", "routine", "negated"),
     ("selkä vähän jumissa, ei säteile jalkoihin", "fi", "routine", "negated"),
-    ("nilkka nyrjähti viime vuonna, nyt haluaisin fysioterapeutille", "fi", "non_urgent", "history"),
+    ("nilkka nyrjähti viime vuonna, nyt haluaisin fysioterapeutille", "fi", "routine", "history"),
     ("febern gick ner med Alvedon, mår bättre", "sv", "routine", "plain"),
     ("lite ont i magen efter maten", "sv", "routine", "plain"),
-    ("rött öga som kliar, ser bra", "sv", "soon", "plain"),
+    ("rött öga som kliar, ser bra", "sv", "routine", "plain"),
     ("mild tummy ache after dinner", "en", "routine", "plain"),
     ("fever came down with calpol, she is playing again", "en", "routine", "third_person"),
-    ("sprained ankle last month, can walk fine now, need a sick note", "en", "non_urgent", "history"),
-    ("no fever, just stings a bit when I pee", "en", "soon", "negated"),
+    ("sprained ankle last month, can walk fine now, need a sick note", "en", "routine", "history"),
+    ("no fever, just stings a bit when I pee", "en", "routine", "negated"),
 ]
