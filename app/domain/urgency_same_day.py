@@ -118,7 +118,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
              "=lower", "=break$", "drop", "budge", "subsid", "respond", "reagoi", "reager"),
     "HELP": ("=hjälper$", "=hjälpt$", "=hjälpte$", "=biter$", "auta$", "auttanut", "=auttaneet",
              "=auttaa$", "=helped$", "=helping$", "=helps$", "=help$", "=works$", "=worked$",
-             "=working$", "tehoa", "tehonnut", "tehoo"),
+             "=working$", "tehoa", "tehonnut", "tehoo", "=touching$", "=touches$"),
     "ANTIPYRETIC": ("kuumelääk", "*kuumelääk", "=lääke", "=lääkk", "*lääke", "parasetam", "paracetam",
                     "panadol", "burana", "ibuprofe", "ibumax", "pamol", "alvedon", "=ipren", "calpol",
                     "tylenol", "=advil", "=nurofen", "febernedsät", "*febernedsät", "=medicin",
@@ -136,7 +136,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                    "elderly", "grandma", "grandpa", "grandmother", "grandfather", "granny", "pensioner"),
     "YOUNG_CHILD": ("lapsi", "lapse", "lapsel", "taapero", "poika", "pojal", "pojan", "tytö", "tyttö",
                     "=barn$", "=barnet", "=bebis", "=son$", "=sonen", "=dotter", "child", "kid$", "kids$",
-                    "toddler", "daughter"),
+                    "toddler", "daughter", "boy$", "boys$", "girl$", "=pojke", "=flick", "=tjej"),
     "YEAR_UNIT": ("v$", "vuot", "=år$", "=åring", "=års$", "year", "years", "yrs$", "yr$", "yo$"),
     "NO_FEVER_WORD": ("kuumeeton", "kuumeton", "feberfri", "afebril", "afebrile"),
     # --- abdomen -----------------------------------------------------------------------------
@@ -151,7 +151,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                 "tosi$", "todella", "erittäin", "=älyt", "valtava", "sietämät", "kestämät",
                 "=svår$", "=svåra$", "=svårt$", "kraftig", "hemsk", "fruktansv", "=jätte", "väldig",
                 "extrem", "olidl", "=mycket$", "severe", "terrible", "awful", "horribl", "excruciat",
-                "intense", "extreme", "unbearabl", "agony", "=killing$", "=really$"),
+                "intense", "extreme", "unbearabl", "agony", "=killing$", "=really$", "=badly$", "=pahasti$"),
     "SURGERY": ("leikat", "poistet", "operer", "=tagit$", "removed", "remove", "out$"),
     # --- urinary -----------------------------------------------------------------------------
     "BURN": ("kirvel", "*kirvel", "=sveder", "=sveda", "=svider", "=bränn", "burn", "sting"),
@@ -177,7 +177,10 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "SADDLE": ("haarov", "*haarov", "=peräaukk", "=pakara", "=pakaro", "alapää", "sukuelim", "=ljumsk",
                "=underliv", "=skrev$", "=skrevet", "saddle", "groin", "genital", "buttock", "between$"),
     "CONTINENCE_LOSS": ("karkaa", "karkasi", "karkailee", "pidätä", "pidättä", "inkontin", "*inkontin",
-                        "läck", "=kissat$", "incontin", "wet$", "wetting", "leaking", "control$"),
+                        "läck", "=kissat$", "=hålla$", "=håller$", "incontin", "wet$", "wetting", "leaking", "control$",
+                        "hold$"),
+    "CHRONIC": ("kuukausia", "kuukausi$", "vuosia", "vuoden$", "pitkään", "pitkäaikai", "krooni",
+                "=länge$", "månader", "=år$", "=kronisk", "months$", "years$", "ages$", "chronic", "chronically"),
     # --- injury ---------------------------------------------------------------------------------
     "INJURY": ("nyrjä", "*nyrjä", "nyrjäh", "kaatu", "kaadu", "liukast", "kompast", "putos", "putosi",
                "=vääntyi", "=väänsi", "=vääntä", "=venäh", "=törmä", "kolari", "=stukad", "=stukat",
@@ -194,7 +197,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
              "poisto", "removal", "ompel", "tikit", "=stygn", "stitches", "jälkeen$", "=efter$", "after$"),
     "BOOKING": ("aika$", "aikaa$", "ajan$", "aikoja$", "aikani$", "=tid$", "=tider$", "appointment",
                 "booking"),
-    "DEFORM": ("vino", "vinos", "väärässä$", "väärin$", "=virheasen", "=kummallise", "oudossa$", "=outo",
+    "DEFORM": ("vino", "vinos", "=vääntyn", "=epämuodost", "väärässä$", "väärin$", "=virheasen", "=kummallise", "oudossa$", "=outo",
                "=sned", "=snett$", "=felställ", "konstig", "deform", "=bent$", "=angle", "=crooked",
                "sticking$", "=wrong$", "=weird$"),
     "FRACTURE": ("murtu", "*murtu", "=murtum", "=poikki$", "=katke", "fraktur", "*fraktur", "=bruten",
@@ -222,6 +225,7 @@ RULES: tuple[Rule, ...] = (
     Rule(None, f"{NEG}|NEG_ANNOT_EXTRA FEVER", 2, emit="NO_FEVER", ordered=True),
     Rule(None, f"FEVER {NEG} BE", 2, emit="NO_FEVER", ordered=True),
     Rule(None, "NO_FEVER_WORD", 0, emit="NO_FEVER"),
+    Rule(None, f"ANTIPYRETIC {NEG}|NEGCAN HELP", 3, emit="MED_NOT_HELPING"),
     Rule(None, "PAIN|BURN PEE", 3, emit="DYSURIA"),
     Rule(None, "UTI_TERM", 0, emit="DYSURIA"),
     Rule(None, "URINARY INFECTION", 2, emit="DYSURIA"),
@@ -234,9 +238,11 @@ RULES: tuple[Rule, ...] = (
     Rule("fever_not_responding", f"FEVER {NEG}|NEGCAN|INAB FALL", 4, ordered=True),
     Rule("fever_not_responding", f"{NEG}|NEGCAN|INAB FEVER FALL", 3, ordered=True),
     Rule("fever_not_responding", f"{NEG}|NEGCAN|INAB FALL FEVER", 3, ordered=True),
-    Rule("fever_not_responding", f"FEVER ANTIPYRETIC {NEG}|NEGCAN HELP", 6),
+    Rule("fever_not_responding", "FEVER FALL NEG_SV", 2, ordered=True),  # "febern sjunker inte"
+    Rule("fever_not_responding", "FEVER MED_NOT_HELPING", 10, unless="NO_FEVER"),
     Rule("fever_not_responding", "FEVER DESPITE ANTIPYRETIC", 6, unless="FALL", unless_window=1),
-    Rule("fever_not_responding", "FEVER NUM_DAYS", 6, unless="NO_FEVER"),
+    # "vauva 5 viikkoa": an infant's age, not a duration (infant_fever takes it)
+    Rule("fever_not_responding", "FEVER NUM_DAYS", 6, unless="NO_FEVER|INFANT|AGE_WORD|FALL"),
     # a high fever in a small child or an old person (≥ 40 °C is high_fever for everyone)
     Rule("fever_vulnerable", "FEVER NUM_FEVER|HIGH YOUNG_CHILD|CHILD|OLD_PERSON|AGE_CHILD|AGE_OLD", 8,
          unless="NO_FEVER"),
@@ -250,12 +256,15 @@ RULES: tuple[Rule, ...] = (
     Rule("urinary_infection_fever", "DYSURIA FLANK_PAIN", 10),
     Rule("urinary_infection_fever", "KIDNEY_INFECTION", 0),
     # back pain with a weak or numb leg, saddle numbness or loss of bladder control
-    Rule("back_pain_weakness", "BACK_PAIN LEG|LIMB WEAK|NUMB|GIVE_WAY", 8),
+    # (months of it is a matter for the physiotherapist, not for today)
+    Rule("back_pain_weakness", "BACK_PAIN LEG|LIMB WEAK|NUMB|GIVE_WAY", 8, unless="CHRONIC", unless_window=8),
     Rule("back_pain_weakness", "BACK_PAIN SADDLE NUMB", 10),
     Rule("back_pain_weakness", "BACK_PAIN CONTINENCE_LOSS PEE|URINARY", 10),
-    Rule("back_pain_weakness", "BACK_PAIN INAB BEAR", 6),
+    Rule("back_pain_weakness", "BACK_PAIN INAB BEAR", 6, unless="CHRONIC", unless_window=8),
     # an injured limb that bears no weight or looks deformed
-    Rule("no_weight_bearing", f"INAB|{NEG} BEAR LEG|JOINT|INJURY", 6, unless="BOOKING", unless_window=3),
+    # ("en pysty varaamaan aikaa" is booking; "for months" is not an injury of today)
+    Rule(None, f"INAB|{NEG} BEAR", 3, emit="CANT_BEAR", unless="BOOKING", unless_window=3),
+    Rule("no_weight_bearing", "CANT_BEAR LEG|JOINT|INJURY", 6, unless="CHRONIC", unless_window=8),
     Rule("no_weight_bearing", "INJURY LEG|JOINT|LIMB DEFORM", 6),
     Rule("no_weight_bearing", "FRACTURE LEG|JOINT|LIMB|INJURY", 6, unless="HISTORY|CAST", unless_window=4),
     # a painful red eye with blurred vision or light sensitivity
