@@ -76,7 +76,10 @@ Emergency flags: ``chest_pain, stroke, breathing, unconscious, seizure, thunderc
 bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning, head_injury``.
 Urgent flags: ``breathlessness`` (winded, wheezing, fast breathing), ``severe_pain`` (sudden or
 unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``,
-``dehydration`` (a child or an old person not drinking). An urgent sign that is only part of an
+``dehydration`` (a child or an old person not drinking), and the everyday same-day criteria of
+:mod:`app.domain.urgency_same_day` (a fever that medicine does not bring down or lasting 3+ days,
+severe abdominal pain, a urinary infection with fever, back pain with a weak leg, an injured limb
+that bears no weight, a painful red eye with blurred vision …). An urgent sign that is only part of an
 emergency mention is not listed separately. No text and no answers → ``unassessed``; text without
 any flag → ``unassessed`` as well: the engine does not grade routine matters (``soon`` /
 ``non_urgent`` are the nurse's decision), and an unassessed matter is ranked before the assessed
@@ -161,7 +164,9 @@ def _compile_rule(rule: Rule) -> _Rule:
 
 
 _RULES: tuple[_Rule, ...] = tuple(_compile_rule(r) for r in RULES)
-# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's.
+# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's: NUM_HIGH
+# (40–44 °C), NUM_FEVER (39.x °C), NUM_DAYS ("3 päivää", "5 days": 3+ of a time unit), AGE_CHILD /
+# AGE_OLD ("3-vuotias" ≤ 6, "87 v" ≥ 70), INFANT_YOUNG ("3 kk"), UNBEARABLE ("9/10"), TOO_MANY_TERM.
 NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "NUM_FEVER", "NUM_DAYS", "AGE_CHILD", "AGE_OLD", "INFANT_YOUNG", "UNBEARABLE",
                              "TOO_MANY_TERM"})
 
