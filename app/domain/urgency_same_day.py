@@ -142,7 +142,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     # --- abdomen -----------------------------------------------------------------------------
     "ABDOMEN": ("vatsa", "*vatsa", "maha$", "mahaa$", "mahaan$", "mahan$", "mahas", "mahako", "mahaki",
                 "mahakiv", "mahavai", "=mage$", "=magen$", "magont", "*magsmärt", "*magvärk", "=buk$",
-                "=buken$", "*buksmärt", "stomach", "tummy", "belly", "abdom", "-vatsatau", "-*vatsatau"),
+                "=buken$", "*buksmärt", "=navan", "=napa$", "=naveln", "navel", "stomach", "tummy", "belly", "abdom", "-vatsatau", "-*vatsatau"),
     "RIGHT_LOWER": ("oikea", "oikeal", "oikean", "=höger", "right$", "=nedre", "lower$", "alavats",
                     "*alavats", "=alaosa"),
     "APPENDIX_TERM": ("umpisuol", "*umpisuol", "umpilisäk", "*umpilisäk", "blindtarm", "*blindtarm",
