@@ -191,7 +191,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "JOINT": ("nilkka", "nilkan", "nilko", "polvi", "polve", "lonkka", "lonkan", "=ranne", "=rantee",
               "olkapä", "olkap", "=fotled", "=knä$", "=knät$", "=knäet", "=höft", "=handled", "=axel",
               "=axeln", "ankle", "knee", "hip$", "hips$", "wrist", "shoulder", "*nilkka", "*polvi"),
-    "BEAR": ("vara", "astu", "astum", "kävel", "kävell", "seiso", "=stödja", "=stöda", "=stöder", "belast",
+    "BEAR": ("varaam", "varata$", "varaten$", "astu", "astum", "kävel", "kävell", "seiso", "=stödja", "=stöda", "=stöder", "belast",
              "=stå$", "=gå$", "weight$", "walk", "stand", "bear$", "step"),
     "CAST": ("kipsi", "kipsin", "kipsiä", "=gips", "cast$", "kontrolli", "=kontroll", "check", "follow",
              "poisto", "removal", "ompel", "tikit", "=stygn", "stitches", "jälkeen$", "=efter$", "after$"),
@@ -234,6 +234,8 @@ RULES: tuple[Rule, ...] = (
     Rule(None, "BACK PAIN", 3, emit="BACK_PAIN"),
     Rule(None, "BACK_PAIN_TERM", 0, emit="BACK_PAIN"),
     Rule(None, "ABDOMEN PAIN", 4, emit="ABDOMINAL_PAIN"),
+    Rule(None, "HIGH FEVER", 1, emit="FEVER_HIGH"),  # "kova kuume", not "kova yskä ja kuumetta"
+    Rule(None, "FEVER NUM_FEVER|NUM_HIGH", 3, emit="FEVER_HIGH"),
     # fever that medicine does not bring down, or that has lasted 3 days or more
     # (the denial must come before the falling: "kuume laski eikä noussut" is not one)
     Rule("fever_not_responding", f"FEVER {NEG}|NEGCAN|INAB FALL", 4, ordered=True),
@@ -245,8 +247,7 @@ RULES: tuple[Rule, ...] = (
     # "vauva 5 viikkoa": an infant's age, not a duration (infant_fever takes it)
     Rule("fever_not_responding", "FEVER NUM_DAYS", 6, unless="NO_FEVER|INFANT|AGE_WORD|FALL"),
     # a high fever in a small child or an old person (≥ 40 °C is high_fever for everyone)
-    Rule("fever_vulnerable", "FEVER NUM_FEVER|HIGH YOUNG_CHILD|CHILD|OLD_PERSON|AGE_CHILD|AGE_OLD", 8,
-         unless="NO_FEVER"),
+    Rule("fever_vulnerable", "FEVER_HIGH YOUNG_CHILD|CHILD|OLD_PERSON|AGE_CHILD|AGE_OLD", 8, unless="NO_FEVER"),
     # severe abdominal pain; right lower abdominal pain or a suspected appendicitis
     # a denial inside the words ("vatsakipu ei ole kova") is not the symptom here
     Rule("severe_abdominal_pain", "ABDOMINAL_PAIN INTENSE|UNBEARABLE", 4, unless=NEG, unless_window=0),

@@ -80,6 +80,8 @@ def test_every_flag_is_urgent_with_examples_labels_and_reasons_in_three_language
     ("en pysty varaamaan aikaa, polvi kipeä", "fi", "no_weight_bearing"),
     ("ranteen murtuma, kipsin poisto", "fi", "no_weight_bearing"),
     ("lapsella ei ole kuumetta, vain nuhaa", "fi", "fever_vulnerable"),
+    ("lapsella kova yskä ja vähän kuumetta", "fi", "fever_vulnerable"),
+    ("minulla ei ole varaa polven leikkaukseen", "fi", "no_weight_bearing"),
 ])
 def test_a_denied_or_harmless_mention_raises_no_same_day_flag(text: str, lang: str, flag: str) -> None:
     a = assess(text, lang=lang)
