@@ -17,6 +17,13 @@ Why these shapes: each flag needs the *combination* ("kuume" + "ei laske", "vats
 the ``soon`` / ``non_urgent`` lexicon (:mod:`app.domain.urgency_routine`) takes those. A denied
 fever next to a urinary symptom ("kirvelee pissatessa, ei kuumetta") cancels the combination:
 the negation would otherwise lie *inside* the match, which the engine reads as the symptom.
+
+Numbers come from the engine's number reader: ``NUM_FEVER`` (39.x), ``NUM_DAYS`` ("4 päivää"),
+``AGE_CHILD`` / ``AGE_OLD`` ("3-vuotias", "87 v" with a ``YEAR_UNIT`` after the number).
+
+Known limits: a weak or numb leg is also a stroke sign in the red-flag rules, so "selkäkipu ja
+jalka heikko" is suggested as an emergency (over-triage, accepted); an age without a unit ("my dad
+is 85") is not read; raw (``=``) terms forgive no typo ("svidr när jag kisar").
 """
 
 from __future__ import annotations
