@@ -76,7 +76,10 @@ Emergency flags: ``chest_pain, stroke, breathing, unconscious, seizure, thunderc
 bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning, head_injury``.
 Urgent flags: ``breathlessness`` (winded, wheezing, fast breathing), ``severe_pain`` (sudden or
 unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``,
-``dehydration`` (a child or an old person not drinking). An urgent sign that is only part of an
+``dehydration`` (a child or an old person not drinking), and the everyday same-day criteria of
+:mod:`app.domain.urgency_same_day` (a fever that medicine does not bring down or lasting 3+ days,
+severe abdominal pain, a urinary infection with fever, back pain with a weak leg, an injured limb
+that bears no weight, a painful red eye with blurred vision …). An urgent sign that is only part of an
 emergency mention is not listed separately. No text and no answers → ``unassessed``; text without
 any flag → ``unassessed`` as well: the engine does not grade routine matters (``soon`` /
 ``non_urgent`` are the nurse's decision), and an unassessed matter is ranked before the assessed
@@ -161,8 +164,11 @@ def _compile_rule(rule: Rule) -> _Rule:
 
 
 _RULES: tuple[_Rule, ...] = tuple(_compile_rule(r) for r in RULES)
-# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's.
-NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "INFANT_YOUNG", "UNBEARABLE", "TOO_MANY_TERM"})
+# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's: NUM_HIGH
+# (40–44 °C), NUM_FEVER (39.x °C), NUM_DAYS ("3 päivää", "5 days": 3+ of a time unit), AGE_CHILD /
+# AGE_OLD ("3-vuotias" ≤ 6, "87 v" ≥ 70), INFANT_YOUNG ("3 kk"), UNBEARABLE ("9/10"), TOO_MANY_TERM.
+NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "NUM_FEVER", "NUM_DAYS", "AGE_CHILD", "AGE_OLD", "INFANT_YOUNG", "UNBEARABLE",
+                             "TOO_MANY_TERM"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,6 +257,15 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
         occ.setdefault("TOO_MANY_TERM", []).append(o)
     if 40.0 <= value <= 44.0:
         occ.setdefault("NUM_HIGH", []).append(o)
+    elif 39.0 <= value < 40.0:  # a high fever for a small child or an old person (same-day)
+        occ.setdefault("NUM_FEVER", []).append(o)
+    # "87 v", "3-vuotias", "5 år", "2 years": a small child's or an old person's age (same-day fever)
+    if value == int(value) and i + 1 < len(toks) and any(
+        t.concept == "YEAR_UNIT" for t in token_concepts(toks[i + 1].raw)
+    ):
+        age = "AGE_CHILD" if 1 <= value <= 6 else "AGE_OLD" if 70 <= value <= 110 else None
+        if age:
+            occ.setdefault(age, []).append(_Occ(tok.pos, toks[i + 1].pos, i, i + 1))
     # "3 kk", "6 viikon ikäinen", "2 months old": a young infant's age, the unit after the number
     if 0 < value <= 12 and value == int(value) and i + 1 < len(toks):
         unit = toks[i + 1]
@@ -260,6 +275,8 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
             near = {t.concept for x in toks[i + 1: i + 4] for t in token_concepts(x.raw)}
             if young and (near & {"AGE_WORD", "INFANT"} or unit.fold in MONTH_ABBREVIATIONS):
                 occ.setdefault("INFANT_YOUNG", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
+            elif value >= 3:  # "3 päivää", "5 days": a duration of three days or more
+                occ.setdefault("NUM_DAYS", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
 
 
 def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
