@@ -421,7 +421,14 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
     for rule in _RULES:
-        matches = _find(rule, occ)
+        if rule.unless and rule.flag and FLAGS[rule.flag].level == "non_urgent":
+            # an administrative matter is set aside only by what the patient reports now: a denied
+            # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
+            now = {c: [o for o in occ.get(c, ()) if _negation(o, toks, scopes, negators, be) is None
+                       and not scope.is_history(o.tlo, folds, clauses, _HISTORY, _NOW)] for c in rule.unless}
+            matches = _find(rule, {**occ, **now})
+        else:
+            matches = _find(rule, occ)
         if not matches:
             continue
         if rule.emit:
@@ -437,11 +444,13 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             a, b = neg if neg else (m.tlo, m.thi)
             past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
-    # a less urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
-    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
+    # a less urgent sign that is only part of a more urgent mention adds nothing ("pahin
+    # päänsärky" is no plain headache, "kuume 40,5" no minor fever)
+    spans = [(LEVEL_ORDER[FLAGS[f].level], h.start, h.end) for f, hs in hits.items()
              for h in hs if not (h.negated or h.history)]
-    for flag in [f for f in hits if FLAGS[f].level != "emergency"]:
-        if all(any(h.start < e and s < h.end for s, e in spans) for h in hits[flag]):
+    for flag in list(hits):
+        rank = LEVEL_ORDER[FLAGS[flag].level]
+        if all(any(r < rank and h.start < e and s < h.end for r, s, e in spans) for h in hits[flag]):
             del hits[flag]
     return hits
 
