@@ -452,6 +452,10 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
         rank = LEVEL_ORDER[FLAGS[flag].level]
         if all(any(r < rank and h.start < e and s < h.end for r, s, e in spans) for h in hits[flag]):
             del hits[flag]
+    # an administrative matter is one with no symptom: any symptom flag found now sets it aside
+    if any(r < LEVEL_ORDER["non_urgent"] for r, _, _ in spans):
+        for flag in [f for f in hits if FLAGS[f].level == "non_urgent"]:
+            del hits[flag]
     return hits
 
 

@@ -139,8 +139,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     # a painkiller is not a pain ("kipulääkkeen resepti"): blocks the pain reading of the token
     "PAIN": ("-*kipulääk", "-*särkylääk", "-*smärtstill", "-värktablet", "-*kipugeel", "-*kipulaastar"),
     # --- soon --------------------------------------------------------------------------------
-    "PEE": ("kisar$",),
-    "FEVER": ("-fever<hay", "-feber<hö"),  # hay fever is an allergy  # "kissar" typed with one s (a doubled letter is the commonest typo)
+    "PEE": ("kisar$",),  # "kissar" typed with one s (a doubled letter is the commonest typo)
+    "FEVER": ("-fever<hay",),  # hay fever is an allergy
     "BURN": ("kirvel", "*kirvel", "kirvely", "polttel", "poltta", "=sveda", "=sveder", "=svider",
              "=bränn", "burn$", "burns$", "burning$", "sting$", "stings$", "stinging$"),
     "FREQUENT": ("tihe", "usein$", "jatkuvast", "alvariinsa", "=ofta$", "=jämt$",
@@ -218,7 +218,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                   "=magsjuk", "diarrh", "runs$", "loose$"),
     # --- symptoms in general: any of these, reported now, sets an administrative flag aside ---
     "SYMPTOM_TERM": ("nuha", "*nuha", "snuva", "=snorig", "runny", "tukkoi", "tukossa", "täppt",
-                     "pahoinvoi", "=illamå", "nause", "huima", "*huima", "=yrsel", "dizz", "vertigo",
+                     "pahoinvoi", "=illamå", "nause", "huima", "*huima", "=yrsel", "=yr$", "=yra$", "=yrt$", "dizz", "vertigo",
                      "kutina", "klåda", "itch", "turvo", "=svull", "swell", "swollen", "väsy", "=trött",
                      "exhaust", "fatigue", "mustelm", "blåmär", "bruise", "kyhmy", "=knöl",
                      "lump", "tykyt", "hjärtklapp", "palpitat", "masennu", "depressi", "ahdistu",
