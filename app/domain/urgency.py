@@ -76,11 +76,14 @@ Emergency flags: ``chest_pain, stroke, breathing, unconscious, seizure, thunderc
 bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning, head_injury``.
 Urgent flags: ``breathlessness`` (winded, wheezing, fast breathing), ``severe_pain`` (sudden or
 unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``,
-``dehydration`` (a child or an old person not drinking). An urgent sign that is only part of an
-emergency mention is not listed separately. No text and no answers → ``unassessed``; text without
-any flag → ``unassessed`` as well: the engine does not grade routine matters (``soon`` /
-``non_urgent`` are the nurse's decision), and an unassessed matter is ranked before the assessed
-routine ones in the inbox.
+``dehydration`` (a child or an old person not drinking). A less urgent sign that is only part of
+a more urgent mention is not listed separately ("kuume 40,5" is no minor fever). Soon (1–3 days)
+and non_urgent (administrative) flags are :mod:`app.domain.urgency_routine`'s. An administrative
+flag counts only in a text that reports no symptom now: its rules' ``unless`` (``SYMPTOM``)
+ignores denied or remote-past mentions (the one place the engine reads negation before a rule
+matches), and any symptom flag found sets it aside. No text and no answers → ``unassessed``; text
+without any flag → ``unassessed`` as well (an administrative request naming a symptom no rule
+grades is the nurse's to assess), and an unassessed matter is ranked before the assessed ones.
 
 Answers from the pre-information form: a key that is a flag id (the chat form's question ids are
 flag ids) with a *yes* (``True``, ``"yes"``, ``"kyllä"``, ``"ja"``, ``"joo"`` …) raises that flag
@@ -420,13 +423,17 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    reported: dict[str, list[_Occ]] = {}  # concept → its mentions reported now (computed once)
     for rule in _RULES:
         if rule.unless and rule.flag and FLAGS[rule.flag].level == "non_urgent":
+            if not all(any(c in occ for c in part) for part in rule.parts):
+                continue
             # an administrative matter is set aside only by what the patient reports now: a denied
             # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
-            now = {c: [o for o in occ.get(c, ()) if _negation(o, toks, scopes, negators, be) is None
-                       and not scope.is_history(o.tlo, folds, clauses, _HISTORY, _NOW)] for c in rule.unless}
-            matches = _find(rule, {**occ, **now})
+            for c in rule.unless - reported.keys():
+                reported[c] = [o for o in occ.get(c, ()) if _negation(o, toks, scopes, negators, be) is None
+                               and not scope.is_history(o.tlo, folds, clauses, _HISTORY, _NOW)]
+            matches = _find(rule, {**occ, **{c: reported[c] for c in rule.unless}})
         else:
             matches = _find(rule, occ)
         if not matches:
