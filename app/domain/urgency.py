@@ -61,14 +61,28 @@ How a text is read
 Negation (decision)
 ===================
 A denied or historic mention **raises nothing on its own** (SPEC §7, issue 12) and is carried in
-``Assessment.negated`` / ``.history`` (a denied one also in the explanation). How a denial is found — NegEx triggers, a forward scope closed by
-punctuation, "mutta/men/but/and …" or four tokens, pseudo-triggers ("ei ikinä *näin* kovaa
-rintakipua"), remote-past markers — is :mod:`app.domain.urgency_scope`. Where the negation is
-the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``, ``can't
-breathe``) the trigger lies inside the rule's own words and the flag stands; "… ei ole" right
-after a mention also denies it. A flag is dropped only when *every* mention of it is denied or
-historic; a form "yes" always counts. Resolution alone ("meni ohi", "went away") is not history:
-a chest pain or weakness that passed an hour ago is still an emergency candidate.
+``Assessment.negated`` / ``.history`` and in ``findings`` (status ``negated`` / ``history``, named
+in the explanation). How a denial and a history are found is :mod:`app.domain.urgency_scope`:
+NegEx triggers with a forward scope of four content words, closed by punctuation and by
+"mutta/ja/koska/kun/men/och/när/but/and/because/when …"; listing words ("tai, eikä, eller, or,
+nor") carry it on, even past a comma ("No fever, cough or chest pain"); pseudo-triggers ("ei
+ikinä *näin* kovaa rintakipua", "en *tiedä* onko", "kipu ei *hellitä*"); remote-past markers,
+or recent-past ones with "meni ohi / tutkittiin eikä löytynyt mitään". Decisions, recall first:
+
+- "ei kuumetta rintakipua" (a second item without a listing word) denies only the fever: a
+  missing comma is commoner than a denied list, and a missed chest pain is the worse error.
+- Where the negation is the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan
+  inte andas``, ``can't breathe``) the trigger is one of the rule's own words and the flag
+  stands. A trigger inside a mention whose rule has no negation denies it ("rintaan ei satu",
+  "my chest doesn't hurt", "kuumetta 38, ei kouristuksia"). "… ei ole" right after a mention,
+  and a bare answer "Rintakipu: ei", deny it too.
+- Resolution alone ("meni ohi", "went away") is not history: a chest pain or weakness that
+  passed an hour ago is still an emergency candidate. With a past marker ("meni ohi viime
+  viikolla", "went away last month") it is; "taas / again / the same" in the sentence undoes it.
+- Who has the symptom does not matter: "isällä", "min man", "my daughter" count as "I".
+
+A flag is dropped only when *every* mention of it is denied or historic; a form "yes" always
+counts. Finnish "en" is a denial only in a Finnish text (in Swedish it is the article).
 
 Levels
 ======
@@ -183,6 +197,7 @@ class _Tok(NamedTuple):
     start: int
     end: int
     clause: int
+    sentence: int = 0
 
 
 class _Occ(NamedTuple):
@@ -196,17 +211,19 @@ def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     pos = 0
     clause = 0
+    sentence = 0
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         if kind == "s":
             pos += _SENTENCE_GAP
             clause += 1
+            sentence += 1
         elif kind == "c":
             clause += 1
         else:
             raw = raw_form(m.group())
             f = fold(raw)
-            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause))
+            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause, sentence))
             if f not in _STOP:
                 pos += 1
     return toks
@@ -331,26 +348,45 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-_CONJ, _PSEUDO, _VOID, _EXTRA_NEG = (frozenset(map(fold, ws)) for ws in (
-    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS))
-_HISTORY = scope.compile_phrases(scope.HISTORY_PHRASES, fold)
-_NOW = scope.compile_phrases(scope.NOW_PHRASES, fold)
+_CONJ, _PSEUDO, _VOID, _EXTRA_NEG, _LISTS, _PSEUDO_AFTER = (frozenset(map(fold, ws)) for ws in (
+    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS, scope.LIST_WORDS, scope.PSEUDO_AFTER))
+_HISTORY, _RECENT, _RESOLVED, _NOW, _AGAIN, _POST_DENIALS = (scope.compile_phrases(ps, fold) for ps in (
+    scope.HISTORY_PHRASES, scope.RECENT_PHRASES, scope.RESOLVED_PHRASES, scope.NOW_PHRASES, scope.AGAIN_PHRASES,
+    scope.POST_DENIALS))
+_NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
+_NEG_RULES = scope.negation_rules(((r.name, r.parts, r.emit) for r in _RULES), _NEG_CONCEPTS)
 
 
-def _negation(m: _Occ, toks: list[_Tok], scopes: list[tuple[int, int, int]], negators: set[int],
-              be: set[int]) -> tuple[int, int] | None:
+class _Scope(NamedTuple):
+    """What the negation reading of one text needs (built once per text in :func:`_read`)."""
+    folds: list[str]
+    clauses: list[int]
+    sentences: list[int]
+    scopes: list[tuple[int, int, int]]
+    negators: set[int]
+    be: set[int]
+    items: list[tuple[int, int]]
+    neg_words: set[int]  # every token a rule may read as a negation, "no" and "en" included
+
+
+def _negation(m: _Occ, rule: str, sc: _Scope) -> tuple[int, int] | None:
     """The token span of a denial of this mention ("ei rintakipua", "no chest pain",
-    "rintakipua ei ole"), or None when the mention is not denied (see urgency_scope)."""
-    folds = [t.fold for t in toks]
-    if any(m.tlo <= i <= m.thi for i in negators):
+    "rintakipua ei ole", "Rintakipu: ei"), or None when the mention is not denied (see
+    urgency_scope)."""
+    own = rule in _NEG_RULES
+    if own and any(m.tlo <= i <= m.thi for i in sc.neg_words):
         return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
-    t = scope.is_denied(m.tlo, m.thi, folds, scopes, _PSEUDO)
+    t = scope.is_denied(m.tlo, m.thi, sc.folds, sc.scopes, _PSEUDO, items=sc.items, lists=_LISTS,
+                        pseudo_after=_PSEUDO_AFTER, clauses=sc.clauses, own_negation=own)
     if t is not None:
-        return (t, m.thi)
-    after = [i for i in (m.thi + 1, m.thi + 2) if i < len(toks) and toks[i].clause == toks[m.thi].clause]
-    if len(after) == 2 and any(i in negators for i in after) and any(i in be for i in after):
+        return (min(t, m.tlo), max(t, m.thi))
+    if any(m.tlo <= i <= m.thi for i in sc.negators):
+        return None  # a trigger inside a plain mention whose scope does not reach its end
+    after = [i for i in (m.thi + 1, m.thi + 2) if i < len(sc.folds) and sc.clauses[i] == sc.clauses[m.thi]]
+    if len(after) == 2 and any(i in sc.negators for i in after) and any(i in sc.be for i in after):
         return (m.tlo, after[-1])
-    return None
+    end = scope.bare_denial_after(m.thi, sc.folds, sc.clauses, _POST_DENIALS)
+    return (m.tlo, end) if end is not None else None
 
 
 class _Hit(NamedTuple):
@@ -409,17 +445,20 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     if not toks:
         return {}
     occ = _occurrences(toks)
+    # Finnish "en" (I don't) is the Swedish article "en": a denial only in a Finnish text
+    not_denials = NOT_DENIALS - {"en"} if lang == "fi" else NOT_DENIALS
     negators = {
-        o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in NOT_DENIALS
+        o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in not_denials
     }
     negators |= {i for i, t in enumerate(toks) if t.fold in _EXTRA_NEG}
     # colloquial Finnish "et" is "että" (that); Swedish "ett" folds to Finnish "et"; Finnish "no" means "well": a denial only in English
     negators -= {i for i in negators if toks[i].raw.casefold() == "ett" or (toks[i].fold == "no" and lang != "en")}
     be = {o.tlo for o in occ.get("BE", ())}
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
-    folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
-    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
-    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID, stop=_STOP,
+                                   lists=_LISTS, sentences=sentences)
+    matched: list[tuple[str, _Occ, str]] = []
     for rule in _RULES:
         matches = _find(rule, occ)
         if not matches:
@@ -429,13 +468,20 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             lst.extend(matches)
             lst.sort()
         if rule.flag:
-            for m in matches:
-                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be), rule.name))
+            matched.extend((rule.flag, m, rule.name) for m in matches)
+    items = [(m.tlo, m.thi) for _, m, _ in matched]
+    items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
+    neg_words = {o.tlo for c in _NEG_CONCEPTS for o in occ.get(c, ())}
+    sc = _Scope(folds, clauses, sentences, scopes, negators, be, items, neg_words)
+    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    for flag, m, name in matched:
+        found.setdefault(flag, []).append((m, _negation(m, name, sc), name))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
         for m, neg, name in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
+            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW, sentences=sentences,
+                                                    recent=_RECENT, resolved=_RESOLVED, again=_AGAIN)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
     # a less urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
     spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
