@@ -72,10 +72,10 @@ or recent-past ones with "meni ohi / tutkittiin eikä löytynyt mitään". Decis
 - "ei kuumetta rintakipua" (a second item without a listing word) denies only the fever: a
   missing comma is commoner than a denied list, and a missed chest pain is the worse error.
 - Where the negation is the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan
-  inte andas``, ``can't breathe``) the trigger is one of the rule's own words and the flag
-  stands. A trigger inside a mention whose rule has no negation denies it ("rintaan ei satu",
-  "my chest doesn't hurt", "kuumetta 38, ei kouristuksia"). "… ei ole" right after a mention,
-  and a bare answer "Rintakipu: ei", deny it too.
+  inte andas``, ``can't breathe``) the trigger is a word of a rule with a negation among its
+  parts and the flag stands. Any other trigger inside a mention denies it ("my chest doesn't
+  hurt", "kuumetta 38, ei kouristuksia") unless the rule holds without the denied words. "… ei
+  (enää) ole" right after a mention, and a bare answer "Rintakipu: ei", deny it too.
 - Resolution alone ("meni ohi", "went away") is not history: a chest pain or weakness that
   passed an hour ago is still an emergency candidate. With a past marker ("meni ohi viime
   viikolla", "went away last month") it is; "taas / again / the same" in the sentence undoes it.
@@ -348,45 +348,11 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-_CONJ, _PSEUDO, _VOID, _EXTRA_NEG, _LISTS, _PSEUDO_AFTER = (frozenset(map(fold, ws)) for ws in (
-    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS, scope.LIST_WORDS, scope.PSEUDO_AFTER))
-_HISTORY, _RECENT, _RESOLVED, _NOW, _AGAIN, _POST_DENIALS = (scope.compile_phrases(ps, fold) for ps in (
-    scope.HISTORY_PHRASES, scope.RECENT_PHRASES, scope.RESOLVED_PHRASES, scope.NOW_PHRASES, scope.AGAIN_PHRASES,
-    scope.POST_DENIALS))
+_W = scope.compile_words(fold)
 _NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
-_NEG_RULES = scope.negation_rules(((r.name, r.parts, r.emit) for r in _RULES), _NEG_CONCEPTS)
-
-
-class _Scope(NamedTuple):
-    """What the negation reading of one text needs (built once per text in :func:`_read`)."""
-    folds: list[str]
-    clauses: list[int]
-    sentences: list[int]
-    scopes: list[tuple[int, int, int]]
-    negators: set[int]
-    be: set[int]
-    items: list[tuple[int, int]]
-    neg_words: set[int]  # every token a rule may read as a negation, "no" and "en" included
-
-
-def _negation(m: _Occ, rule: str, sc: _Scope) -> tuple[int, int] | None:
-    """The token span of a denial of this mention ("ei rintakipua", "no chest pain",
-    "rintakipua ei ole", "Rintakipu: ei"), or None when the mention is not denied (see
-    urgency_scope)."""
-    own = rule in _NEG_RULES
-    if own and any(m.tlo <= i <= m.thi for i in sc.neg_words):
-        return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
-    t = scope.is_denied(m.tlo, m.thi, sc.folds, sc.scopes, _PSEUDO, items=sc.items, lists=_LISTS,
-                        pseudo_after=_PSEUDO_AFTER, clauses=sc.clauses, own_negation=own)
-    if t is not None:
-        return (min(t, m.tlo), max(t, m.thi))
-    if any(m.tlo <= i <= m.thi for i in sc.negators):
-        return None  # a trigger inside a plain mention whose scope does not reach its end
-    after = [i for i in (m.thi + 1, m.thi + 2) if i < len(sc.folds) and sc.clauses[i] == sc.clauses[m.thi]]
-    if len(after) == 2 and any(i in sc.negators for i in after) and any(i in sc.be for i in after):
-        return (m.tlo, after[-1])
-    end = scope.bare_denial_after(m.thi, sc.folds, sc.clauses, _POST_DENIALS)
-    return (m.tlo, end) if end is not None else None
+# Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
+# negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
+_NEGATING_RULES = frozenset(k for k, r in enumerate(_RULES) if any(p & _NEG_CONCEPTS for p in r.parts))
 
 
 class _Hit(NamedTuple):
@@ -450,38 +416,50 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     negators = {
         o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in not_denials
     }
-    negators |= {i for i, t in enumerate(toks) if t.fold in _EXTRA_NEG}
+    negators |= {i for i, t in enumerate(toks) if t.fold in _W.extra}
     # colloquial Finnish "et" is "että" (that); Swedish "ett" folds to Finnish "et"; Finnish "no" means "well": a denial only in English
     negators -= {i for i in negators if toks[i].raw.casefold() == "ett" or (toks[i].fold == "no" and lang != "en")}
     be = {o.tlo for o in occ.get("BE", ())}
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
     folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
-    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID, stop=_STOP,
-                                   lists=_LISTS, sentences=sentences)
-    matched: list[tuple[str, _Occ, str]] = []
-    for rule in _RULES:
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=_STOP,
+                                   lists=_W.lists, sentences=sentences)
+    matched: list[tuple[_Rule, _Occ]] = []
+    neg_words = {o.tlo for c in _NEG_CONCEPTS for o in occ.get(c, ())}
+    symptom_negs: set[int] = set()
+    for k, rule in enumerate(_RULES):
         matches = _find(rule, occ)
         if not matches:
             continue
+        if k in _NEGATING_RULES:
+            symptom_negs.update(i for m in matches for i in range(m.tlo, m.thi + 1) if i in neg_words)
         if rule.emit:
             lst = occ.setdefault(rule.emit, [])
             lst.extend(matches)
             lst.sort()
         if rule.flag:
-            matched.extend((rule.flag, m, rule.name) for m in matches)
-    items = [(m.tlo, m.thi) for _, m, _ in matched]
+            matched.extend((rule, m) for m in matches)
+    items = [(m.tlo, m.thi) for _, m in matched]
     items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
-    neg_words = {o.tlo for c in _NEG_CONCEPTS for o in occ.get(c, ())}
-    sc = _Scope(folds, clauses, sentences, scopes, negators, be, items, neg_words)
+    sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes})
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
-    for flag, m, name in matched:
-        found.setdefault(flag, []).append((m, _negation(m, name, sc), name))
+    for rule, m in matched:
+        neg = scope.denial(m.tlo, m.thi, sc, _W)
+        inside = [i for i in sc.scope_triggers if m.tlo < i <= m.thi]
+        if neg is not None and inside:
+            # denied from inside ("sekava, ei kuumetta" read as CONFUSED + FEVER): the rule may
+            # still hold without the denied words ("äiti … sekava": CONFUSED + PERSON)
+            occ2 = {c: [o for o in lst if not inside[0] < o.tlo <= m.thi] for c, lst in occ.items()}
+            alt = [x for x in _find(rule, occ2) if scope.denial(x.tlo, x.thi, sc, _W) is None]
+            if alt:
+                m, neg = alt[0], None
+        found.setdefault(str(rule.flag), []).append((m, neg, rule.name))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
         for m, neg, name in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW, sentences=sentences,
-                                                    recent=_RECENT, resolved=_RESOLVED, again=_AGAIN)
+            past = neg is None and scope.is_history(m.tlo, folds, clauses, _W.history, _W.now, sentences=sentences,
+                                                    recent=_W.recent, resolved=_W.resolved, again=_W.again)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
     # a less urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
     spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"

@@ -37,11 +37,13 @@ ei **hellitä** rinnassa" (the negation belongs to "let up", not to the pain), "
 …". A comparison right after the mention does the same ("never had chest pain **like** this").
 
 Where the negation is the symptom ("ei saa henkeä", "ei herää", "svarar inte", "can't breathe",
-"not breathing") the trigger is one of the rule's own words; such a mention is never denied —
-recall first. A trigger inside a mention whose rule has no negation in it denies the mention
-when the mention ends in its scope: "rintaan ei satu", "bröstet gör inte ont", "my chest
-doesn't hurt", "kuumetta 38, ei kouristuksia" (fever, and no cramps: not a febrile seizure).
-A mention followed by a bare answer, "Rintakipu: ei.", "Chest pain: no", is denied as well.
+"not breathing") the trigger is a word of a rule that has a negation among its parts; such a
+mention is never denied — recall first. Any other trigger inside a mention denies it when the
+mention ends in its scope: "rintaan ei koske", "bröstet gör inte ont", "he doesn't seem
+confused", "kuumetta 38, ei kouristuksia" (fever, and no cramps: not a febrile seizure) — unless
+the rule still holds without the denied words (the engine looks again: "mummu on sekava, ei
+kuumetta" is still CONFUSED + PERSON). "… ei (enää) ole" right after a mention denies it, but
+not "… ei oo mennyt ohi"; so does a bare answer, "Rintakipu: ei.", "Chest pain: no".
 
 History
 =======
@@ -59,12 +61,13 @@ passed an hour ago is still an emergency candidate (unstable angina, TIA).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from typing import NamedTuple
 
 WINDOW = 4  # content words a negation reaches forward
 _LIST_LOOKAHEAD = 3  # content words after a comma within which a listing word continues a denied list
 
 # Extra triggers beyond the lexicon's NEG_* concepts (raw; the engine folds them).
-EXTRA_TRIGGERS = ("never", "neither", "denied", "deny", "denying", "nothing", "none", "aldrig")
+EXTRA_TRIGGERS = ("never", "neither", "varken", "denied", "deny", "denying", "nothing", "none", "aldrig")
 
 # Words that close a scope (raw): contrasting, additive ("no fever and chest pain" is ambiguous,
 # and recall comes first) and subordinating conjunctions, relative pronouns.
@@ -153,19 +156,67 @@ def compile_phrases(phrases: Iterable[str], fold: Callable[[str], str]) -> tuple
     return tuple(tuple(fold(w) for w in p.split()) for p in phrases)
 
 
-def negation_rules(rules: Iterable[tuple[str, Sequence[frozenset[str]], str | None]],
-                   negation: Iterable[str]) -> frozenset[str]:
-    """Names of the rules (name, parts, emitted concept) whose own words include a negation
-    concept, directly or through a concept an earlier such rule emits (INAB = NOT + CAN): in
-    those the negation is the symptom ("ei saa henkeä", "käsi ei toimi", "can't breathe")."""
-    neg = set(negation)
-    names: set[str] = set()
-    for name, parts, emit in rules:
-        if any(part & neg for part in parts):
-            names.add(name)
-            if emit:
-                neg.add(emit)
-    return frozenset(names)
+class Words(NamedTuple):
+    """The word lists above, folded with the engine's fold (built once, by :func:`compile_words`)."""
+    conj: frozenset[str]
+    pseudo: frozenset[str]
+    void: frozenset[str]
+    extra: frozenset[str]
+    lists: frozenset[str]
+    pseudo_after: frozenset[str]
+    history: tuple[tuple[str, ...], ...]
+    recent: tuple[tuple[str, ...], ...]
+    resolved: tuple[tuple[str, ...], ...]
+    now: tuple[tuple[str, ...], ...]
+    again: tuple[tuple[str, ...], ...]
+    post_denials: tuple[tuple[str, ...], ...]
+
+
+def compile_words(fold: Callable[[str], str]) -> Words:
+    """Every word list of this module folded like the text."""
+    def words(ws: Iterable[str]) -> frozenset[str]:
+        return frozenset(map(fold, ws))
+
+    def phrases(ps: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+        return compile_phrases(ps, fold)
+
+    return Words(words(CONJUNCTIONS), words(PSEUDO), words(VOIDING), words(EXTRA_TRIGGERS), words(LIST_WORDS),
+                 words(PSEUDO_AFTER), phrases(HISTORY_PHRASES), phrases(RECENT_PHRASES),
+                 phrases(RESOLVED_PHRASES), phrases(NOW_PHRASES), phrases(AGAIN_PHRASES), phrases(POST_DENIALS))
+
+
+class Text(NamedTuple):
+    """What the negation reading of one text needs (token indexes; built once per text)."""
+    folds: list[str]
+    clauses: list[int]
+    sentences: list[int]
+    scopes: list[tuple[int, int, int]]
+    negators: set[int]  # every denial word
+    be: set[int]  # "ole, oo, finns …"
+    items: list[tuple[int, int]]  # spans of every flag mention and list item ("kuumetta")
+    symptom_negs: set[int]  # denial words that are part of a symptom ("ei saa henkeä")
+    scope_triggers: set[int]  # denial words that open a scope
+
+
+def denial(lo: int, hi: int, tx: Text, w: Words) -> tuple[int, int] | None:
+    """The token span of a denial of the mention at ``lo..hi`` ("ei rintakipua", "no chest pain",
+    "rintakipua ei ole", "Rintakipu: ei"), or None when it is not denied."""
+    if any(lo <= i <= hi for i in tx.symptom_negs):
+        return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
+    t = is_denied(lo, hi, tx.folds, tx.scopes, w.pseudo, items=tx.items, lists=w.lists,
+                  pseudo_after=w.pseudo_after, clauses=tx.clauses, own_negation=False)
+    if t is not None:
+        return (min(t, lo), max(t, hi))
+    if any(lo <= i <= hi for i in tx.negators):
+        return None  # a trigger inside a mention whose scope does not reach its end
+    # "rintakipua ei (enää) ole", "bröstsmärta finns inte" — but not "rintakipu ei oo mennyt ohi"
+    after = [i for i in range(hi + 1, hi + 5) if i < len(tx.folds) and tx.clauses[i] == tx.clauses[hi]]
+    near = after[:3]
+    if any(i in tx.negators for i in near) and any(i in tx.be for i in near) \
+            and not any(tx.folds[i] in w.pseudo for i in after):
+        return (lo, max(i for i in near if i in tx.negators or i in tx.be))
+    end = bare_denial_after(hi, tx.folds, tx.clauses, w.post_denials)
+    return (lo, end) if end is not None else None
 
 
 def _list_word_after_comma(folds: Sequence[str], clauses: Sequence[int], j: int, lists: frozenset[str],
@@ -301,5 +352,6 @@ def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
 
 
 __all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "LIST_WORDS",
-           "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES", "RESOLVED_PHRASES", "VOIDING", "WINDOW",
-           "bare_denial_after", "compile_phrases", "is_denied", "is_history", "negation_rules", "negation_scopes"]
+           "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES", "RESOLVED_PHRASES",
+           "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases", "compile_words", "denial",
+           "is_denied", "is_history", "negation_scopes"]

@@ -318,3 +318,20 @@ def test_a_list_joined_by_or_is_denied_whatever_its_length(others: list[str]) ->
     text = "no " + " or ".join([*others, "chest pain"])
     a = assess(text, lang="en")
     assert a.level != "emergency" and "chest_pain" in a.negated, text
+
+
+def test_a_denied_part_does_not_hide_another_reading_of_the_rule() -> None:
+    """"sekava, ei kuumetta" denies the fever, not the confusion: CONFUSED + PERSON still holds."""
+    a = assess("mummu kaatu ja on nyt tosi sekava, ei kuumetta", lang="fi")
+    assert a.flags == ("general_condition",)
+    # a negation that is not a word of a negation rule denies from inside ("doesn't seem confused")
+    assert assess("he doesn't seem confused and his speech is normal", lang="en").level != "emergency"
+
+
+def test_ei_ole_after_a_mention_denies_it_unless_it_is_about_letting_up() -> None:
+    for text in ("rintakipua ei ole", "rintakipua ei enää ole", "rintakipua ei ole ollut"):
+        assert assess(text, lang="fi").negated == ("chest_pain",), text
+    for text, lang in (("rintakipu ei oo mennyt ohi", "fi"), ("bröstsmärtan har inte gått över", "sv"),
+                       ("the chest pain hasn't gone away", "en")):
+        assert assess(text, lang=lang).level == "emergency", text
+    assert assess("varken feber eller bröstsmärta", lang="sv").negated == ("chest_pain",)
