@@ -67,7 +67,7 @@ WINDOW = 4  # content words a negation reaches forward
 _LIST_LOOKAHEAD = 3  # content words after a comma within which a listing word continues a denied list
 
 # Extra triggers beyond the lexicon's NEG_* concepts (raw; the engine folds them).
-EXTRA_TRIGGERS = ("never", "neither", "varken", "denied", "deny", "denying", "nothing", "none", "aldrig")
+EXTRA_TRIGGERS = ("never", "neither", "varken", "free", "denied", "deny", "denying", "nothing", "none", "aldrig")
 
 # Words that close a scope (raw): contrasting, additive ("no fever and chest pain" is ambiguous,
 # and recall comes first) and subordinating conjunctions, relative pronouns.
@@ -102,9 +102,26 @@ PSEUDO_AFTER = ("like", "such", "worse", "before", "bad", "severe", "strong", "i
                 "näin", "tällaista", "tällasta", "tämmöistä", "tämmöstä", "pahempaa", "kovaa", "ennen",
                 "sådan", "sån", "värre", "förut")
 
-# Concepts that make an item of a list ("ei kuumetta rintakipua": two items), besides every
-# flag's own mentions (concepts the lexicon lacks are simply never found).
-ITEM_CONCEPTS = ("FEVER", "COUGH", "VOMIT", "RASH", "HEADACHE_TOKEN", "PAIN")
+# Concepts of the words that qualify a denied symptom rather than name another item ("ei *kovaa*
+# rintakipua", "no *sudden* weakness", "ei *ole* ollut", "not *really*"). Any other word between a
+# trigger and a mention — another symptom ("ei kuumetta rintakipua"), a person ("no cold my dad
+# has chest pain"), a word no concept knows ("ei yskää rintakipua") — is another item.
+MODIFIER_CONCEPTS = frozenset({"BE", "HAVE", "ANYMORE", "HEAVY", "SUDDEN", "VERY", "WORST", "BAD", "FEEL",
+                               "SENSE_VERB", "MANY", "ALL", "TIME", "DIFFICULT", "DIFFICULT_CORE", "USUAL",
+                               "SENSATION", "IT", "ABOUT", "HISTORY"})
+# Words of a denial itself, which no concept knows: not items either.
+DENIAL_WORDS = (
+    "mitään", "mitn", "yhtään", "minkäänlaista", "minkäänlaisia", "lainkaan", "ollenkaan", "mittään",
+    "sellaista", "semmosta", "semmoista", "sellaisia", "mitenkään", "erityistä", "varsinaista",
+    "ajatellut", "ajatuksia", "ajatusta", "huomannut", "havainnut", "kokenut", "tuntenut", "saanut",
+    "merkkejä", "oireita", "oiretta", "viitteitä", "voimakasta", "kunnon", "tullut", "usko", "luule",
+    "esiintynyt", "ilmennyt", "ilmeisesti", "juurikaan", "uutta", "uusia", "kertaakaan", "lisää",
+    "någon", "något", "några", "nån", "nåt", "alls", "direkt", "haft", "märkt", "känt", "fått",
+    "tankar", "tecken", "symtom", "besvär", "längre", "tror", "tycker",
+    "any", "at", "ever", "thoughts", "thought", "noticed", "experienced", "felt", "signs", "sign",
+    "symptoms", "real", "sharp", "significant", "further", "other", "obvious", "history", "longer", "for",
+    "think", "believe", "new", "more", "current", "ongoing", "recent", "acute", "obvious", "known",
+)
 
 # A bare denial answering a mention in the next clause: "Rintakipu: ei.", "Chest pain: no".
 POST_DENIALS = ("ei", "ei ole", "ei oo", "eipä", "nej", "inga", "ingen", "inte", "no", "none",
@@ -170,6 +187,7 @@ class Words(NamedTuple):
     now: tuple[tuple[str, ...], ...]
     again: tuple[tuple[str, ...], ...]
     post_denials: tuple[tuple[str, ...], ...]
+    denial_words: frozenset[str]
 
 
 def compile_words(fold: Callable[[str], str]) -> Words:
@@ -182,7 +200,8 @@ def compile_words(fold: Callable[[str], str]) -> Words:
 
     return Words(words(CONJUNCTIONS), words(PSEUDO), words(VOIDING), words(EXTRA_TRIGGERS), words(LIST_WORDS),
                  words(PSEUDO_AFTER), phrases(HISTORY_PHRASES), phrases(RECENT_PHRASES),
-                 phrases(RESOLVED_PHRASES), phrases(NOW_PHRASES), phrases(AGAIN_PHRASES), phrases(POST_DENIALS))
+                 phrases(RESOLVED_PHRASES), phrases(NOW_PHRASES), phrases(AGAIN_PHRASES), phrases(POST_DENIALS),
+                 words(DENIAL_WORDS))
 
 
 class Text(NamedTuple):
@@ -193,7 +212,7 @@ class Text(NamedTuple):
     scopes: list[tuple[int, int, int]]
     negators: set[int]  # every denial word
     be: set[int]  # "ole, oo, finns …"
-    items: list[tuple[int, int]]  # spans of every flag mention and list item ("kuumetta")
+    items: list[tuple[int, int]]  # spans of every flag mention and other item ("kuumetta", "isä")
     symptom_negs: set[int]  # denial words that are part of a symptom ("ei saa henkeä")
     scope_triggers: set[int]  # denial words that open a scope
 
@@ -351,7 +370,7 @@ def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
     return _has(folds, clause, history) or (_has(folds, clause, recent) and _has(folds, sentence, resolved))
 
 
-__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "LIST_WORDS",
+__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "DENIAL_WORDS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "LIST_WORDS", "MODIFIER_CONCEPTS",
            "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES", "RESOLVED_PHRASES",
            "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases", "compile_words", "denial",
            "is_denied", "is_history", "negation_scopes"]

@@ -335,3 +335,21 @@ def test_ei_ole_after_a_mention_denies_it_unless_it_is_about_letting_up() -> Non
                        ("the chest pain hasn't gone away", "en")):
         assert assess(text, lang=lang).level == "emergency", text
     assert assess("varken feber eller bröstsmärta", lang="sv").negated == ("chest_pain",)
+
+
+def test_a_word_that_is_not_a_qualifier_ends_what_a_denial_covers() -> None:
+    """No punctuation: "ei yskää isä ei saa henkeä" — "yskää" is another item, not a qualifier."""
+    for text, lang in (("ei nuhaa äidillä rintakipu säteilee leukaan", "fi"), ("ingen snuva pappa har tryck över bröstet", "sv"),
+                       ("not a cold his face is drooping", "en"), ("no cold my dad has crushing chest pain", "en")):
+        assert assess(text, lang=lang).level == "emergency", text
+    for text, lang in (("ei oo ollu minkäänlaista rintakipua", "fi"), ("ei kovaa äkillistä päänsärkyä", "fi"),
+                       ("I haven't noticed any chest pain", "en"), ("jag har inte känt någon smärta i bröstet", "sv")):
+        assert assess(text, lang=lang).level != "emergency", text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_EMERGENCIES), st.sampled_from(["ei yskää", "ei nuhaa", "inte förkyld", "ingen snuva",
+                                                       "not coughing", "no cold"]))
+def test_a_denial_run_on_without_punctuation_keeps_an_emergency(entry: tuple[str, str], head: str) -> None:
+    text, lang = entry
+    assert assess(f"{head} {text}", lang=lang).level == "emergency", (head, text)
