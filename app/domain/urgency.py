@@ -349,14 +349,6 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
 
 
 _W = scope.compile_words(fold)
-
-
-def _modifier(raw: str) -> bool:
-    """True for a word that qualifies a denied symptom ("kovaa", "sudden", "ole"), not another item."""
-    cs = {c.concept for c in token_concepts(raw)} - {"KNOWN_WORD"}
-    return bool(cs) and cs <= scope.MODIFIER_CONCEPTS
-
-
 _NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
 # Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
 # negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
@@ -448,9 +440,8 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
         if rule.flag:
             matched.extend((rule, m) for m in matches)
     items = [(m.tlo, m.thi) for _, m in matched]
-    items += [(i, i) for i, t in enumerate(toks) if i not in negators and t.fold not in _STOP
-              and t.fold not in _W.denial_words and t.fold not in _W.lists and not t.fold.isdigit()
-              and not _modifier(t.raw)]
+    items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
+    items += [(i, i) for i, t in enumerate(toks) if t.fold in _W.item_words or t.fold.startswith(_W.item_stems)]
     sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes})
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
     for rule, m in matched:

@@ -22,7 +22,10 @@ words such as "any, of, my, mitään" do not count) of the same clause. It is cl
   is far more often a missing comma ("no fever; chest pain") than a denied list, so a negation
   covers the first symptom after it and reaches a second one only through ``tai, eikä, eli,
   eller, or, nor`` ("ei kuumetta tai rintakipua", "denies chest pain or shortness of breath";
-  each listing word also restarts the window). Missing an emergency is the worse error.
+  each listing word also restarts the window). Missing an emergency is the worse error. An
+  item is another flag's mention, an everyday symptom, or a person or subject pronoun — a new
+  subject in a message typed without punctuation ("ei yskää isä ei saa henkeä", "no cold my dad
+  has crushing chest pain"); other words ("ei *yöllä* hengenahdistusta") qualify the symptom.
 
 A comma ends the scope too, with one exception: a denied list written with commas, "No fever,
 cough or chest pain", "Ei kuumetta, yskää tai rintakipua", "Ingen feber, hosta eller
@@ -102,26 +105,19 @@ PSEUDO_AFTER = ("like", "such", "worse", "before", "bad", "severe", "strong", "i
                 "näin", "tällaista", "tällasta", "tämmöistä", "tämmöstä", "pahempaa", "kovaa", "ennen",
                 "sådan", "sån", "värre", "förut")
 
-# Concepts of the words that qualify a denied symptom rather than name another item ("ei *kovaa*
-# rintakipua", "no *sudden* weakness", "ei *ole* ollut", "not *really*"). Any other word between a
-# trigger and a mention — another symptom ("ei kuumetta rintakipua"), a person ("no cold my dad
-# has chest pain"), a word no concept knows ("ei yskää rintakipua") — is another item.
-MODIFIER_CONCEPTS = frozenset({"BE", "HAVE", "ANYMORE", "HEAVY", "SUDDEN", "VERY", "WORST", "BAD", "FEEL",
-                               "SENSE_VERB", "MANY", "ALL", "TIME", "DIFFICULT", "DIFFICULT_CORE", "USUAL",
-                               "SENSATION", "IT", "ABOUT", "HISTORY"})
-# Words of a denial itself, which no concept knows: not items either.
-DENIAL_WORDS = (
-    "mitään", "mitn", "yhtään", "minkäänlaista", "minkäänlaisia", "lainkaan", "ollenkaan", "mittään",
-    "sellaista", "semmosta", "semmoista", "sellaisia", "mitenkään", "erityistä", "varsinaista",
-    "ajatellut", "ajatuksia", "ajatusta", "huomannut", "havainnut", "kokenut", "tuntenut", "saanut",
-    "merkkejä", "oireita", "oiretta", "viitteitä", "voimakasta", "kunnon", "tullut", "usko", "luule",
-    "esiintynyt", "ilmennyt", "ilmeisesti", "juurikaan", "uutta", "uusia", "kertaakaan", "lisää",
-    "någon", "något", "några", "nån", "nåt", "alls", "direkt", "haft", "märkt", "känt", "fått",
-    "tankar", "tecken", "symtom", "besvär", "längre", "tror", "tycker",
-    "any", "at", "ever", "thoughts", "thought", "noticed", "experienced", "felt", "signs", "sign",
-    "symptoms", "real", "sharp", "significant", "further", "other", "obvious", "history", "longer", "for",
-    "think", "believe", "new", "more", "current", "ongoing", "recent", "acute", "obvious", "known",
-)
+# What makes another item of a list between a trigger and a mention, besides every flag's own
+# mentions: everyday symptoms ("ei kuumetta rintakipua", "ei yskää isä ei saa henkeä"), a person
+# or a subject pronoun ("no cold my dad has chest pain", "inte förkyld men han …"). Concepts of the
+# lexicon, and folded words or word starts (``"stem*"``) it does not know. Anything else between —
+# "ei *kovaa* rintakipua", "ei *yöllä* hengenahdistusta", "no *episodes of* chest pain" — is
+# read as qualifying the denied symptom (the window still ends the scope).
+ITEM_CONCEPTS = ("FEVER", "COUGH", "VOMIT", "RASH", "HEADACHE_TOKEN", "PAIN", "COLD", "PERSON", "CHILD",
+                 "ELDERLY", "INFANT")
+ITEM_WORDS = ("yskä*", "yski*", "nuha*", "flunssa*", "huimau*", "ripuli*", "pahoinvoin*", "väsymy*",
+              "aivastu*", "tytär*", "minä", "mä",
+              "snuva*", "förkyl*", "yrsel*", "illamående*", "diarré*", "nysning*", "trött*", "fru", "frun",
+              "man", "mannen", "make", "maken", "jag",
+              "flu", "dizz*", "nause*", "diarrh*", "sniffl*", "sneez*", "runny", "tired*", "i")
 
 # A bare denial answering a mention in the next clause: "Rintakipu: ei.", "Chest pain: no".
 POST_DENIALS = ("ei", "ei ole", "ei oo", "eipä", "nej", "inga", "ingen", "inte", "no", "none",
@@ -187,7 +183,8 @@ class Words(NamedTuple):
     now: tuple[tuple[str, ...], ...]
     again: tuple[tuple[str, ...], ...]
     post_denials: tuple[tuple[str, ...], ...]
-    denial_words: frozenset[str]
+    item_words: frozenset[str]
+    item_stems: tuple[str, ...]
 
 
 def compile_words(fold: Callable[[str], str]) -> Words:
@@ -201,7 +198,8 @@ def compile_words(fold: Callable[[str], str]) -> Words:
     return Words(words(CONJUNCTIONS), words(PSEUDO), words(VOIDING), words(EXTRA_TRIGGERS), words(LIST_WORDS),
                  words(PSEUDO_AFTER), phrases(HISTORY_PHRASES), phrases(RECENT_PHRASES),
                  phrases(RESOLVED_PHRASES), phrases(NOW_PHRASES), phrases(AGAIN_PHRASES), phrases(POST_DENIALS),
-                 words(DENIAL_WORDS))
+                 words(w for w in ITEM_WORDS if not w.endswith("*")),
+                 tuple(fold(w[:-1]) for w in ITEM_WORDS if w.endswith("*")))
 
 
 class Text(NamedTuple):
@@ -370,7 +368,7 @@ def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
     return _has(folds, clause, history) or (_has(folds, clause, recent) and _has(folds, sentence, resolved))
 
 
-__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "DENIAL_WORDS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "LIST_WORDS", "MODIFIER_CONCEPTS",
+__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS", "LIST_WORDS",
            "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES", "RESOLVED_PHRASES",
            "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases", "compile_words", "denial",
            "is_denied", "is_history", "negation_scopes"]

@@ -337,12 +337,14 @@ def test_ei_ole_after_a_mention_denies_it_unless_it_is_about_letting_up() -> Non
     assert assess("varken feber eller bröstsmärta", lang="sv").negated == ("chest_pain",)
 
 
-def test_a_word_that_is_not_a_qualifier_ends_what_a_denial_covers() -> None:
-    """No punctuation: "ei yskää isä ei saa henkeä" — "yskää" is another item, not a qualifier."""
+def test_a_person_or_an_everyday_symptom_ends_what_a_denial_covers() -> None:
+    """No punctuation: "ei nuhaa äidillä rintakipu …" — "nuhaa", "äidillä" are other items; "yöllä",
+    "kovaa", "episodes of" qualify the denied symptom."""
     for text, lang in (("ei nuhaa äidillä rintakipu säteilee leukaan", "fi"), ("ingen snuva pappa har tryck över bröstet", "sv"),
                        ("not a cold his face is drooping", "en"), ("no cold my dad has crushing chest pain", "en")):
         assert assess(text, lang=lang).level == "emergency", text
     for text, lang in (("ei oo ollu minkäänlaista rintakipua", "fi"), ("ei kovaa äkillistä päänsärkyä", "fi"),
+                       ("ei yöllä hengenahdistusta", "fi"), ("no episodes of chest pain", "en"),
                        ("I haven't noticed any chest pain", "en"), ("jag har inte känt någon smärta i bröstet", "sv")):
         assert assess(text, lang=lang).level != "emergency", text
 
