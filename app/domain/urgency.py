@@ -70,7 +70,9 @@ ikinä *näin* kovaa rintakipua", "en *tiedä* onko", "kipu ei *hellitä*"); rem
 or recent-past ones with "meni ohi / tutkittiin eikä löytynyt mitään". Decisions, recall first:
 
 - "ei kuumetta rintakipua" (a second item without a listing word) denies only the fever: a
-  missing comma is commoner than a denied list, and a missed chest pain is the worse error.
+  missing comma is commoner than a denied list, and a missed chest pain is the worse error. A
+  person or a subject pronoun is a new item too ("ei yskää isä ei saa henkeä", "no cold my dad
+  has chest pain"); a qualifier is not ("ei kovaa rintakipua", "ei yöllä hengenahdistusta").
 - Where the negation is the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan
   inte andas``, ``can't breathe``) the trigger is a word of a rule with a negation among its
   parts and the flag stands. Any other trigger inside a mention denies it ("my chest doesn't

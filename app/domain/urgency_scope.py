@@ -368,7 +368,7 @@ def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
     return _has(folds, clause, history) or (_has(folds, clause, recent) and _has(folds, sentence, resolved))
 
 
-__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS", "LIST_WORDS",
-           "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES", "RESOLVED_PHRASES",
-           "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases", "compile_words", "denial",
-           "is_denied", "is_history", "negation_scopes"]
+__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS",
+           "LIST_WORDS", "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES",
+           "RESOLVED_PHRASES", "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases",
+           "compile_words", "denial", "is_denied", "is_history", "negation_scopes"]

@@ -36,7 +36,8 @@ PERSON_TIME_CORPUS: list[tuple[str, str, str, str]] = [
     ("lapsella oli kuumekouristus pari vuotta sitten, kysyisin rokotuksista", "fi", RO, "history"),
     ("rintakipu meni ohi viime viikolla, haluaisin silti kontrolliajan", "fi", RO, "history"),
     ("nuorena mulla oli epilepsiakohtauksia, nyt tarviin todistuksen", "fi", RO, "history"),
-    ("sain anafylaktisen reaktion ampiaisesta kauan sitten, haluan uuden adrenaliinikynän reseptin", "fi", RO, "history"),
+    ("sain anafylaktisen reaktion ampiaisesta kauan sitten, haluan uuden adrenaliinikynän reseptin", "fi", RO,
+     "history"),
     ("rintakipu meni ohi tunti sitten, mutta hikoilen vieläkin", "fi", EM, "history"),
     ("viime vuonna oli rintakipua ja nyt samanlaista taas", "fi", EM, "history"),
     # Finnish, third person

@@ -254,7 +254,8 @@ _WORDS = ["ei", "no", "kuumetta", "fever", "or", "tai", "ja", "and", "chest", "p
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(["", ",", "."])), min_size=1, max_size=14),
        st.data())
-def test_a_scope_never_crosses_a_boundary_except_into_a_comma_list(toks: list[tuple[str, str]], data: st.DataObject) -> None:
+def test_a_scope_never_crosses_a_boundary_except_into_a_comma_list(toks: list[tuple[str, str]],
+                                                                   data: st.DataObject) -> None:
     """Every token of a scope is in its trigger's clause, or in the same sentence at or after a
     listing word that follows the comma; nothing after a full stop is ever in it."""
     folds, clauses, sentences = [], [], []
@@ -340,7 +341,8 @@ def test_ei_ole_after_a_mention_denies_it_unless_it_is_about_letting_up() -> Non
 def test_a_person_or_an_everyday_symptom_ends_what_a_denial_covers() -> None:
     """No punctuation: "ei nuhaa äidillä rintakipu …" — "nuhaa", "äidillä" are other items; "yöllä",
     "kovaa", "episodes of" qualify the denied symptom."""
-    for text, lang in (("ei nuhaa äidillä rintakipu säteilee leukaan", "fi"), ("ingen snuva pappa har tryck över bröstet", "sv"),
+    for text, lang in (("ei nuhaa äidillä rintakipu säteilee leukaan", "fi"),
+                       ("ingen snuva pappa har tryck över bröstet", "sv"),
                        ("not a cold his face is drooping", "en"), ("no cold my dad has crushing chest pain", "en")):
         assert assess(text, lang=lang).level == "emergency", text
     for text, lang in (("ei oo ollu minkäänlaista rintakipua", "fi"), ("ei kovaa äkillistä päänsärkyä", "fi"),
