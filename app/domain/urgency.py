@@ -61,14 +61,30 @@ How a text is read
 Negation (decision)
 ===================
 A denied or historic mention **raises nothing on its own** (SPEC §7, issue 12) and is carried in
-``Assessment.negated`` / ``.history`` (a denied one also in the explanation). How a denial is found — NegEx triggers, a forward scope closed by
-punctuation, "mutta/men/but/and …" or four tokens, pseudo-triggers ("ei ikinä *näin* kovaa
-rintakipua"), remote-past markers — is :mod:`app.domain.urgency_scope`. Where the negation is
-the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan inte andas``, ``can't
-breathe``) the trigger lies inside the rule's own words and the flag stands; "… ei ole" right
-after a mention also denies it. A flag is dropped only when *every* mention of it is denied or
-historic; a form "yes" always counts. Resolution alone ("meni ohi", "went away") is not history:
-a chest pain or weakness that passed an hour ago is still an emergency candidate.
+``Assessment.negated`` / ``.history`` and in ``findings`` (status ``negated`` / ``history``, named
+in the explanation). How a denial and a history are found is :mod:`app.domain.urgency_scope`:
+NegEx triggers with a forward scope of four content words, closed by punctuation and by
+"mutta/ja/koska/kun/men/och/när/but/and/because/when …"; listing words ("tai, eikä, eller, or,
+nor") carry it on, even past a comma ("No fever, cough or chest pain"); pseudo-triggers ("ei
+ikinä *näin* kovaa rintakipua", "en *tiedä* onko", "kipu ei *hellitä*"); remote-past markers,
+or recent-past ones with "meni ohi / tutkittiin eikä löytynyt mitään". Decisions, recall first:
+
+- "ei kuumetta rintakipua" (a second item without a listing word) denies only the fever: a
+  missing comma is commoner than a denied list, and a missed chest pain is the worse error. A
+  person or a subject pronoun is a new item too ("ei yskää isä ei saa henkeä", "no cold my dad
+  has chest pain"); a qualifier is not ("ei kovaa rintakipua", "ei yöllä hengenahdistusta").
+- Where the negation is the symptom (``ei saa henkeä``, ``ei herää``, ``käsi ei toimi``, ``kan
+  inte andas``, ``can't breathe``) the trigger is a word of a rule with a negation among its
+  parts and the flag stands. Any other trigger inside a mention denies it ("my chest doesn't
+  hurt", "kuumetta 38, ei kouristuksia") unless the rule holds without the denied words. "… ei
+  (enää) ole" right after a mention, and a bare answer "Rintakipu: ei", deny it too.
+- Resolution alone ("meni ohi", "went away") is not history: a chest pain or weakness that
+  passed an hour ago is still an emergency candidate. With a past marker ("meni ohi viime
+  viikolla", "went away last month") it is; "taas / again / the same" in the sentence undoes it.
+- Who has the symptom does not matter: "isällä", "min man", "my daughter" count as "I".
+
+A flag is dropped only when *every* mention of it is denied or historic; a form "yes" always
+counts. Finnish "en" is a denial only in a Finnish text (in Swedish it is the article).
 
 Levels
 ======
@@ -193,6 +209,7 @@ class _Tok(NamedTuple):
     start: int
     end: int
     clause: int
+    sentence: int = 0
 
 
 class _Occ(NamedTuple):
@@ -206,17 +223,19 @@ def _tokenize(text: str) -> list[_Tok]:
     toks: list[_Tok] = []
     pos = 0
     clause = 0
+    sentence = 0
     for m in _TOKEN_RE.finditer(text):
         kind = m.lastgroup
         if kind == "s":
             pos += _SENTENCE_GAP
             clause += 1
+            sentence += 1
         elif kind == "c":
             clause += 1
         else:
             raw = raw_form(m.group())
             f = fold(raw)
-            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause))
+            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause, sentence))
             if f not in _STOP:
                 pos += 1
     return toks
@@ -352,26 +371,11 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
     return best
 
 
-_CONJ, _PSEUDO, _VOID, _EXTRA_NEG = (frozenset(map(fold, ws)) for ws in (
-    scope.CONJUNCTIONS, scope.PSEUDO, scope.VOIDING, scope.EXTRA_TRIGGERS))
-_HISTORY = scope.compile_phrases(scope.HISTORY_PHRASES, fold)
-_NOW = scope.compile_phrases(scope.NOW_PHRASES, fold)
-
-
-def _negation(m: _Occ, toks: list[_Tok], scopes: list[tuple[int, int, int]], negators: set[int],
-              be: set[int]) -> tuple[int, int] | None:
-    """The token span of a denial of this mention ("ei rintakipua", "no chest pain",
-    "rintakipua ei ole"), or None when the mention is not denied (see urgency_scope)."""
-    folds = [t.fold for t in toks]
-    if any(m.tlo <= i <= m.thi for i in negators):
-        return None  # the negation is part of the symptom ("ei saa henkeä", "käsi ei toimi")
-    t = scope.is_denied(m.tlo, m.thi, folds, scopes, _PSEUDO)
-    if t is not None:
-        return (t, m.thi)
-    after = [i for i in (m.thi + 1, m.thi + 2) if i < len(toks) and toks[i].clause == toks[m.thi].clause]
-    if len(after) == 2 and any(i in negators for i in after) and any(i in be for i in after):
-        return (m.tlo, after[-1])
-    return None
+_W = scope.compile_words(fold)
+_NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
+# Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
+# negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
+_NEGATING_RULES = frozenset(k for k, r in enumerate(_RULES) if any(p & _NEG_CONCEPTS for p in r.parts))
 
 
 class _Hit(NamedTuple):
@@ -424,50 +428,80 @@ def _answer_is_yes(value: object) -> bool | None:
     return None
 
 
+def _past(lo: int, folds: list[str], clauses: list[int], sentences: list[int]) -> bool:
+    return scope.is_history(lo, folds, clauses, _W.history, _W.now, sentences=sentences,
+                            recent=_W.recent, resolved=_W.resolved, again=_W.again)
+
+
 def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     """flag → the mentions that raised it, for one text read in ``lang`` (None: every language)."""
     toks = _tokenize(text)
     if not toks:
         return {}
     occ = _occurrences(toks)
+    # Finnish "en" (I don't) is the Swedish article "en": a denial only in a Finnish text
+    not_denials = NOT_DENIALS - {"en"} if lang == "fi" else NOT_DENIALS
     negators = {
-        o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in NOT_DENIALS
+        o.tlo for c in NEGATOR_CONCEPTS for o in occ.get(c, ()) if toks[o.tlo].fold not in not_denials
     }
-    negators |= {i for i, t in enumerate(toks) if t.fold in _EXTRA_NEG}
+    negators |= {i for i, t in enumerate(toks) if t.fold in _W.extra}
     # colloquial Finnish "et" is "että" (that); Swedish "ett" folds to Finnish "et"; Finnish "no" means "well": a denial only in English
     negators -= {i for i in negators if toks[i].raw.casefold() == "ett" or (toks[i].fold == "no" and lang != "en")}
     be = {o.tlo for o in occ.get("BE", ())}
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
-    folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
-    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
-    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
-    reported: dict[str, list[_Occ]] = {}  # concept → its mentions reported now (computed once)
-    for rule in _RULES:
+    folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=_STOP,
+                                   lists=_W.lists, sentences=sentences)
+    matched: list[tuple[_Rule, _Occ]] = []
+    neg_words = {o.tlo for c in _NEG_CONCEPTS for o in occ.get(c, ())}
+    symptom_negs: set[int] = set()
+    administrative: list[_Rule] = []  # read after the rest: their `unless` needs the denials
+    for k, rule in enumerate(_RULES):
         if rule.unless and rule.flag and FLAGS[rule.flag].level == "non_urgent":
-            if not all(any(c in occ for c in part) for part in rule.parts):
-                continue
-            # an administrative matter is set aside only by what the patient reports now: a denied
-            # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
-            for c in rule.unless - reported.keys():
-                reported[c] = [o for o in occ.get(c, ()) if _negation(o, toks, scopes, negators, be) is None
-                               and not scope.is_history(o.tlo, folds, clauses, _HISTORY, _NOW)]
-            matches = _find(rule, {**occ, **{c: reported[c] for c in rule.unless}})
-        else:
-            matches = _find(rule, occ)
+            if all(any(c in occ for c in part) for part in rule.parts):
+                administrative.append(rule)
+            continue
+        matches = _find(rule, occ)
         if not matches:
             continue
+        if k in _NEGATING_RULES:
+            symptom_negs.update(i for m in matches for i in range(m.tlo, m.thi + 1) if i in neg_words)
         if rule.emit:
             lst = occ.setdefault(rule.emit, [])
             lst.extend(matches)
             lst.sort()
         if rule.flag:
-            for m in matches:
-                found.setdefault(rule.flag, []).append((m, _negation(m, toks, scopes, negators, be), rule.name))
+            matched.extend((rule, m) for m in matches)
+    items = [(m.tlo, m.thi) for _, m in matched]
+    items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
+    items += [(i, i) for i, t in enumerate(toks) if t.fold in _W.item_words or t.fold.startswith(_W.item_stems)]
+    sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes})
+    if administrative:
+        # an administrative matter is set aside only by what the patient reports now: a denied
+        # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
+        reported: dict[str, list[_Occ]] = {}
+        for rule in administrative:
+            for c in rule.unless - reported.keys():
+                reported[c] = [o for o in occ.get(c, ()) if scope.denial(o.tlo, o.thi, sc, _W) is None
+                               and not _past(o.tlo, folds, clauses, sentences)]
+            matched.extend((rule, m) for m in _find(rule, {**occ, **{c: reported[c] for c in rule.unless}}))
+    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    for rule, m in matched:
+        neg = scope.denial(m.tlo, m.thi, sc, _W)
+        inside = [i for i in sc.scope_triggers if m.tlo < i <= m.thi]
+        if neg is not None and inside:
+            # denied from inside ("sekava, ei kuumetta" read as CONFUSED + FEVER): the rule may
+            # still hold without the denied words ("äiti … sekava": CONFUSED + PERSON)
+            occ2 = {c: [o for o in lst if not inside[0] < o.tlo <= m.thi] for c, lst in occ.items()}
+            alt = [x for x in _find(rule, occ2) if scope.denial(x.tlo, x.thi, sc, _W) is None]
+            if alt:
+                m, neg = alt[0], None
+        found.setdefault(str(rule.flag), []).append((m, neg, rule.name))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
         for m, neg, name in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
+            past = neg is None and _past(m.tlo, folds, clauses, sentences)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
     # a less urgent sign that is only part of a more urgent mention adds nothing ("pahin
     # päänsärky" is no plain headache, "kuume 40,5" no minor fever)

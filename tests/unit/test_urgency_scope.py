@@ -43,10 +43,15 @@ def test_comparison_voids_a_trigger_and_trigger_at_end_has_no_scope() -> None:
 
 
 def test_denial_inside_the_mention_is_the_symptom() -> None:
-    folds = [fold(w) for w in "äiti ei pysty hengittämään".split()]
-    scopes = scope.negation_scopes(folds, [0] * 4, {1}, CONJ)
-    assert scope.is_denied(1, 3, folds, scopes, PSEUDO) is None  # the mention "ei pysty hengittämään"
-    assert scope.is_denied(3, 3, folds, scopes, PSEUDO) == 1  # a mention after the trigger only
+    folds = [fold(w) for w in "äiti ei hengitä".split()]
+    scopes = scope.negation_scopes(folds, [0] * 3, {1}, CONJ)
+    assert scope.is_denied(1, 2, folds, scopes, PSEUDO) is None  # the mention "ei hengitä"
+    assert scope.is_denied(2, 2, folds, scopes, PSEUDO) == 1  # a mention after the trigger only
+    # a rule without a negation of its own ("rintaan ei satu": CHEST + PAIN) is denied from inside
+    folds = [fold(w) for w in "rintaan ei satu".split()]
+    scopes = scope.negation_scopes(folds, [0] * 3, {1}, CONJ)
+    assert scope.is_denied(0, 2, folds, scopes, PSEUDO, own_negation=False) == 1
+    assert scope.is_denied(0, 2, folds, scopes, PSEUDO, own_negation=True) is None
 
 
 def test_pseudo_trigger_is_an_affirmation() -> None:
@@ -124,3 +129,236 @@ def test_negation_corpus_figures() -> None:
     assert assess("Viime vuonna oli rintakipua, nyt kysyisin kolesterolista").history == ("chest_pain",)
     for cat in (NEG, HIST, SYMPT, MIXED):
         assert {c[1] for c in NEGATION_CORPUS if c[3] == cat} == {"fi", "sv", "en"}, cat
+
+
+# --------------------------------------------------------------------------------------------
+# Person / time (issue 12): lists, pseudo-triggers, recent past, third person
+# --------------------------------------------------------------------------------------------
+
+LISTS = frozenset(fold(w) for w in scope.LIST_WORDS)
+STOP = frozenset({"any", "of", "my", "mitaan"})
+
+
+def test_listing_word_carries_the_scope_on_and_restarts_the_window() -> None:
+    folds = [fold(w) for w in "denies any chest pain or shortness of breath".split()]
+    [(t, first, last)] = scope.negation_scopes(folds, [0] * len(folds), {0}, CONJ, stop=STOP, lists=LISTS)
+    assert (t, first, last) == (0, 1, len(folds) - 1)
+
+
+def test_a_comma_list_is_denied_only_from_its_listing_word() -> None:
+    words = "no fever cough or chest pain".split()
+    folds, clauses, sentences = [fold(w) for w in words], [0, 0, 1, 1, 1, 1], [0] * 6
+    scopes = scope.negation_scopes(folds, clauses, {0}, CONJ, stop=STOP, lists=LISTS, sentences=sentences)
+    assert scopes == [(0, 1, 1), (0, 3, 5)]  # "cough", between the comma and "or", is not in it
+    # a full stop, or a clause without a listing word, ends it for good
+    assert scope.negation_scopes(folds, clauses, {0}, CONJ, lists=LISTS, sentences=[0, 0, 1, 1, 1, 1]) == [(0, 1, 1)]
+    words = "no fever chest pain since morning".split()
+    folds = [fold(w) for w in words]
+    assert scope.negation_scopes(folds, [0, 0, 1, 1, 1, 1], {0}, CONJ, lists=LISTS, sentences=[0] * 6) == [(0, 1, 1)]
+
+
+def test_an_unjoined_second_item_is_not_denied() -> None:
+    folds = [fold(w) for w in "ei kuumetta rintakipua".split()]
+    scopes = scope.negation_scopes(folds, [0] * 3, {0}, CONJ, lists=LISTS)
+    assert scope.is_denied(2, 2, folds, scopes, PSEUDO, items=[(1, 1), (2, 2)], lists=LISTS) is None
+    folds = [fold(w) for w in "ei kuumetta tai rintakipua".split()]
+    scopes = scope.negation_scopes(folds, [0] * 4, {0}, CONJ, lists=LISTS)
+    assert scope.is_denied(3, 3, folds, scopes, PSEUDO, items=[(1, 1), (3, 3)], lists=LISTS) == 0
+
+
+def test_the_list_decision_in_the_engine() -> None:
+    """Recall first: a second item without a listing word is not denied (urgency.py, decision)."""
+    for text, lang in (("ei kuumetta rintakipua", "fi"), ("ingen feber bröstsmärta", "sv"),
+                       ("no fever chest pain", "en"), ("No fever, chest pain or cough", "en"),
+                       ("Ei kuumetta, rintaan sattuu tai polttaa", "fi")):
+        assert assess(text, lang=lang).flags == ("chest_pain",), text
+    for text, lang in (("ei kuumetta tai rintakipua", "fi"), ("ei kuumetta eikä rintakipua", "fi"),
+                       ("Ei kuumetta, yskää tai rintakipua", "fi"), ("Ingen feber, hosta eller bröstsmärta", "sv"),
+                       ("No fever, cough or chest pain", "en"), ("neither fever nor chest pain", "en")):
+        a = assess(text, lang=lang)  # the denied fever is shown too (minor_fever, a soon flag)
+        assert a.flags == () and "chest_pain" in a.negated, text
+
+
+def test_pseudo_triggers_and_comparisons_affirm() -> None:
+    for text, lang in (("en tiedä onko tää rintakipua", "fi"), ("kipu ei hellitä rinnassa", "fi"),
+                       ("ei oo ikinä ollu tällasta rintakipua", "fi"), ("jag vet inte om det är bröstsmärta", "sv"),
+                       ("smärtan i bröstet släpper inte", "sv"), ("never had chest pain like this", "en"),
+                       ("I have never had chest pain this bad", "en"), ("I don't know if this is chest pain", "en")):
+        assert assess(text, lang=lang).level == "emergency", text
+
+
+def test_a_trigger_inside_a_plain_rule_denies_it() -> None:
+    for text, lang in (("rintaan ei koske", "fi"), ("bröstet gör inte ont", "sv"), ("my chest doesn't hurt", "en"),
+                       ("lapsella kuumetta 38, ei kouristuksia", "fi")):
+        a = assess(text, lang=lang)  # "kuumetta 38" stays what it is: a minor fever (soon)
+        assert a.level not in ("emergency", "urgent") and a.negated, text
+
+
+def test_a_bare_answer_denies_the_mention_before_it() -> None:
+    a = assess("Rintakipu: ei. Hengenahdistus: ei. Yskä: kyllä", lang="fi")
+    assert (a.flags, a.negated) == ((), ("breathing", "chest_pain"))
+    assert assess("Rintakipu: kyllä", lang="fi").flags == ("chest_pain",)
+    assert assess("rintakipu, ei muuta", lang="fi").flags == ("chest_pain",)
+
+
+def test_finnish_en_denies_only_in_finnish() -> None:
+    assert assess("en ole ajatellut itsemurhaa", lang="fi").negated == ("suicidal",)
+    assert assess("en ole ollut tajuton", lang="fi").flags == ()
+    assert assess("en saa henkeä", lang="fi").flags == ("breathing",)
+
+
+def test_recent_past_is_history_only_when_it_is_over() -> None:
+    history = [("rintakipu meni ohi viime viikolla", "fi"), ("rintakipu tutkittiin eilen eikä löytynyt mitään", "fi"),
+               ("bröstsmärtan gick över förra veckan", "sv"), ("the chest pain went away last month", "en"),
+               ("my chest pain was checked yesterday and they found nothing", "en")]
+    for text, lang in history:
+        a = assess(text, lang=lang)
+        assert (a.flags, a.history) == ((), ("chest_pain",)), text
+        assert [f.status for f in a.findings] == ["history"], text
+    counted = [("rintakipu meni ohi tunti sitten", "fi"), ("eilen oli kova rintakipu", "fi"),
+               ("the chest pain went away", "en"), ("rintakipu meni ohi eilen mutta nyt puristaa taas", "fi"),
+               ("viime vuonna oli rintakipua ja nyt samanlaista taas", "fi"),
+               ("förra året hade jag bröstsmärta och nu har den kommit tillbaka igen", "sv"),
+               ("had chest pain years ago and now the same pain is back again", "en")]
+    for text, lang in counted:
+        assert assess(text, lang=lang).level == "emergency", text
+
+
+def test_a_denied_flag_is_reported_as_negated() -> None:
+    a = assess("isällä ei ole rintakipua", lang="fi")
+    assert a.flags == () and [(f.flag, f.status) for f in a.findings] == [("chest_pain", "negated")]
+    assert "rintakipu" in a.explanation
+
+
+# Third person: "who" never changes what is found
+_FIRST_THIRD = [
+    ("minulla on kova rintakipu", "isälläni on kova rintakipu", "fi"),
+    ("en saa henkeä", "äiti ei saa henkeä", "fi"),
+    ("mulla ei oo rintakipua", "isällä ei oo rintakipua", "fi"),
+    ("jag har ont i bröstet", "min man har ont i bröstet", "sv"),
+    ("jag kan inte andas", "min pappa kan inte andas", "sv"),
+    ("I have crushing chest pain", "my father has crushing chest pain", "en"),
+    ("I can't breathe", "my daughter can't breathe", "en"),
+    ("I had a stroke years ago", "my father had a stroke years ago", "en"),
+]
+
+
+def test_third_person_counts_like_first_person() -> None:
+    for first, third, lang in _FIRST_THIRD:
+        a, b = assess(first, lang=lang), assess(third, lang=lang)
+        assert (a.level, a.flags, a.negated, a.history) == (b.level, b.flags, b.negated, b.history), (first, third)
+
+
+# --------------------------------------------------------------------------------------------
+# Properties
+# --------------------------------------------------------------------------------------------
+
+_WORDS = ["ei", "no", "kuumetta", "fever", "or", "tai", "ja", "and", "chest", "pain", "rintakipua", "any", "x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(["", ",", "."])), min_size=1, max_size=14),
+       st.data())
+def test_a_scope_never_crosses_a_boundary_except_into_a_comma_list(toks: list[tuple[str, str]],
+                                                                   data: st.DataObject) -> None:
+    """Every token of a scope is in its trigger's clause, or in the same sentence at or after a
+    listing word that follows the comma; nothing after a full stop is ever in it."""
+    folds, clauses, sentences = [], [], []
+    clause = sentence = 0
+    for word, punct in toks:
+        folds.append(fold(word))
+        clauses.append(clause)
+        sentences.append(sentence)
+        clause += punct != ""
+        sentence += punct == "."
+    triggers = set(data.draw(st.lists(st.integers(0, len(folds) - 1), max_size=3)))
+    for t, first, last in scope.negation_scopes(folds, clauses, triggers, CONJ, stop=STOP, lists=LISTS,
+                                                sentences=sentences):
+        assert t < first <= last
+        for k in range(first, last + 1):
+            assert sentences[k] == sentences[t]
+            if clauses[k] != clauses[t]:
+                assert any(folds[j] in LISTS and clauses[j] == clauses[k] for j in range(first, k + 1))
+            assert folds[k] not in CONJ
+
+
+def _emergencies() -> list[tuple[str, str]]:
+    from tests.unit.test_urgency_levels import ALL
+
+    return [(x.text, x.lang) for x in ALL if x.level == "emergency"]
+
+
+_EMERGENCIES = _emergencies()
+_PERSONS = {"fi": ["Isälläni:", "Äiti:", "Mun pojalla"], "sv": ["Min pappa:", "Min man:", "Mormor"],
+            "en": ["My father:", "My daughter says", "My husband"]}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(_EMERGENCIES), st.integers(0, 2))
+def test_prefixing_a_person_keeps_an_emergency(entry: tuple[str, str], k: int) -> None:
+    text, lang = entry
+    assert assess(f"{_PERSONS[lang][k]} {text}", lang=lang).level == "emergency", text
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(_EMERGENCIES), st.sampled_from([", ei muuta", ", ei kuumetta", ", inget annat",
+                                                       ", ingen feber", ", nothing else", ", no fever"]))
+def test_appending_a_denial_of_something_else_keeps_the_flags(entry: tuple[str, str], tail: str) -> None:
+    text, lang = entry
+    before = assess(text, lang=lang)
+    after = assess(text.rstrip(".!") + tail, lang=lang)
+    assert after.level == "emergency" and set(before.flags) <= set(after.flags), (text, tail)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_EMERGENCIES), st.sampled_from(["Ei kuumetta.", "Ingen feber.", "No fever.",
+                                                       "En ole ollut matkoilla.", "I do not smoke."]))
+def test_a_denial_in_an_earlier_sentence_never_reaches_a_later_one(entry: tuple[str, str], head: str) -> None:
+    text, lang = entry
+    assert assess(f"{head} {text}", lang=lang).level == "emergency", (head, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["fever", "cough", "rash", "headache", "sore throat"]), min_size=0, max_size=4))
+def test_a_list_joined_by_or_is_denied_whatever_its_length(others: list[str]) -> None:
+    text = "no " + " or ".join([*others, "chest pain"])
+    a = assess(text, lang="en")
+    assert a.level != "emergency" and "chest_pain" in a.negated, text
+
+
+def test_a_denied_part_does_not_hide_another_reading_of_the_rule() -> None:
+    """"sekava, ei kuumetta" denies the fever, not the confusion: CONFUSED + PERSON still holds."""
+    a = assess("mummu kaatu ja on nyt tosi sekava, ei kuumetta", lang="fi")
+    assert a.flags == ("general_condition",)
+    # a negation that is not a word of a negation rule denies from inside ("doesn't seem confused")
+    assert assess("he doesn't seem confused and his speech is normal", lang="en").level != "emergency"
+
+
+def test_ei_ole_after_a_mention_denies_it_unless_it_is_about_letting_up() -> None:
+    for text in ("rintakipua ei ole", "rintakipua ei enää ole", "rintakipua ei ole ollut"):
+        assert assess(text, lang="fi").negated == ("chest_pain",), text
+    for text, lang in (("rintakipu ei oo mennyt ohi", "fi"), ("bröstsmärtan har inte gått över", "sv"),
+                       ("the chest pain hasn't gone away", "en")):
+        assert assess(text, lang=lang).level == "emergency", text
+    assert "chest_pain" in assess("varken feber eller bröstsmärta", lang="sv").negated
+
+
+def test_a_person_or_an_everyday_symptom_ends_what_a_denial_covers() -> None:
+    """No punctuation: "ei nuhaa äidillä rintakipu …" — "nuhaa", "äidillä" are other items; "yöllä",
+    "kovaa", "episodes of" qualify the denied symptom."""
+    for text, lang in (("ei nuhaa äidillä rintakipu säteilee leukaan", "fi"),
+                       ("ingen snuva pappa har tryck över bröstet", "sv"),
+                       ("not a cold his face is drooping", "en"), ("no cold my dad has crushing chest pain", "en")):
+        assert assess(text, lang=lang).level == "emergency", text
+    for text, lang in (("ei oo ollu minkäänlaista rintakipua", "fi"), ("ei kovaa äkillistä päänsärkyä", "fi"),
+                       ("ei yöllä hengenahdistusta", "fi"), ("no episodes of chest pain", "en"),
+                       ("I haven't noticed any chest pain", "en"), ("jag har inte känt någon smärta i bröstet", "sv")):
+        assert assess(text, lang=lang).level != "emergency", text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(_EMERGENCIES), st.sampled_from(["ei yskää", "ei nuhaa", "inte förkyld", "ingen snuva",
+                                                       "not coughing", "no cold"]))
+def test_a_denial_run_on_without_punctuation_keeps_an_emergency(entry: tuple[str, str], head: str) -> None:
+    text, lang = entry
+    assert assess(f"{head} {text}", lang=lang).level == "emergency", (head, text)
