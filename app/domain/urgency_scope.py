@@ -351,7 +351,13 @@ def bare_denial_after(hi: int, folds: Sequence[str], clauses: Sequence[int],
 
 def _has(folds: Sequence[str], idx: Sequence[int], phrases: Iterable[tuple[str, ...]]) -> bool:
     words = [folds[i] for i in idx]
-    return any(words[k:k + len(p)] == list(p) for p in phrases for k in range(len(words) - len(p) + 1))
+    present = set(words)
+    for p in phrases:
+        if p[0] in present:  # most phrases' first word is not in the clause at all
+            n = len(p)
+            if any(tuple(words[k:k + n]) == p for k in range(len(words) - n + 1)):
+                return True
+    return False
 
 
 def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
