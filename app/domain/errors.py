@@ -53,6 +53,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "follow_up_held": "only the holder of the follow-up or a supervisor may cancel it (extra.holder)",
     "case_waiting": "the case waits for a follow-up: cancel it to work on the case now",
     "report_date_range": "a report day outside the years the reports cover",
+    "portal_disabled": "the patient portal is not configured on this hub (no retry will help)",
 }
 
 
@@ -79,6 +80,12 @@ class Conflict(ServiceError):
 
 class Invalid(ServiceError):
     status_code = 422
+
+
+class Disabled(ServiceError):
+    """A feature this hub is not configured for: 503 without Retry-After (waiting will not help)."""
+
+    status_code = 503
 
 
 class Gone(ServiceError):

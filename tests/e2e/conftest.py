@@ -91,6 +91,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, st
     env.update(
         FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / E2E_DB}",
         FIRSTLINE_WEBHOOK_SECRET="e2e",
+        FIRSTLINE_SECRET_KEY="e2e-secret-key-that-is-at-least-32-bytes-long",  # serve refuses the default
         FIRSTLINE_RUN_JOBS="0",
         # this checkout's code, not whichever one the shared venv's editable install points at
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),

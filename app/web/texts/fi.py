@@ -313,6 +313,7 @@ TEXTS: dict[str, str] = {
     "err.conversation_ended": "Keskustelu on päättynyt.",
     "err.invalid_body": "Lomakkeen tiedot eivät kelpaa.",
     "err.invalid_parameter": "Pyynnön tiedot eivät kelpaa.",
+    "err.portal_disabled": "Potilaan asiointia ei ole otettu käyttöön tällä palvelimella.",
     "err.unavailable": "Palvelu on ruuhkautunut; mitään ei tallennettu. Yritä hetken päästä uudelleen.",
     "chat.live": "Live-chat: asiakas näkee vastauksesi heti.",
     "chat.visitor": "Asiakas",

@@ -313,6 +313,7 @@ TEXTS: dict[str, str] = {
     "err.conversation_ended": "Samtalet har avslutats.",
     "err.invalid_body": "Formulärets uppgifter godtas inte.",
     "err.invalid_parameter": "Begärans uppgifter godtas inte.",
+    "err.portal_disabled": "Patienttjänsten är inte aktiverad på den här servern.",
     "err.unavailable": "Tjänsten är överbelastad; inget sparades. Försök igen om en stund.",
     "chat.live": "Livechatt: besökaren ser ditt svar direkt.",
     "chat.visitor": "Besökare",
