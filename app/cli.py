@@ -107,7 +107,7 @@ def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
-        log_level="info",
+        log_level=settings.log_level or "info",
         access_log=False,  # access logs carry URLs and client addresses; our URLs hold no PII, but keep them quiet
         ws_per_message_deflate=False,  # events are ~500 bytes; deflate per socket cost more than it saved
     )
@@ -264,6 +264,9 @@ curl -s {base}/api/inbox?queue=mine -H "Authorization: Bearer $TOKEN"; echo
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.logs import install
+
+    install()  # the commands' own log lines are masked like the server's
     parser = argparse.ArgumentParser(prog="firstline", description="Omnichannel first-line contact hub")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -32,6 +32,9 @@ class Settings(msgspec.Struct, kw_only=True):
     sweep_seconds: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 30.0  # how often the SLA sweep runs
     db_pool_size: int = 10
     debug: bool = False
+    # debug | info | warning | error: the app's and the server's loggers (app/logs.py); unset:
+    # `firstline serve` uses info and an app built in a test leaves the levels alone
+    log_level: Literal["debug", "info", "warning", "error"] | None = None
     chat_idle_seconds: float = 900.0
     fast_intake: bool = True  # PostgreSQL: the batching asyncpg intake store (app/db/intake_pg.py)
     tune_gc: bool = False  # set by `firstline serve` for its workers; tests keep Python's defaults
