@@ -65,13 +65,38 @@ def prepare_metrics_dir(workers: int) -> str | None:
     return path
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+SECRET_HELP = """Set them in the environment, each to a long random value, e.g.
+  export FIRSTLINE_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')
+  export FIRSTLINE_WEBHOOK_SECRET=...   (the one the telephony and SMS platforms sign with)
+To try Firstline on this machine with the development defaults, run `firstline demo`."""
+
+
+def _check_secrets(settings: Settings, demo: bool) -> None:
+    """`serve` refuses development or missing secrets (anyone could sign tokens or webhooks);
+    `demo` may use them and says so. A half-configured patient portal stops both."""
+    problems = settings.serve_problems()
+    if demo:
+        if settings.dev_secrets:
+            print(f"firstline demo: using the development {' and '.join(settings.dev_secrets)}: never expose this server", flush=True)
+        problems = [p for p in problems if not any(p.startswith(name + " is not set") for name in settings.dev_secrets)]
+    if problems:
+        print("firstline: refusing to start:\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+        if not demo and settings.dev_secrets:
+            print(SECRET_HELP, file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_serve(args: argparse.Namespace, demo: bool = False) -> int:
+    """Migrate, then serve; `demo` (from cmd_demo, which checked the secrets itself) allows the
+    development secrets."""
     import uvicorn
 
     from app.db.migrate import upgrade
 
     settings = _settings(args.region)
     _check_region(settings)
+    if not demo:
+        _check_secrets(settings, demo=False)
     upgrade(settings.database_url)
     os.environ["FIRSTLINE_TUNE_GC"] = "1"  # read by every worker's create_app()
     prepare_metrics_dir(args.workers)
@@ -82,7 +107,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
-        log_level="info",
+        log_level=settings.log_level or "info",
         access_log=False,  # access logs carry URLs and client addresses; our URLs hold no PII, but keep them quiet
         ws_per_message_deflate=False,  # events are ~500 bytes; deflate per socket cost more than it saved
     )
@@ -203,6 +228,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("FIRSTLINE_REGION_FILE", str(DEMO_REGION))
     settings = Settings.from_env()
     region = _check_region(settings)
+    _check_secrets(settings, demo=True)
     ns = argparse.Namespace(csv=str(DEMO_PATIENTS), region=None)
     if cmd_import(ns) != 0:
         return 2
@@ -234,10 +260,13 @@ curl -s {base}/api/inbox?queue=mine -H "Authorization: Bearer $TOKEN"; echo
         flush=True,
     )
     serve = argparse.Namespace(host=args.host, port=args.port, workers=1, region=None)
-    return cmd_serve(serve)
+    return cmd_serve(serve, demo=True)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.logs import install
+
+    install()  # the commands' own log lines are masked like the server's
     parser = argparse.ArgumentParser(prog="firstline", description="Omnichannel first-line contact hub")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -25,6 +25,7 @@ from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS, OPENAPI_DESCRIPTION, RequestIdMiddleware
 from app.api.presence import PresenceController
+from app import logs
 from app.api import docs, web
 from app.api.pages import PagesController
 from app.api.pages_cases import CasePageController
@@ -164,4 +165,5 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         debug=settings.debug,
     )
     app.asgi_handler = keep_raw_send(app.asgi_handler)  # outermost, before Litestar wraps `send`
+    logs.install(settings.log_level)  # after Litestar set up its logging: no personal data in any record
     return app

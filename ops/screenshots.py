@@ -52,7 +52,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FIRSTLINE_")}
-        env.update(FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp}/shots.db", FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0")
+        env.update(FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp}/shots.db", FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_SECRET_KEY="screenshots-secret-key-at-least-32-bytes", FIRSTLINE_RUN_JOBS="0")
         cli = [sys.executable, "-m", "app.cli"]
         subprocess.run([*cli, "import-patients", str(ROOT / "ops/demo/patients.csv")], env=env, cwd=ROOT, check=True, capture_output=True)
         port = _free_port()

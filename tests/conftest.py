@@ -155,6 +155,7 @@ def patient_token(patient_keys):  # type: ignore[no-untyped-def]
     def make(sub: str, exp_in: int = 600, **claims: object) -> str:
         key = claims.pop("key", patient_keys[0])
         body = {"sub": sub, "iss": PATIENT_ISSUER, "aud": PATIENT_AUDIENCE, "exp": int(time.time()) + exp_in, **claims}
+        body = {k: v for k, v in body.items() if v is not None}  # iss=None: a token without an issuer
         return jwt.encode(body, key, algorithm="RS256")
 
     return make

@@ -196,3 +196,60 @@ def test_purge_dry_run_counts_then_purge_does_it(sqlite_env: str, capsys: pytest
     assert asyncio.run(_case_text(sqlite_env)) == (None, True, "")
     assert main(["purge", "--dry-run"]) == 0
     assert "would purge the free text of 0 closed cases" in capsys.readouterr().out
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _serve_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "FIRSTLINE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/s.db", **extra}
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        ({}, ["FIRSTLINE_SECRET_KEY is not set", "FIRSTLINE_WEBHOOK_SECRET is not set", "firstline demo"]),
+        ({"FIRSTLINE_SECRET_KEY": "k" * 40}, ["FIRSTLINE_WEBHOOK_SECRET is not set"]),
+        ({"FIRSTLINE_SECRET_KEY": "dev-only-secret-key-set-FIRSTLINE_SECRET_KEY-in-production", "FIRSTLINE_WEBHOOK_SECRET": "w"}, ["FIRSTLINE_SECRET_KEY is not set"]),
+        ({"FIRSTLINE_SECRET_KEY": "short", "FIRSTLINE_WEBHOOK_SECRET": "w"}, ["shorter than 32"]),
+        (
+            {"FIRSTLINE_SECRET_KEY": "k" * 40, "FIRSTLINE_WEBHOOK_SECRET": "w", "FIRSTLINE_PATIENT_JWT_PUBLIC_KEY": "/idp.pem", "FIRSTLINE_PATIENT_JWT_ISSUER": "https://idp"},
+            ["FIRSTLINE_PATIENT_JWT_AUDIENCE not"],
+        ),
+    ],
+    ids=["unset", "webhook-unset", "dev-default", "short", "jwt-without-audience"],
+)
+def test_serve_refuses_development_secrets(tmp_path: Path, extra: dict[str, str], named: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--port", "1"], capture_output=True, text=True, timeout=60, env=_serve_env(tmp_path, **extra)
+    )
+    assert result.returncode == 2, result.stderr
+    assert "refusing to start" in result.stderr and all(n in result.stderr for n in named), result.stderr
+    assert not (tmp_path / "s.db").exists()  # refused before touching the database
+
+
+def test_demo_starts_with_the_development_secrets_and_says_so(tmp_path: Path) -> None:
+    import time
+
+    import httpx
+
+    from tests.live.conftest import free_port
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "demo", "--port", str(port)],
+        env={**_serve_env(tmp_path), "FIRSTLINE_RUN_JOBS": "0"}, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        ready = False
+        while not ready and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert ready, "demo did not start"
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=20)[0].decode()
+    assert "using the development FIRSTLINE_SECRET_KEY and FIRSTLINE_WEBHOOK_SECRET" in out, out

@@ -14,10 +14,10 @@ from litestar.exceptions import NotAuthorizedException
 from app.api.deps import bearer_token
 from app.clock import utcnow
 from app.hub import Hub
-from app.security.patient_jwt import PatientTokenError, patient_id
+from app.security.patient_jwt import PORTAL_DISABLED, PatientTokenError, patient_id
 from app.services import threads
 from app.security.webhooks import SignatureError, verify
-from app.domain.errors import Invalid
+from app.domain.errors import Disabled, Invalid
 from app.services.intake import intake
 from channels import omasote, phone, sms
 
@@ -86,6 +86,8 @@ class ThreadReply(msgspec.Struct):
 
 
 async def provide_patient(request: Request[Any, Any, Any], state: State) -> str:
+    if not state.hub.settings.portal_enabled:
+        raise Disabled(PORTAL_DISABLED, code="portal_disabled")
     token = bearer_token(request)
     if token is None:
         raise NotAuthorizedException("log in to the patient portal first: send Authorization: Bearer <token>")

@@ -8,7 +8,6 @@ and in its log line. Log lines name the route template, never the concrete path 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import itertools
 import os
@@ -18,11 +17,13 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 from litestar.enums import ScopeType
+from litestar.exceptions import ClientException, SerializationException, ValidationException
+from litestar.exceptions.responses import create_exception_response
 from litestar.middleware import ASGIMiddleware
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.db.engine import DATABASE_ERRORS, is_statement_error
+from app.db.engine import DATABASE_ERRORS, database_unavailable as is_unavailable
 from app.domain.errors import ERROR_CODES, ServiceError
 
 log = logging.getLogger("firstline.api")
@@ -121,8 +122,11 @@ def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]
 
 
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if is_statement_error(exc):
-        return internal_error(request, exc)  # the database refused a statement: a bug
+    """503 with Retry-After only when the database could not be reached or gave up
+    (app.db.engine.database_unavailable); a refused statement, or an OSError/TimeoutError that
+    no database driver raised, is a bug and answers a logged 500."""
+    if not is_unavailable(exc):
+        return internal_error(request, exc)
     log.warning("database unavailable: %s on %s [request_id=%s]", type(exc).__name__, _route(request), request_id(request.scope))
     return Response(
         _body(503, "the database is busy or not answering; nothing was stored, try again shortly", {"code": "unavailable"}),
@@ -131,10 +135,45 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
     )
 
 
+# Request-schema errors answer 422 everywhere (the channels' own decoding, the API's bodies,
+# query and path parameters), with a detail that names the field.
+INVALID = 422
+
+
 def validation_error(_: Request[Any, Any, Any], exc: msgspec.ValidationError | msgspec.DecodeError) -> Response[Any]:
     if isinstance(exc, msgspec.ValidationError):
-        return Response(_body(400, f"invalid request body: {exc}", {"code": "invalid_body"}), status_code=400)
-    return Response(_body(400, f"request body is not valid JSON: {exc}", {"code": "not_json"}), status_code=400)
+        return Response(_body(INVALID, f"invalid request body: {exc}", {"code": "invalid_body"}), status_code=INVALID)
+    return Response(_body(INVALID, f"request body is not valid JSON: {exc}", {"code": "not_json"}), status_code=INVALID)
+
+
+def _field(error: Any) -> str:
+    """`text` for a body field, `query parameter queue` for a parameter: where to look."""
+    if not isinstance(error, dict):
+        return str(error)
+    key, source = error.get("key"), getattr(error.get("source"), "value", error.get("source"))
+    where = "body" if source == "body" and key == "data" else (f"{source} parameter {key}" if source not in (None, "body") else str(key))
+    return f"{where}: {error.get('message', 'not valid')}"
+
+
+def request_invalid(request: Request[Any, Any, Any], exc: ClientException) -> Response[Any]:
+    """Litestar's own parsing of bodies and parameters: a field that does not fit (its
+    ValidationException) or a body that is not JSON (a SerializationException it re-raises as a
+    ClientException) → 422 naming the field. Every other client error keeps Litestar's answer.
+
+    Litestar's detail repeats the URL with its query ("Validation failed for GET /api/…?q=…");
+    ours names the method and route template instead, never values."""
+    if isinstance(exc, ValidationException):
+        errors = exc.extra if isinstance(exc.extra, list) else []
+        named = "; ".join(_field(e) for e in errors) or "a value does not fit"
+        extra = {"code": "invalid_body", "errors": errors}
+        if not all(isinstance(e, dict) and e.get("source") == "body" for e in errors):
+            extra = {"code": "invalid_parameter", "errors": errors}
+        return Response(_body(INVALID, f"invalid request ({_route(request)}): {named}", extra), status_code=INVALID)
+    if type(exc) is ClientException and isinstance(exc.__cause__, SerializationException):
+        if "UTF-8" in exc.detail:
+            return Response(_body(INVALID, f"request body is not valid UTF-8 JSON: {exc.detail}", {"code": "not_utf8"}), status_code=INVALID)
+        return Response(_body(INVALID, f"request body is not valid JSON: {exc.detail}", {"code": "not_json"}), status_code=INVALID)
+    return create_exception_response(request, exc)
 
 
 def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any]:
@@ -143,15 +182,16 @@ def not_utf8(_: Request[Any, Any, Any], exc: UnicodeDecodeError) -> Response[Any
     untrusted bytes (server-side `.decode()`s are of the app's own msgspec output), so the body
     is what was not UTF-8."""
     bad = bytes(exc.object[exc.start : exc.start + 1]).hex() or "?"
-    return Response(_body(400, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8", {"code": "not_utf8"}), status_code=400)
+    return Response(_body(INVALID, f"request body is not valid UTF-8 JSON: byte 0x{bad} is not UTF-8", {"code": "not_utf8"}), status_code=INVALID)
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     ServiceError: service_error,
     **dict.fromkeys(DATABASE_ERRORS, database_unavailable),
-    ConnectionError: database_unavailable,
+    # OSError (ConnectionError is one) and TimeoutError: the database's only when a driver raised them
     OSError: database_unavailable,
-    asyncio.TimeoutError: database_unavailable,
+    TimeoutError: database_unavailable,
+    ClientException: request_invalid,
     msgspec.ValidationError: validation_error,
     msgspec.DecodeError: validation_error,
     UnicodeDecodeError: not_utf8,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+import aiosqlite
 import asyncpg
+import sqlalchemy
 from sqlalchemy import Connection, Engine, Executable, Row, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -141,7 +145,8 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (
     PoolTimeout,
     asyncpg.exceptions.PostgresConnectionError,
     asyncpg.exceptions.InterfaceError,
-    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.OperatorInterventionError,  # 57xxx: admin shutdown, cannot connect now
+    asyncpg.exceptions.InsufficientResourcesError,  # 53xxx: too many connections, disk full
 )
 
 
@@ -153,3 +158,45 @@ def is_statement_error(exc: BaseException) -> bool:
         and not isinstance(exc, (OperationalError, InterfaceError))
         and not exc.connection_invalidated
     )
+
+
+# Where the drivers live: an OSError or TimeoutError raised from their code is the database's
+# (refused, reset, timed out connecting); the same error raised anywhere else is a bug.
+_DRIVERS = tuple(
+    os.path.dirname(m.__file__ or "") + os.sep
+    for m in (asyncpg, aiosqlite, sqlalchemy, sqlite3)
+)
+
+
+def raised_by_driver(exc: BaseException) -> bool:
+    """True when a frame of `exc`'s traceback, or of the exception it was raised from (a
+    timeout's cancelled wait), runs in a database driver's or SQLAlchemy's code.
+
+    asyncpg lets a refused or reset connection through as a plain ConnectionRefusedError or
+    ConnectionResetError, SQLAlchemy passes it on unwrapped, and asyncpg's pool and connect
+    time out with a plain TimeoutError: their type alone cannot tell them from an app bug."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        tb = e.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.startswith(_DRIVERS):
+                return True
+            tb = tb.tb_next
+        todo += [e.__cause__, e.__context__]
+    return False
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` means the database could not be reached or gave up (answered 503 with
+    Retry-After): a driver's connection error, a lost connection, a pool or connect timeout.
+    A refused statement, or an OSError/TimeoutError that no driver raised, is a bug (500)."""
+    if isinstance(exc, DATABASE_ERRORS):
+        return not is_statement_error(exc)
+    if isinstance(exc, (OSError, TimeoutError)):
+        return raised_by_driver(exc)
+    return False

@@ -29,7 +29,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     "unknown_pathway": "no such care pathway (extra.care_pathway)",
     "case_not_found": "no such case, or one you may not see",
     "patient_not_found": "no such patient",
-    "invalid_body": "the request body does not fit",
+    "invalid_body": "the request body does not fit (extra.errors names each field)",
+    "invalid_parameter": "a query or path parameter does not fit (extra.errors names each)",
     "not_json": "the request body is not JSON",
     "not_utf8": "the request body is not UTF-8",
     "unavailable": "the database is busy or not answering; nothing was stored",
@@ -55,6 +56,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "follow_up_held": "only the holder of the follow-up or a supervisor may cancel it (extra.holder)",
     "case_waiting": "the case waits for a follow-up: cancel it to work on the case now",
     "report_date_range": "a report day outside the years the reports cover",
+    "portal_disabled": "the patient portal is not configured on this hub (no retry will help)",
 }
 
 
@@ -81,6 +83,12 @@ class Conflict(ServiceError):
 
 class Invalid(ServiceError):
     status_code = 422
+
+
+class Disabled(ServiceError):
+    """A feature this hub is not configured for: 503 without Retry-After (waiting will not help)."""
+
+    status_code = 503
 
 
 class Gone(ServiceError):

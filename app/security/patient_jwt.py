@@ -10,6 +10,9 @@ import jwt
 from app.settings import Settings
 
 ALGORITHMS = ["RS256", "ES256"]
+# Issuer and audience are always checked: without them a token the identity provider made for
+# another service would open this one. `firstline serve` refuses a key without them.
+PORTAL_DISABLED = "patient login is not configured on this hub (public key, issuer and audience)"
 
 
 class PatientTokenError(Exception):
@@ -23,8 +26,8 @@ def _key(path: str) -> str:
 
 def patient_id(settings: Settings, token: str) -> str:
     """The patient id (`sub`) of a valid token; signature, expiry, issuer and audience checked."""
-    if not settings.patient_jwt_public_key:
-        raise PatientTokenError("patient login is not configured on this hub")
+    if not settings.portal_enabled or settings.patient_jwt_public_key is None:
+        raise PatientTokenError(PORTAL_DISABLED)
     try:
         claims = jwt.decode(
             token,
@@ -32,11 +35,7 @@ def patient_id(settings: Settings, token: str) -> str:
             algorithms=ALGORITHMS,
             issuer=settings.patient_jwt_issuer,
             audience=settings.patient_jwt_audience,
-            options={
-                "require": ["exp", "sub"],
-                "verify_iss": settings.patient_jwt_issuer is not None,
-                "verify_aud": settings.patient_jwt_audience is not None,
-            },
+            options={"require": ["exp", "sub", "iss", "aud"]},
         )
     except jwt.ExpiredSignatureError:
         raise PatientTokenError("patient token has expired") from None

@@ -49,6 +49,7 @@ from ops.bench.common import (
 )
 
 SECRET = "bench-secret"
+SECRET_KEY = "bench-secret-key-that-is-at-least-32-bytes-long"  # serve refuses the development default
 PATH = "/channels/phone/callback-requests"
 DIALED = "+35886150000"  # the demo region's Kajaani callback number
 NURSES = ("n-aino", "n-eero", "n-liisa")
@@ -264,7 +265,7 @@ def main(args: argparse.Namespace) -> int:
         intake = Server(
             "intake",
             [str(BIN / "firstline"), "serve", "--host", "127.0.0.1", "--port", str(intake_port)],
-            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
+            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_SECRET_KEY=SECRET_KEY, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
             port=intake_port,
         )
         servers = [bare, intake]

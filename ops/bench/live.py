@@ -815,7 +815,7 @@ def _gen_config(args: argparse.Namespace, name: str, ws_port: int, trigger_port:
 def main(args: argparse.Namespace) -> int:
     from ops.bench import spy
     from ops.bench.common import BIN, PYTHON, VAR, BenchError, Server, clean_env, drop_database, free_port, machine_busy_percent, recreate_database
-    from ops.bench.intake import DEMO_PATIENTS, SECRET, import_csv
+    from ops.bench.intake import DEMO_PATIENTS, SECRET, SECRET_KEY, import_csv
 
     if args.live_sockets < 1 or args.live_events < 1 or args.live_interval < 0 or args.live_warmup < 0:
         raise BenchError("--live-sockets and --live-events must be >= 1, --live-interval and --live-warmup >= 0", 2)
@@ -847,7 +847,7 @@ def main(args: argparse.Namespace) -> int:
         firstline = Server(
             "live",
             [str(BIN / "firstline"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
+            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_SECRET_KEY=SECRET_KEY, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
             port=port,
             preexec_fn=raise_nofile,
         )

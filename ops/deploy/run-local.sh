@@ -9,8 +9,8 @@
 # ... (default 8001, 8002) and nginx (Debian package nginx or nginx-light; installed with apt-get
 # when missing and run as root) on LISTEN_PORT (default 8080); Ctrl-C stops them all. Each instance runs
 # the clock; the advisory locks let one act per round. The other FIRSTLINE_* settings
-# (FIRSTLINE_SECRET_KEY, FIRSTLINE_WEBHOOK_SECRET, FIRSTLINE_REGION_FILE, ...) are passed through:
-# set them for anything but a trial.
+# (FIRSTLINE_SECRET_KEY, FIRSTLINE_WEBHOOK_SECRET, FIRSTLINE_REGION_FILE, ...) are passed through;
+# `firstline serve` refuses to start without the two secrets (docs/operations.md, "Secrets").
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -67,6 +67,10 @@ if ! NGINX="$(find_nginx)"; then
 fi
 [ -n "$REDIS_URL" ] || echo "run-local: no REDIS_URL: live events will not cross instances (see docs/operations.md)" >&2
 
+[ -n "${FIRSTLINE_SECRET_KEY:-}" ] && [ -n "${FIRSTLINE_WEBHOOK_SECRET:-}" ] || {
+  echo "run-local: set FIRSTLINE_SECRET_KEY and FIRSTLINE_WEBHOOK_SECRET (firstline serve refuses the development defaults)" >&2
+  exit 2
+}
 export FIRSTLINE_DATABASE_URL="$DATABASE_URL"
 [ -z "$REDIS_URL" ] || export FIRSTLINE_REDIS_URL="$REDIS_URL"
 mkdir -p "$PREFIX"

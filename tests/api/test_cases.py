@@ -74,7 +74,7 @@ async def test_roles_see_only_their_queues(client):  # type: ignore[no-untyped-d
     assert (await client.get(f"/api/cases/{case['case_id']}", headers=liisa)).status_code == 404
     paula = await login(client, "paula")  # supervisor
     assert (await client.get(f"/api/cases/{case['case_id']}", headers=paula)).status_code == 200
-    assert (await client.get("/api/inbox?queue=nonsense", headers=paula)).status_code == 400
+    assert (await client.get("/api/inbox?queue=nonsense", headers=paula)).status_code == 422
 
 
 async def test_claim_has_exactly_one_winner(client):  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ async def test_release_notes_attempts_and_failed_callbacks(client, db, monkeypat
         r = await client.post(f"/api/cases/{cid}/callback-attempts", json={"result": "no_answer"}, headers=aino)
         assert r.status_code == 201, r.text
     r = await client.post(f"/api/cases/{cid}/callback-attempts", json={"result": "maybe"}, headers=aino)
-    assert r.status_code == 400
+    assert r.status_code == 422
     detail = (await client.get(f"/api/cases/{cid}", headers=aino)).json()
     assert detail["status"] == "claimed" and detail["assignee"] == "n-aino"  # acting on it claimed it
     assert [a["result"] for a in detail["callback_attempts"]] == ["no_answer"] * 3
@@ -153,7 +153,7 @@ async def test_handover_and_urgency_change(client):  # type: ignore[no-untyped-d
     r = await client.post(f"/api/cases/{cid}/urgency", json={"level": "urgent", "reason": "kuume 40"}, headers=helena)
     assert r.status_code == 200 and r.json()["urgency"] == "urgent"
     r = await client.post(f"/api/cases/{cid}/urgency", json={"level": "urgent"}, headers=helena)
-    assert r.status_code == 400
+    assert r.status_code == 422
     detail = (await client.get(f"/api/cases/{cid}", headers=helena)).json()
     kinds = [e["type"] for e in detail["events"]]
     assert kinds == ["case.created", "case.handed_over", "case.urgency"]
@@ -220,7 +220,7 @@ async def test_absence_routes_to_substitute_or_team(client):  # type: ignore[no-
     bad = await client.post("/api/absences", json={"professional": "n-aino", "from": "2026-13-45", "to": "2026-12-05"}, headers=paula)
     assert bad.status_code == 422 and "from" in bad.json()["detail"]
     bad = await client.post("/api/absences", json={"professional": "n-aino", "from": "soon", "to": "2026-12-05"}, headers=paula)
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 async def test_ending_an_absence_routes_to_the_nurse_again(client):  # type: ignore[no-untyped-def]

@@ -84,10 +84,10 @@ async def test_bad_follow_ups_are_refused_with_the_reason(client, db, settings, 
     assert far.status_code == 422 and "year" in far.json()["detail"]
     naive = await post({"at": (now + timedelta(days=1)).replace(tzinfo=None).isoformat(), "note": "x"})
     assert naive.status_code == 422 and "offset" in naive.json()["detail"]
-    assert (await post({"at": "Thursday", "note": "x"})).status_code == 400
+    assert (await post({"at": "Thursday", "note": "x"})).status_code == 422
     soon = (now + timedelta(days=1)).isoformat()
-    assert (await post({"at": soon, "note": ""})).status_code == 400
-    assert (await post({"at": soon, "note": "x" * 1001})).status_code == 400
+    assert (await post({"at": soon, "note": ""})).status_code == 422
+    assert (await post({"at": soon, "note": "x" * 1001})).status_code == 422
     blank = await post({"at": soon, "note": "   "})
     assert blank.status_code == 422 and blank.json()["detail"].startswith("note:")
     assert (await post({"at": soon, "note": "x"}, case="nope")).status_code == 404

@@ -27,7 +27,7 @@ def running(region, sqlite_template, tmp_path, patient_keys):  # type: ignore[no
     from app.db.engine import make_engine
     from app.services.patients import import_patients
     from app.settings import Settings
-    from tests.conftest import DEMO_PATIENTS
+    from tests.conftest import DEMO_PATIENTS, PATIENT_AUDIENCE, PATIENT_ISSUER
 
     shutil.copy(sqlite_template, tmp_path / "fuzz.db")
     url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"
@@ -38,7 +38,10 @@ def running(region, sqlite_template, tmp_path, patient_keys):  # type: ignore[no
         await engine.dispose()
 
     asyncio.run(seed())
-    settings = Settings(database_url=url, secret_key="fuzz-secret-key-that-is-long-enough-32b", patient_jwt_public_key=patient_keys[1])
+    settings = Settings(
+        database_url=url, secret_key="fuzz-secret-key-that-is-long-enough-32b", patient_jwt_public_key=patient_keys[1],
+        patient_jwt_issuer=PATIENT_ISSUER, patient_jwt_audience=PATIENT_AUDIENCE,  # the portal is off without them (503)
+    )
     with ThreadServer(create_app(settings, region), free_port()) as server:
         r = httpx.post(f"{server.http}/api/auth/login", json={"username": "paula", "password": "paula-demo"})
         yield server, r.json()["token"]

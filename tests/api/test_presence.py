@@ -39,15 +39,16 @@ async def test_the_same_status_again_keeps_since_and_writes_no_event(client, db)
     assert statuses == ["away"] and len(events) == 2
 
 
-async def test_an_unknown_status_is_400_naming_it(client):  # type: ignore[no-untyped-def]
+async def test_an_unknown_status_is_422_naming_it(client):  # type: ignore[no-untyped-def]
     aino = await login(client, "aino")
     r = await client.put("/api/presence", json={"status": "sleeping"}, headers=aino)
-    assert r.status_code == 400, r.text
-    problems = r.json()["extra"]  # Litestar's validation answer, as for every other request body
+    assert r.status_code == 422, r.text
+    assert "status" in r.json()["detail"] and r.json()["extra"]["code"] == "invalid_body"
+    problems = r.json()["extra"]["errors"]  # Litestar's findings, one per field
     assert [(p["key"], "sleeping" in p["message"]) for p in problems] == [("status", True)], r.json()
     for body in ({}, {"status": 3}, {"status": "busy", "mood": "ok"}):
         r = await client.put("/api/presence", json=body, headers=aino)
-        assert r.status_code == 400, (body, r.text)
+        assert r.status_code == 422, (body, r.text)
 
 
 async def test_without_a_token_401(client):  # type: ignore[no-untyped-def]

@@ -122,7 +122,7 @@ async def test_who_may_read_the_dashboard(client):  # type: ignore[no-untyped-de
     assert (await client.get("/api/reports/dashboard?unit=sotkamo", headers=admin)).status_code == 200
     unknown = await client.get("/api/reports/dashboard?unit=nowhere", headers=admin)
     assert unknown.status_code == 404 and "nowhere" in unknown.json()["detail"]
-    assert (await client.get("/api/reports/dashboard?unit=" + "x" * 65, headers=admin)).status_code == 400
+    assert (await client.get("/api/reports/dashboard?unit=" + "x" * 65, headers=admin)).status_code == 422
     assert (await client.get("/api/reports/dashboard?unit=kajaani")).status_code == 401
 
 

@@ -57,7 +57,7 @@ async def test_override_needs_a_reason_and_moves_the_due_time(client):  # type: 
     r = await callback(client, "hta-3", voicemail_text="kova rintakipu")
     case = r.json()
     nurse = await login(client, "aino")
-    assert (await client.post(f"/api/cases/{case['case_id']}/urgency", json={"level": "soon"}, headers=nurse)).status_code == 400
+    assert (await client.post(f"/api/cases/{case['case_id']}/urgency", json={"level": "soon"}, headers=nurse)).status_code == 422
     r = await client.post(
         f"/api/cases/{case['case_id']}/urgency",
         json={"level": "soon", "reason": "Soitin: kipu on ollut viikon, liittyy liikkeeseen"},

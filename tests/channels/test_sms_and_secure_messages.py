@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+import pytest
 from sqlalchemy import select
 
 from app.db import schema as t
@@ -74,6 +76,8 @@ async def test_patient_tokens_are_checked(client, patient_token):  # type: ignor
         "wrong audience": patient_token("p-0001", aud="someone-else"),
         "wrong issuer": patient_token("p-0001", iss="https://evil.test"),
         "wrong key": patient_token("p-0001", key=other_key),
+        "no audience": patient_token("p-0001", aud=None),
+        "no issuer": patient_token("p-0001", iss=None),
         "garbage": "abc.def.ghi",
     }
     for why, token in cases.items():
@@ -90,3 +94,18 @@ async def test_secure_message_idempotency_key(client, patient_token):  # type: i
     a = await client.post("/channels/omasote/messages", json={"subject": "s", "text": "t"}, headers=h)
     b = await client.post("/channels/omasote/messages", json={"subject": "s", "text": "t"}, headers=h)
     assert a.status_code == b.status_code == 201 and a.json() == b.json()
+
+
+@pytest.mark.parametrize("missing", ["patient_jwt_public_key", "patient_jwt_issuer", "patient_jwt_audience"])
+async def test_the_portal_without_key_issuer_and_audience_is_disabled(settings, region, db, patient_token, missing):  # type: ignore[no-untyped-def]
+    """A token is never taken on its signature alone: without an issuer and an audience to check
+    the portal answers 503 `portal_disabled` (no Retry-After: waiting will not help)."""
+    from litestar.testing import AsyncTestClient
+
+    from app.main import create_app
+
+    half = msgspec.structs.replace(settings, **{missing: None})
+    async with AsyncTestClient(app=create_app(half, region)) as c:
+        r = await c.get("/channels/omasote/threads", headers={"Authorization": f"Bearer {patient_token('p-0001')}"})
+        assert r.status_code == 503 and r.json()["extra"]["code"] == "portal_disabled", r.text
+        assert "retry-after" not in r.headers and "issuer" in r.json()["detail"]

@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 E2E_DB = "e2e.db"
+E2E_SECRET_KEY = "e2e-secret-key-that-is-at-least-32-bytes-long"  # what the server signs tokens and survey links with
 
 
 def missing() -> str | None:
@@ -91,6 +92,7 @@ def server_env(tmp_path_factory: pytest.TempPathFactory, extra_env: dict[str, st
     env.update(
         FIRSTLINE_DATABASE_URL=f"sqlite+aiosqlite:///{tmp / E2E_DB}",
         FIRSTLINE_WEBHOOK_SECRET="e2e",
+        FIRSTLINE_SECRET_KEY=E2E_SECRET_KEY,  # serve refuses the development default
         FIRSTLINE_RUN_JOBS="0",
         # this checkout's code, not whichever one the shared venv's editable install points at
         PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),

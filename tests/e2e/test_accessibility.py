@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import CHROMIUM_ARGS, require_browser
+from tests.e2e.conftest import CHROMIUM_ARGS, E2E_SECRET_KEY, require_browser
 
 require_browser("e2e accessibility tests")
 
@@ -34,7 +34,6 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 from app.services.survey import survey_token  # noqa: E402
-from app.settings import Settings  # noqa: E402
 from tests.e2e.test_inbox_pages import WATCH_CSP, phone_callback  # noqa: E402
 
 DESKTOP = {"width": 1366, "height": 768}
@@ -267,7 +266,7 @@ def test_chat_widget(open_page: Any, viewport: dict[str, int]) -> None:
 
 
 def test_survey_page(open_page: Any, cases: dict[str, str]) -> None:
-    token = survey_token(Settings().secret_key, cases["unknown"])
+    token = survey_token(E2E_SECRET_KEY, cases["unknown"])
     page = open_page(allow="status of 404")  # the broken link's page is a 404, on purpose
     for lang in ("fi", "sv", "en"):
         page.goto(f"/survey/{token}?lang={lang}")

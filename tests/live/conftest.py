@@ -70,11 +70,18 @@ async def http(server: ThreadServer):  # type: ignore[no-untyped-def]
         yield c
 
 
+# `firstline serve` refuses the development secrets: test servers get their own
+TEST_SECRETS = {
+    "FIRSTLINE_SECRET_KEY": "live-test-secret-key-that-is-at-least-32-bytes",
+    "FIRSTLINE_WEBHOOK_SECRET": "test-webhook-secret",
+}
+
+
 def start_process(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, **TEST_SECRETS, **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )

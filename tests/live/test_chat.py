@@ -34,7 +34,7 @@ async def test_form_in_three_languages(http):  # type: ignore[no-untyped-def]
         assert any(q["red_flag"] for q in r.json()["questions"])
         assert r.headers["access-control-allow-origin"] == "*"
     assert (await http.get("/channels/chat/form?unit=nowhere&lang=fi")).status_code == 404
-    assert (await http.get("/channels/chat/form?unit=kajaani&lang=de")).status_code == 400
+    assert (await http.get("/channels/chat/form?unit=kajaani&lang=de")).status_code == 422
 
 
 async def test_full_chat_with_drop_and_resume(server, http):  # type: ignore[no-untyped-def]

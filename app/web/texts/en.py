@@ -312,6 +312,8 @@ TEXTS: dict[str, str] = {
     "err.patient_not_found": "No such patient.",
     "err.conversation_ended": "The conversation has ended.",
     "err.invalid_body": "The form’s data was not accepted.",
+    "err.invalid_parameter": "The request’s data was not accepted.",
+    "err.portal_disabled": "The patient portal is not configured on this server.",
     "err.unavailable": "The service is busy; nothing was stored. Try again shortly.",
     "chat.live": "Live chat: the visitor sees your reply at once.",
     "chat.visitor": "Visitor",

@@ -312,6 +312,8 @@ TEXTS: dict[str, str] = {
     "err.patient_not_found": "Potilasta ei löydy.",
     "err.conversation_ended": "Keskustelu on päättynyt.",
     "err.invalid_body": "Lomakkeen tiedot eivät kelpaa.",
+    "err.invalid_parameter": "Pyynnön tiedot eivät kelpaa.",
+    "err.portal_disabled": "Potilaan asiointia ei ole otettu käyttöön tällä palvelimella.",
     "err.unavailable": "Palvelu on ruuhkautunut; mitään ei tallennettu. Yritä hetken päästä uudelleen.",
     "chat.live": "Live-chat: asiakas näkee vastauksesi heti.",
     "chat.visitor": "Asiakas",

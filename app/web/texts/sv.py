@@ -312,6 +312,8 @@ TEXTS: dict[str, str] = {
     "err.patient_not_found": "Patienten finns inte.",
     "err.conversation_ended": "Samtalet har avslutats.",
     "err.invalid_body": "Formulärets uppgifter godtas inte.",
+    "err.invalid_parameter": "Begärans uppgifter godtas inte.",
+    "err.portal_disabled": "Patienttjänsten är inte aktiverad på den här servern.",
     "err.unavailable": "Tjänsten är överbelastad; inget sparades. Försök igen om en stund.",
     "chat.live": "Livechatt: besökaren ser ditt svar direkt.",
     "chat.visitor": "Besökare",
