@@ -52,6 +52,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "follow_up_held": "only the holder of the follow-up or a supervisor may cancel it (extra.holder)",
     "case_waiting": "the case waits for a follow-up: cancel it to work on the case now",
     "report_date_range": "a report day outside the years the reports cover",
+    "search_moved": "the patient search is POST /api/patients/search now (names stay out of URLs)",
 }
 
 

@@ -398,4 +398,6 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "The follow-up is {holder}'s; only they or a supervisor may cancel it.",
     "err.case_waiting": "The contact waits for a follow-up; cancel the follow-up to work on it now.",
     "err.report_date_range": "Choose a day between 2000 and 2100.",
+    "resolve.pathway_hint": "The patient will see the chosen care pathway in the patient portal (Omasote).",
+    "err.search_moved": "The patient search has changed; reload the page.",
 }

@@ -398,4 +398,6 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Sovitun yhteydenoton hoitaa {holder}; vain hän tai esihenkilö voi perua sen.",
     "err.case_waiting": "Yhteydenotto odottaa sovittua aikaa; peru sovittu yhteydenotto, jos hoidat sen nyt.",
     "err.report_date_range": "Valitse päivä vuosilta 2000–2100.",
+    "resolve.pathway_hint": "Potilas näkee valitun hoitopolun potilasportaalissa (Omasote).",
+    "err.search_moved": "Potilashaku on muuttunut; lataa sivu uudelleen.",
 }

@@ -398,4 +398,6 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Den överenskomna kontakten sköts av {holder}; bara hen eller en chef kan avbryta den.",
     "err.case_waiting": "Kontakten väntar på en överenskommen tid; avbryt den för att sköta kontakten nu.",
     "err.report_date_range": "Välj en dag mellan år 2000 och 2100.",
+    "resolve.pathway_hint": "Patienten ser den valda vårdkedjan i patientportalen (Omasote).",
+    "err.search_moved": "Patientsökningen har ändrats; ladda om sidan.",
 }
