@@ -85,3 +85,12 @@ def test_the_search_scope_is_the_same_rule(region: Region) -> None:
 def test_attachment_counts_list_every_pathway_of_the_region(region: Region) -> None:
     assert pathway_attachments({}, region) == {"asthma": 0, "diabetes": 0}
     assert pathway_attachments({"diabetes": 3, "retired": 1}, region) == {"asthma": 0, "diabetes": 3, "retired": 1}
+
+
+def test_a_pathway_id_given_twice_stops_the_region_file(region: Region) -> None:
+    import msgspec
+
+    raw = msgspec.to_builtins(region)
+    raw["care_pathways"].append({**raw["care_pathways"][0], "url": "https://example.org/other"})
+    with pytest.raises(msgspec.ValidationError, match="care_pathways.*'asthma' appears twice"):
+        msgspec.convert(raw, Region)
