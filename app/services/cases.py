@@ -29,6 +29,7 @@ from app.domain.urgency import assess
 from app.domain import survey as survey_rules
 from app.services.survey import survey_token
 from app.services.care_pathways import attach_in as attach_pathway
+from app.services.patient_access import may_read as may_read_patient
 from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import NotFound
@@ -371,7 +372,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
         case = _state(await _visible_case(hub, conn, who, case_id))
         rules.ensure_linkable(case)
         p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
-        if p is None:
+        if p is None or not await may_read_patient(conn, region, who, p):  # another unit's: as if unknown
             raise NotFound(f"no patient {patient_id!r}", code="patient_not_found")
         if case.caller_phone:
             await conn.execute(

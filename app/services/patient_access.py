@@ -19,18 +19,21 @@ def not_found(patient_id: str) -> NotFound:
 
 
 async def readable_patient(conn: AsyncConnection, region: Region, who: Professional, patient_id: str) -> Row[Any]:
-    """The patient's row, or NotFound when there is none or `who` may not read it. Their cases
-    are read only when the unit alone does not decide."""
+    """The patient's row, or NotFound when there is none or `who` may not read it."""
     p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
-    if p is None:
-        raise not_found(patient_id)
-    if may_read_patient(region, who, p.unit, ()):
-        return p
-    c = t.cases.c
-    cases = (await conn.execute(select(c.queue, c.assignee).where(c.patient_id == p.id))).all()
-    if not may_read_patient(region, who, p.unit, [(r.queue, r.assignee) for r in cases]):
+    if p is None or not await may_read(conn, region, who, p):
         raise not_found(patient_id)
     return p
+
+
+async def may_read(conn: AsyncConnection, region: Region, who: Professional, patient: Row[Any]) -> bool:
+    """Whether `who` may read this `patients` row; its cases are read only when the unit alone
+    does not decide."""
+    if may_read_patient(region, who, patient.unit, ()):
+        return True
+    c = t.cases.c
+    cases = (await conn.execute(select(c.queue, c.assignee).where(c.patient_id == patient.id))).all()
+    return may_read_patient(region, who, patient.unit, [(r.queue, r.assignee) for r in cases])
 
 
 def in_scope(scope: PatientScope) -> ColumnElement[bool] | None:

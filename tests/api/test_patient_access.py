@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from app.clock import utcnow
 from app.db import schema as t
-from tests.helpers import SCRAPER, login
+from tests.helpers import SCRAPER, callback, login
 
 PEKKA = "p-0007"  # Sotkamo's patient, named nurse n-veera
 
@@ -119,3 +119,15 @@ async def test_the_old_get_search_is_gone_and_points_to_the_post(client):  # typ
 async def test_a_search_needs_two_to_a_hundred_characters(client, q):  # type: ignore[no-untyped-def]
     r = await client.post("/api/patients/search", json={"q": q}, headers=await login(client, "aino"))
     assert r.status_code == 400, r.text
+
+
+async def test_an_unknown_caller_is_linked_only_to_a_patient_one_may_read(client):  # type: ignore[no-untyped-def]
+    """Linking would show the patient through the case: another unit's answers as an unknown id."""
+    cid = (await callback(client, "pa-link", caller="+358409998877")).json()["case_id"]  # Kajaani overflow
+    aino = await login(client, "aino")
+    for unknown in (PEKKA, "p-nobody"):
+        r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": unknown}, headers=aino)
+        assert r.status_code == 404 and r.json()["extra"]["code"] == "patient_not_found", r.text
+        assert r.json()["detail"] == f"no patient {unknown!r}"
+    r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0006"}, headers=aino)
+    assert r.status_code == 200, r.text
