@@ -160,7 +160,7 @@ class PatientController(Controller):
     tags = ["patients"]
 
     @get("/", status_code=410, include_in_schema=False)
-    async def search_moved(self, who: Professional, q: Annotated[str | None, Parameter(max_length=200)] = None) -> None:
+    async def search_moved(self, who: Professional) -> None:
         """The old `GET ?q=` search, answered 410 for one release: a name or number in a URL ends up
         in proxies' and browsers' logs and histories."""
         raise Gone(

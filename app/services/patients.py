@@ -180,11 +180,9 @@ async def search_patients(hub: Hub, who: Professional, q: str, limit: int = 20) 
         stmt = stmt.where(allowed)
     async with hub.engine.begin() as conn:
         rows = (await conn.execute(stmt.order_by(t.patients.c.name, t.patients.c.id).limit(limit))).all()
-        now = utcnow()
-        entry = {"at": now, "professional": who.id, "case_id": None, "action": "patient_search"}
-        await conn.execute(
-            insert(t.access_log), [{**entry, "patient_id": None, "hits": len(rows)}] + [{**entry, "patient_id": r.id, "hits": None} for r in rows]
-        )
+        entry = {"at": utcnow(), "professional": who.id, "case_id": None, "action": "patient_search"}
+        searched = {**entry, "patient_id": None, "hits": len(rows)}
+        await conn.execute(insert(t.access_log), [searched, *({**entry, "patient_id": r.id, "hits": None} for r in rows)])
     return [PatientHit(r.id, r.name, r.unit, r.named_nurse) for r in rows]
 
 
