@@ -93,6 +93,7 @@ TABLES = (
     "callback_attempts",
     "absences",
     "access_log",
+    "care_pathway_attachments",
     "revoked_tokens",
     "outbox",
     "survey_responses",

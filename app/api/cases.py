@@ -16,7 +16,9 @@ from app.hub import Hub
 from app.services import cases as svc
 from app.services import follow_ups as fsvc
 from app.services import patients as psvc
-from app.domain.errors import Invalid
+from app.domain.care_pathways import AttachedPathway
+from app.domain.errors import Gone, Invalid
+from app.services import care_pathways as pathways_svc
 from app.domain.summary import CaseSummary
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
@@ -138,23 +140,52 @@ class CaseController(Controller):
         return await svc.link_patient(hub, who, case_id, data.patient_id)
 
 
+class SearchRequest(msgspec.Struct):
+    q: Annotated[str, msgspec.Meta(min_length=2, max_length=100)]
+
+
+class PathwayRequest(msgspec.Struct):
+    pathway: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+PatientId = Annotated[str, Parameter(max_length=64)]
+
+
 class PatientController(Controller):
+    """A patient's data, for professionals who may read it (their unit's patients, or through a
+    case they may see); others get 404, as for a patient who does not exist. Every read and every
+    search is access-logged."""
+
     path = "/api/patients"
     tags = ["patients"]
 
-    @get("/")
-    async def search(self, hub: Hub, who: Professional, q: Annotated[str, Parameter(min_length=2, max_length=100)]) -> list[psvc.PatientHit]:
-        return await psvc.search_patients(hub, who, q)
+    @get("/", status_code=410, include_in_schema=False)
+    async def search_moved(self, who: Professional) -> None:
+        """The old `GET ?q=` search, answered 410 for one release: a name or number in a URL ends up
+        in proxies' and browsers' logs and histories."""
+        raise Gone(
+            "patient search moved to POST /api/patients/search with {\"q\": \"…\"}: names and numbers stay out of URLs",
+            code="search_moved",
+        )
+
+    @post("/search", status_code=200)
+    async def search(self, hub: Hub, who: Professional, data: SearchRequest) -> list[psvc.PatientHit]:
+        """By name, id or phone number, for linking a caller; only patients you may read."""
+        return await psvc.search_patients(hub, who, data.q)
 
     @get("/{patient_id:str}")
-    async def detail(self, hub: Hub, who: Professional, patient_id: Annotated[str, Parameter(max_length=64)]) -> psvc.PatientView:
+    async def detail(self, hub: Hub, who: Professional, patient_id: PatientId) -> psvc.PatientView:
         return await psvc.get_patient(hub, who, patient_id)
 
     @get("/{patient_id:str}/access-log")
-    async def access_log(
-        self, hub: Hub, who: Professional, patient_id: Annotated[str, Parameter(max_length=64)]
-    ) -> list[psvc.AccessEntry]:
+    async def access_log(self, hub: Hub, who: Professional, patient_id: PatientId) -> list[psvc.AccessEntry]:
         return await psvc.access_log(hub, who, patient_id)
+
+    @post("/{patient_id:str}/care-pathways", status_code=201)
+    async def attach_pathway(self, hub: Hub, who: Professional, patient_id: PatientId, data: PathwayRequest) -> AttachedPathway:
+        """Give the patient one of the region's care pathways: they see it in the portal. Again
+        for the same pathway changes nothing (the first attachment's time is kept)."""
+        return await pathways_svc.attach(hub, who, patient_id, data.pathway)
 
 
 class AbsenceRequest(msgspec.Struct):

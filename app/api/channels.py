@@ -15,7 +15,9 @@ from app.api.deps import bearer_token
 from app.clock import utcnow
 from app.hub import Hub
 from app.security.patient_jwt import PORTAL_DISABLED, PatientTokenError, patient_id
+from app.domain.care_pathways import AttachedPathway
 from app.services import threads
+from app.services.care_pathways import own_pathways
 from app.security.webhooks import SignatureError, verify
 from app.domain.errors import Disabled, Invalid
 from app.services.intake import intake
@@ -134,3 +136,8 @@ class OmasoteChannel(Controller):
     @get("/access-log")
     async def access_log(self, hub: Hub, patient: str) -> list[threads.PatientAccessEntry]:
         return await threads.own_access_log(hub, patient)
+
+    @get("/care-pathways")
+    async def care_pathways(self, hub: Hub, patient: str) -> list[AttachedPathway]:
+        """The care pathways professionals have given me, newest first, titled in my language."""
+        return await own_pathways(hub, patient)

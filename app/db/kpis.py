@@ -87,6 +87,18 @@ async def opened(conn: AsyncConnection, unit: str | None, start: datetime, end: 
     return int((await conn.execute(stmt)).scalar_one())
 
 
+async def pathway_attachments(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime) -> dict[str, int]:
+    """Care pathways attached to patients in the period, per pathway (each patient counts once
+    per pathway: attaching again writes nothing)."""
+    a = t.care_pathway_attachments.c
+    stmt = (
+        select(a.pathway, func.count())
+        .where(a.attached_at >= start, a.attached_at < end, _unit(a.unit, unit))
+        .group_by(a.pathway)
+    )
+    return {str(pathway): int(n) for pathway, n in (await conn.execute(stmt)).all()}
+
+
 async def resolved(conn: AsyncConnection, unit: str | None, start: datetime, end: datetime, horizon: datetime) -> list[KpiResolved]:
     """Cases resolved with an outcome (a merge carries none), each with the patient's first
     contact after the resolution — looked for up to `horizon` only (the service passes the
@@ -170,4 +182,5 @@ async def kpi_rows(conn: AsyncConnection, unit: str | None, start: datetime, end
         resolved=await resolved(conn, unit, start, end, horizon),
         surveys=await surveys(conn, unit, start, end),
         chats=await chats(conn, unit, start, end),
+        pathway_attachments=await pathway_attachments(conn, unit, start, end),
     )

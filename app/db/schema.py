@@ -219,11 +219,28 @@ access_log = Table(
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("at", UTC, nullable=False),
-    Column("patient_id", String(64), nullable=False),
+    # NULL only on a search's own entry (action `patient_search`, `hits` = how many patients it
+    # found); each patient it showed gets an entry of their own. The query text is never kept.
+    Column("patient_id", String(64), nullable=True),
     Column("professional", String(64), nullable=False),
     Column("case_id", ID),
     Column("action", String(32), nullable=False),
+    Column("hits", Integer),
     Index("ix_access_log_patient", "patient_id", "at"),
+)
+
+# Care pathways a professional has given a patient (the region's `care_pathways`; SPEC §9): the
+# patient sees them in the portal. One row per patient and pathway — attaching again changes nothing.
+care_pathway_attachments = Table(
+    "care_pathway_attachments",
+    metadata,
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), primary_key=True),
+    Column("pathway", String(64), primary_key=True),
+    Column("attached_at", UTC, nullable=False),
+    Column("attached_by", String(64), nullable=False),
+    Column("case_id", ID),  # the case resolved with it, when attached on resolving
+    Column("unit", String(64), nullable=False),  # whose work it counts as in the KPI report
+    Index("ix_care_pathway_attachments_attached_at", "attached_at"),
 )
 
 revoked_tokens = Table(

@@ -57,6 +57,7 @@ ERROR_CODES: Final[dict[str, str]] = {
     "case_waiting": "the case waits for a follow-up: cancel it to work on the case now",
     "report_date_range": "a report day outside the years the reports cover",
     "portal_disabled": "the patient portal is not configured on this hub (no retry will help)",
+    "search_moved": "the patient search is POST /api/patients/search now (names stay out of URLs)",
 }
 
 

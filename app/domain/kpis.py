@@ -134,6 +134,7 @@ class KpiRows(msgspec.Struct, frozen=True):
     resolved: Sequence[KpiResolved]
     surveys: Sequence[KpiSurvey]
     chats: Sequence[KpiChat]
+    pathway_attachments: Mapping[str, int] = msgspec.field(default_factory=dict)  # care pathways given, per pathway
 
 
 # --------------------------------------------------------------------------- figures (output)
@@ -203,7 +204,8 @@ class Kpis(msgspec.Struct, frozen=True, omit_defaults=True):
     failure_demand_by_code: dict[str, int]
     handling_time_p50_s: int | None
     live_answer: LiveAnswer
-    care_pathways: dict[str, int]
+    care_pathways: dict[str, int]  # resolved cases per care pathway chosen on resolving
+    care_pathway_attachments: dict[str, int]  # patients given each care pathway in the period (SPEC §13; additive)
     week: str | None = None  # the ISO week of a weekly trend's item (omitted otherwise)
 
 
@@ -410,8 +412,17 @@ def kpis(unit: str, start: date, end: date, rows: KpiRows, region: Region, tz: t
         handling_time_p50_s=_seconds(percentile(handling, 0.5)),
         live_answer=LiveAnswer(chats=len(rows.chats), answered_live=live, ratio=ratio(live, len(rows.chats))),
         care_pathways=pathways,
+        care_pathway_attachments=pathway_attachments(rows.pathway_attachments, region),
         week=week,
     )
+
+
+def pathway_attachments(counts: Mapping[str, int], region: Region) -> dict[str, int]:
+    """Every pathway of the region (0 when none was given), then any the file no longer lists."""
+    out = {p.id: 0 for p in region.care_pathways}
+    for pathway, n in counts.items():
+        out[pathway] = out.get(pathway, 0) + n
+    return out
 
 
 def weekly(

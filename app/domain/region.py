@@ -156,6 +156,7 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
         _check_unique("professionals", "id", [p.id for p in self.professionals])
         _check_unique("professionals", "username", [p.username for p in self.professionals])
         _check_unique("outcome_codes", "code", [o.code for o in self.outcome_codes])
+        _check_unique("care_pathways", "id", [c.id for c in self.care_pathways])
         if not self.units:
             raise ValueError("units: at least one unit is needed")
         if not self.outcome_codes:

@@ -128,7 +128,7 @@ import msgspec
 
 from app.domain import urgency_scope as scope
 from app.domain.urgency_explain import explain, reason
-from app.domain.urgency_words import fold, raw_form, token_concepts
+from app.domain.urgency_words import fold, guess_language, raw_form, token_concepts
 from app.domain.urgency_lexicon import (
     FLAG_IDS,
     FLAG_LABELS,
@@ -201,6 +201,7 @@ _TOKEN_RE = re.compile(
     r"(?P<w>[^\W\d_]+(?:['’´`ʼ][^\W\d_]+)*)|(?P<n>\d+(?:[.,]\d+)?(?:/10)?)|(?P<s>[.!?;\n]+)|(?P<c>[,:()\-–—/])"
 )
 _SENTENCE_GAP = 3
+_ANSWER_MARK = re.compile(r"[:?]|\s[-–]\s")
 _STOP = frozenset(fold(w) for words in STOP_WORDS.values() for w in words)
 
 
@@ -398,27 +399,11 @@ class _Hit(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 _MAX_FRAGMENT = 80
-_STOP_BY_LANG = {lg: frozenset(fold(w) for w in STOP_WORDS[lg]) for lg in LANGS}
 
 
 def _lang(lang: str | None) -> str | None:
     code = (lang or "").strip().lower()[:2]
     return code if code in LANGS else None
-
-
-def guess_language(text: str) -> str | None:
-    """The language a text is most likely in, from its function words; None when it does not
-    tell (a short text, a tie): the engine then reads it in all three."""
-    counts = dict.fromkeys(LANGS, 0)
-    for m in _TOKEN_RE.finditer(text):
-        if m.lastgroup == "w":
-            f = fold(m.group())
-            for lg in LANGS:
-                if f in _STOP_BY_LANG[lg]:
-                    counts[lg] += 1
-    best = max(counts.values())
-    winners = [lg for lg, n in counts.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else None
 
 
 def _answer_is_yes(value: object) -> bool | None:
@@ -486,7 +471,8 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     items = [(m.tlo, m.thi) for _, m in matched]
     items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
     items += [(i, i) for i, t in enumerate(toks) if t.fold in _W.item_words or t.fold.startswith(_W.item_stems)]
-    sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes})
+    answers = frozenset(i for i in range(1, len(toks)) if _ANSWER_MARK.search(text, toks[i - 1].end, toks[i].start))
+    sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes}, answers)
     if administrative:
         # an administrative matter is set aside only by what the patient reports now: a denied
         # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count

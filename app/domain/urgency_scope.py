@@ -213,6 +213,7 @@ class Text(NamedTuple):
     items: list[tuple[int, int]]  # spans of every flag mention and other item ("kuumetta", "isä")
     symptom_negs: set[int]  # denial words that are part of a symptom ("ei saa henkeä")
     scope_triggers: set[int]  # denial words that open a scope
+    answers: frozenset[int] = frozenset()  # tokens right after a form-style ":", "?" or " - " (an answer may follow)
 
 
 def denial(lo: int, hi: int, tx: Text, w: Words) -> tuple[int, int] | None:
@@ -232,7 +233,9 @@ def denial(lo: int, hi: int, tx: Text, w: Words) -> tuple[int, int] | None:
     if any(i in tx.negators for i in near) and any(i in tx.be for i in near) \
             and not any(tx.folds[i] in w.pseudo for i in after):
         return (lo, max(i for i in near if i in tx.negators or i in tx.be))
-    end = bare_denial_after(hi, tx.folds, tx.clauses, w.post_denials)
+    # only a form-style answer ("Rintakipu: ei", "Rintakipu? Ei"): after a full stop, a comma or a
+    # line break the "ei" may begin anything ("rintakipu. Ei mene ohi", "rintakipu\nEI") — recall first
+    end = bare_denial_after(hi, tx.folds, tx.clauses, w.post_denials) if hi + 1 in tx.answers else None
     return (lo, end) if end is not None else None
 
 

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import snowballstemmer
 
-from app.domain.urgency_lexicon import COLLOQUIAL, LEXICON, TYPO_CONCEPTS
+from app.domain.urgency_lexicon import COLLOQUIAL, LANGS, LEXICON, STOP_WORDS, TYPO_CONCEPTS
 
 # --------------------------------------------------------------------------------------------
 # Normalisation
@@ -283,3 +283,21 @@ def token_concepts(raw: str) -> tuple[_Term, ...]:
             extra += _fuzzy_tail(f0, {n + k for n in prefix_lengths for k in range(4)})
         found += [t for t in extra if t.concept not in have]
     return tuple(dict.fromkeys(found))
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_STOP_BY_LANG = {lg: frozenset(fold(w) for w in STOP_WORDS[lg]) for lg in LANGS}
+
+
+def guess_language(text: str) -> str | None:
+    """The language a text is most likely in, from its function words; None when it does not
+    tell (a short text, a tie): the engine then reads it in all three."""
+    counts = dict.fromkeys(LANGS, 0)
+    for word in _WORD.findall(text):
+        f = fold(word)
+        for lg in LANGS:
+            if f in _STOP_BY_LANG[lg]:
+                counts[lg] += 1
+    best = max(counts.values())
+    winners = [lg for lg, n in counts.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else None

@@ -28,6 +28,8 @@ from app.domain.routing import PatientFacts, route_identified
 from app.domain.urgency import assess
 from app.domain import survey as survey_rules
 from app.services.survey import survey_token
+from app.services.care_pathways import attach_in as attach_pathway
+from app.services.patient_access import may_read as may_read_patient
 from app.clock import utcnow
 from app.hub import Hub
 from app.domain.errors import NotFound
@@ -330,7 +332,8 @@ async def resolve(
 ) -> CaseSummary:
     """Resolve, and hand the patient the survey link in the same transaction (SPEC §9): a secure
     message thread gets a system message with it in the patient's language; a phone caller who
-    agreed during the call (`survey_sms`) gets the content-free `survey` SMS template."""
+    agreed during the call (`survey_sms`) gets the content-free `survey` SMS template. A care
+    pathway chosen on resolving is attached to the case's patient in the same transaction."""
     now = utcnow()
     code = rules.outcome_code(hub.region, outcome, care_pathway)
     async with hub.engine.begin() as conn:
@@ -338,6 +341,9 @@ async def resolve(
         change = rules.resolve(case, who, hub.region, outcome, follow_up, patient_informed, care_pathway, now)
         sms = survey_rules.survey_sms(case.caller_phone, survey_sms)
         summary, event = await _commit_change(conn, case_id, change, "case.resolved", who.id, now, outcome=outcome)
+        if care_pathway is not None and case.patient_id:
+            # offered on resolving: the patient sees it in the portal (app/services/care_pathways.py)
+            await attach_pathway(conn, hub.region, case.patient_id, care_pathway, who, case.unit, case_id, now)
         if case.channel == "secure_message" and case.patient_id:
             language = (
                 await conn.execute(select(t.patients.c.language).where(t.patients.c.id == case.patient_id))
@@ -366,7 +372,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
         case = _state(await _visible_case(hub, conn, who, case_id))
         rules.ensure_linkable(case, who, region)
         p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
-        if p is None:
+        if p is None or not await may_read_patient(conn, region, who, p):  # another unit's: as if unknown
             raise NotFound(f"no patient {patient_id!r}", code="patient_not_found")
         if case.caller_phone:
             await conn.execute(

@@ -22,6 +22,10 @@ from app.hub import Hub
 from app.services.cases import log_access
 from app.domain.absences import ended_at
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from app.domain.care_pathways import AttachedPathway
+from app.domain.patient_access import patient_scope
+from app.services.care_pathways import attached_of
+from app.services.patient_access import in_scope, readable_patient
 from app.db.summaries import summary_select
 from app.domain.summary import CaseSummary, summary_from_row
 
@@ -103,7 +107,7 @@ class PatientView(msgspec.Struct):
     phones: list[str]
     responsible_worker: ResponsibleWorker | None
     shared_client: SharedClient
-    care_pathways: list[dict[str, Any]]
+    care_pathways: list[AttachedPathway]  # newest first, titled in the patient's language
     recent_cases: list[CaseSummary]
 
 
@@ -117,9 +121,8 @@ class PatientHit(msgspec.Struct):
 async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientView:
     now = utcnow()
     async with hub.engine.begin() as conn:
-        p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
-        if p is None:
-            raise NotFound(f"no patient {patient_id!r}")
+        p = await readable_patient(conn, hub.region, who, patient_id)
+        pathways = await attached_of(conn, hub.region, p.id, p.language)
         phones = list((await conn.execute(select(t.patient_phones.c.phone).where(t.patient_phones.c.patient_id == p.id))).scalars())
         rows = (
             await conn.execute(
@@ -155,12 +158,14 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
         phones=phones,
         responsible_worker=worker,
         shared_client=shared_client_suggestion(facts, SHARED_CLIENT_THRESHOLDS),
-        care_pathways=[],
+        care_pathways=pathways,
         recent_cases=history_shown(who, recent),
     )
 
 
 async def search_patients(hub: Hub, who: Professional, q: str, limit: int = 20) -> list[PatientHit]:
+    """By name, id or phone, among the patients `who` may read. The search leaves an access-log
+    entry of its own (who, how many hits — never the query text) and one per patient shown."""
     q = q.strip()
     if len(q) < 2:
         raise Invalid("search needs at least 2 characters")
@@ -169,17 +174,15 @@ async def search_patients(hub: Hub, who: Professional, q: str, limit: int = 20) 
         conditions.append(t.patients.c.id.in_(select(t.patient_phones.c.patient_id).where(t.patient_phones.c.phone == normalise(q))))
     except PhoneError:
         pass
+    stmt = select(t.patients.c.id, t.patients.c.name, t.patients.c.unit, t.patients.c.named_nurse).where(or_(*conditions))
+    allowed = in_scope(patient_scope(hub.region, who))
+    if allowed is not None:
+        stmt = stmt.where(allowed)
     async with hub.engine.begin() as conn:
-        rows = (
-            await conn.execute(
-                select(t.patients.c.id, t.patients.c.name, t.patients.c.unit, t.patients.c.named_nurse)
-                .where(or_(*conditions))
-                .order_by(t.patients.c.name)
-                .limit(limit)
-            )
-        ).all()
-        for r in rows:
-            await log_access(conn, r.id, who.id, None, "patient_search")
+        rows = (await conn.execute(stmt.order_by(t.patients.c.name, t.patients.c.id).limit(limit))).all()
+        entry = {"at": utcnow(), "professional": who.id, "case_id": None, "action": "patient_search"}
+        searched = {**entry, "patient_id": None, "hits": len(rows)}
+        await conn.execute(insert(t.access_log), [searched, *({**entry, "patient_id": r.id, "hits": None} for r in rows)])
     return [PatientHit(r.id, r.name, r.unit, r.named_nurse) for r in rows]
 
 
@@ -196,15 +199,14 @@ class AccessEntry(msgspec.Struct):
 async def access_log(hub: Hub, who: Professional, patient_id: str) -> list[AccessEntry]:
     if not may_override(who):
         raise Forbidden("only a supervisor may read a patient's access log")
-    async with hub.engine.connect() as conn:
-        exists = (await conn.execute(select(t.patients.c.id).where(t.patients.c.id == patient_id))).first()
-        if exists is None:
-            raise NotFound(f"no patient {patient_id!r}")
+    async with hub.engine.begin() as conn:
+        await readable_patient(conn, hub.region, who, patient_id)
         rows = (
             await conn.execute(
                 select(t.access_log).where(t.access_log.c.patient_id == patient_id).order_by(t.access_log.c.at.desc()).limit(1000)
             )
         ).all()
+        await log_access(conn, patient_id, who.id, None, "access_log_view")  # reading who read is a read too
     out = []
     for r in rows:
         p = hub.region.professional_by_id.get(r.professional)

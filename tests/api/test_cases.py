@@ -274,9 +274,9 @@ async def test_reading_patient_data_is_access_logged(client):  # type: ignore[no
     assert (await client.get(f"/api/cases/{cid}", headers=aino)).status_code == 200
     r = await client.get("/api/patients/p-0001", headers=aino)
     assert r.status_code == 200 and r.json()["named_nurse"] == "n-aino"
-    hits = (await client.get("/api/patients?q=meik", headers=aino)).json()
+    hits = (await client.post("/api/patients/search", json={"q": "meik"}, headers=aino)).json()
     assert [h["id"] for h in hits] == ["p-0001"]
-    assert [h["id"] for h in (await client.get("/api/patients?q=040 123 4567", headers=aino)).json()] == ["p-0001"]
+    assert [h["id"] for h in (await client.post("/api/patients/search", json={"q": "040 123 4567"}, headers=aino)).json()] == ["p-0001"]
     assert (await client.get("/api/patients/p-0001/access-log", headers=aino)).status_code == 403
     log = (await client.get("/api/patients/p-0001/access-log", headers=paula)).json()
     actions = sorted(e["action"] for e in log)

@@ -123,6 +123,13 @@ async def seed(engine) -> None:  # type: ignore[no-untyped-def]
         {"type": "case.claimed", "case_id": "c6", "queue": "chat:kajaani", "unit": "kajaani", "actor": "n-liisa", "at": L(22, 12, 3), "data": "{}"},
         {"type": "case.claimed", "case_id": "c7", "queue": "chat:kajaani", "unit": "kajaani", "actor": "n-eero", "at": L(24, 10, 7), "data": "{}"},
     ]
+    # care pathways given: two in Kajaani this week; one next week; one in Sotkamo
+    pathways = [
+        {"patient_id": "p-0001", "pathway": "asthma", "attached_at": L(22, 9, 40), "attached_by": "n-aino", "case_id": "c1", "unit": "kajaani"},
+        {"patient_id": "p-0002", "pathway": "asthma", "attached_at": L(23, 11), "attached_by": "n-aino", "case_id": None, "unit": "kajaani"},
+        {"patient_id": "p-0002", "pathway": "diabetes", "attached_at": L(29, 9), "attached_by": "n-aino", "case_id": None, "unit": "kajaani"},
+        {"patient_id": "p-0007", "pathway": "diabetes", "attached_at": L(23, 10), "attached_by": "n-veera", "case_id": None, "unit": "sotkamo"},
+    ]
     messages = [{"id": "m7", "case_id": "c7", "sender": "system", "author": None, "text": "The visitor left the chat.", "at": L(24, 10, 5)}]
     async with engine.begin() as conn:
         await conn.execute(insert(t.cases), cases)
@@ -130,6 +137,7 @@ async def seed(engine) -> None:  # type: ignore[no-untyped-def]
         await conn.execute(insert(t.survey_responses), surveys)
         await conn.execute(insert(t.events), events)
         await conn.execute(insert(t.messages), messages)
+        await conn.execute(insert(t.care_pathway_attachments), pathways)
 
 
 # Kajaani, 2025-12-22 … 2025-12-28, every figure by hand (see the module docstring).
@@ -161,6 +169,7 @@ KAJAANI_W52 = {
     "handling_time_p50_s": 1200,
     "live_answer": {"chats": 2, "answered_live": 1, "ratio": 0.5},  # C6 yes; C7 claimed after the visitor left
     "care_pathways": {"asthma": 1, "diabetes": 0},
+    "care_pathway_attachments": {"asthma": 2, "diabetes": 0},  # p-0001 on Monday, p-0002 on Tuesday
 }
 
 
@@ -185,6 +194,7 @@ async def test_kpi_report_of_a_christmas_week_by_hand(client, db):  # type: igno
     values = dict(rows[1:])
     assert values["contacts.by_channel.secure_message"] == "9" and values["callbacks.delay_p90_s"] == "489600"
     assert values["continuity.nurse.upc"] == "0.6667" and values["fcr_ratio"] == str(round(4 / 11, 4))
+    assert (values["care_pathway_attachments.asthma"], values["care_pathway_attachments.diabetes"]) == ("2", "0")
     assert len(rows) - 1 == len(values)
 
 
@@ -271,6 +281,7 @@ async def test_weekly_trend_splits_the_same_figures_by_iso_week(hub, db, region:
     assert w01["contacts"]["total"] == 1 and w01["cases"]["resolved"] == 1
     assert (w01["fcr_ratio"], w01["fcr_pending"]) == (1.0, 1)
     assert w01["nps"]["responses"] == 1 and w01["nps"]["score"] == -100.0
+    assert w01["care_pathway_attachments"] == {"asthma": 0, "diabetes": 1}
 
     single = await svc.kpis(hub, paula, None, "2025-12-22", "2025-12-28", now=now)
     assert __import__("msgspec").to_builtins(single) == {**KAJAANI_W52, "fcr_pending": 1}
@@ -297,6 +308,7 @@ async def test_a_later_contact_in_another_unit_withdraws_fcr(client, db):  # typ
     admin = await login(client, "admin")
     query = "/api/reports/kpis?unit=sotkamo&from=2025-12-22&to=2025-12-28"
     assert (await client.get(query, headers=admin)).json()["fcr_ratio"] == 1.0
+    assert (await client.get(query, headers=admin)).json()["care_pathway_attachments"] == {"asthma": 0, "diabetes": 1}
     late = _case("c11", "phone", L(29, 10), patient="p7", line=1)
     async with db.begin() as conn:
         await conn.execute(insert(t.cases), [late])

@@ -583,7 +583,7 @@ async function searchPatients() {
   linkState(text("link.searching"));
   let found;
   try {
-    found = await api(`/api/patients?${new URLSearchParams({ q }).toString()}`);
+    found = await api("/api/patients/search", { method: "POST", body: { q } }); // names and numbers stay out of URLs
   } catch (error) {
     if (error.status === 401 || mine !== searchGeneration) return;
     hits.replaceChildren();

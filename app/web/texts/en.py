@@ -403,4 +403,6 @@ TEXTS: dict[str, str] = {
     "err.chat_session_expired": "The chat has ended and its session has expired; start a new chat.",
     "err.reply_unreadable": "The caller is not identified, so they cannot read a reply in the portal: link the patient first, or call back.",
     "err.rate_limited": "Too many requests; try again in a moment.",
+    "resolve.pathway_hint": "The patient will see the chosen care pathway in the patient portal (Omasote).",
+    "err.search_moved": "The patient search has changed; reload the page.",
 }

@@ -403,4 +403,6 @@ TEXTS: dict[str, str] = {
     "err.chat_session_expired": "Keskustelu on päättynyt ja sen istunto vanhentunut; aloita uusi keskustelu.",
     "err.reply_unreadable": "Soittajaa ei ole tunnistettu, joten hän ei näe vastausta Omasotessa: liitä potilas ensin tai soita takaisin.",
     "err.rate_limited": "Liian monta pyyntöä; yritä hetken kuluttua uudelleen.",
+    "resolve.pathway_hint": "Potilas näkee valitun hoitopolun potilasportaalissa (Omasote).",
+    "err.search_moved": "Potilashaku on muuttunut; lataa sivu uudelleen.",
 }

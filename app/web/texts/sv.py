@@ -403,4 +403,6 @@ TEXTS: dict[str, str] = {
     "err.chat_session_expired": "Chatten har avslutats och sessionen har gått ut; starta en ny chatt.",
     "err.reply_unreadable": "Den som ringde är inte identifierad och kan inte läsa svaret i Omasote: koppla patienten först eller ring tillbaka.",
     "err.rate_limited": "För många förfrågningar; försök igen om en stund.",
+    "resolve.pathway_hint": "Patienten ser den valda vårdkedjan i patientportalen (Omasote).",
+    "err.search_moved": "Patientsökningen har ändrats; ladda om sidan.",
 }
