@@ -398,4 +398,11 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "The follow-up is {holder}'s; only they or a supervisor may cancel it.",
     "err.case_waiting": "The contact waits for a follow-up; cancel the follow-up to work on it now.",
     "err.report_date_range": "Choose a day between 2000 and 2100.",
+    "findings.title": "Urgency suggestion",
+    "findings.suggest": "The rules suggest: {level}. The nurse decides.",
+    "findings.decides": "The rules suggest, the nurse decides.",
+    "findings.words": "Patient's words",
+    "findings.negated": "mentioned, negated",
+    "findings.history": "in the past",
+    "findings.form": "Yes on the pre-information form",
 }

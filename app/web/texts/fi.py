@@ -398,4 +398,11 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Sovitun yhteydenoton hoitaa {holder}; vain hän tai esihenkilö voi perua sen.",
     "err.case_waiting": "Yhteydenotto odottaa sovittua aikaa; peru sovittu yhteydenotto, jos hoidat sen nyt.",
     "err.report_date_range": "Valitse päivä vuosilta 2000–2100.",
+    "findings.title": "Kiireellisyysehdotus",
+    "findings.suggest": "Säännöt ehdottavat: {level}. Hoitaja päättää.",
+    "findings.decides": "Säännöt ehdottavat, hoitaja päättää.",
+    "findings.words": "Potilaan sanat",
+    "findings.negated": "mainittu, kielletty",
+    "findings.history": "aiemmin, ei nyt",
+    "findings.form": "Kyllä esitietolomakkeella",
 }

@@ -398,4 +398,11 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Den överenskomna kontakten sköts av {holder}; bara hen eller en chef kan avbryta den.",
     "err.case_waiting": "Kontakten väntar på en överenskommen tid; avbryt den för att sköta kontakten nu.",
     "err.report_date_range": "Välj en dag mellan år 2000 och 2100.",
+    "findings.title": "Förslag till brådskandegrad",
+    "findings.suggest": "Reglerna föreslår: {level}. Sjukskötaren beslutar.",
+    "findings.decides": "Reglerna föreslår, sjukskötaren beslutar.",
+    "findings.words": "Patientens ord",
+    "findings.negated": "nämnt, nekat",
+    "findings.history": "tidigare, inte nu",
+    "findings.form": "Ja på förhandsformuläret",
 }
