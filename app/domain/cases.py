@@ -260,14 +260,15 @@ def escalate_on_red_flag(case: CaseState, assessment: Assessment, region: Region
 
 def note_findings(case: CaseState, assessment: Assessment) -> CaseChange:
     """A later line that escalates nothing still adds what it found to the case's findings (a
-    denial, a same-day sign), so the nurse sees the conversation's whole picture; NO_CHANGE when
-    it found nothing new. The urgency stays: only an emergency escalates on its own."""
+    denial, a same-day sign) and red flags, so the nurse sees the conversation's whole picture;
+    NO_CHANGE when it found nothing new. The urgency stays: only an emergency escalates on its own."""
     if not assessment.findings:
         return NO_CHANGE
     merged = found.merge(case.urgency_findings, assessment.findings)
     if merged == found.ordered(case.urgency_findings):
         return NO_CHANGE
-    return CaseChange(urgency_findings=merged)
+    red = tuple(sorted(set(case.red_flags) | set(found.red_flags(merged))))  # an urgent-level sign is a red flag too
+    return CaseChange(urgency_findings=merged, red_flags=red) if red != tuple(sorted(case.red_flags)) else CaseChange(urgency_findings=merged)
 
 
 # -------------------------------------------------------------------------------------- urgency

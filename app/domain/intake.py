@@ -116,6 +116,8 @@ class IntakeContext(msgspec.Struct):
     language: str | None = None
     interpreter_language: str | None = None
     hearing_impaired: bool = False
+    open_findings: tuple[Finding, ...] = ()  # the open case's urgency findings and red flags, as read
+    open_red_flags: tuple[str, ...] = ()
 
     def patient_columns(self) -> dict[str, Any]:
         """The patient's facts named as `summary_from_row` reads them (`PATIENT_COLUMNS`)."""
@@ -182,6 +184,10 @@ class MergeRecord(msgspec.Struct):
     id: str
     version: int
     updated_at: datetime
+    # the case's findings and red flags with this contact's joined in; None: unchanged. Exact,
+    # because the merge applies only to the version they were read from.
+    urgency_findings: str | None = None
+    red_flags: str | None = None
 
 
 class MessageRecord(msgspec.Struct):
@@ -219,6 +225,17 @@ class IntakePlan(msgspec.Struct):
 Outcome = list[int] | Literal["changed", "duplicate"]
 
 _encode = msgspec.json.Encoder().encode
+
+
+def _merged_findings(ctx: IntakeContext, tri: Triage) -> tuple[str | None, str | None]:
+    """(findings, red flags) of the open case once this contact's are joined in; None where
+    nothing changes. The urgency stays: a contact that is an emergency is not merged (rule 1)."""
+    merged = found.merge(ctx.open_findings, tri.findings)
+    if merged == found.ordered(ctx.open_findings):
+        return None, None
+    before = tuple(sorted(ctx.open_red_flags))
+    after = tuple(sorted(set(before) | set(found.red_flags(merged))))
+    return found.encode(merged), (",".join(after) if after != before else None)
 
 
 def plan(
@@ -260,7 +277,7 @@ def plan(
         )
         # Exact as long as the case is still at the version read: the store checks that.
         summary = msgspec.structs.replace(open_case, contacts=open_case.contacts + 1, updated_at=now)
-        merge = MergeRecord(open_case.id, version, now)
+        merge = MergeRecord(open_case.id, version, now, *_merged_findings(ctx, tri))
         events = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
     else:
         due = sla.due_at(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, tz)

@@ -123,3 +123,14 @@ async def test_a_later_line_is_read_in_the_patients_language_and_merges_its_find
     assert seen[-1] == "en"
     chat = (await http.get(f"/api/cases/{result.case_id}", headers=nurse)).json()
     assert chat["urgency"] != "emergency" and brief(chat) == [("chest_pain", "negated", ["no chest pain"])]
+
+
+async def test_a_contact_merged_into_the_open_matter_adds_its_findings(served):  # type: ignore[no-untyped-def]
+    http, _ = served
+    first = (await callback(http, "merge-1", caller=ERIK, voicemail_text="Jag hostar, ingen bröstsmärta")).json()
+    second = (await callback(http, "merge-2", caller=ERIK, voicemail_text="nu har jag feber 40 grader, ingen bröstsmärta alls")).json()
+    assert second["merged"] and second["case_id"] == first["case_id"]
+    detail = (await http.get(f"/api/cases/{first['case_id']}", headers=await login(http, "eero"))).json()
+    assert brief(detail) == [("high_fever", "counted", ["feber 40"]), ("chest_pain", "negated", ["ingen bröstsmärta"])]
+    assert detail["red_flags"] == ["high_fever"] and detail["contacts_count"] == 2
+    assert detail["urgency"] == first["urgency"], "a merged contact does not change the urgency"

@@ -291,3 +291,13 @@ def test_a_line_that_escalates_nothing_still_adds_what_it_found() -> None:
     noted = msgspec.structs.replace(NEW, urgency_findings=change.urgency_findings)  # type: ignore[arg-type]
     assert rules.note_findings(noted, calm) is rules.NO_CHANGE, "nothing new: nothing to write"
     assert rules.note_findings(NEW, assess("Milloin laboratorio on auki?", None, "fi")) is rules.NO_CHANGE
+
+
+def test_a_later_urgent_sign_is_a_red_flag_of_the_case() -> None:
+    from app.domain.urgency import Finding
+
+    fever = Finding("high_fever", "urgent", "counted", ("kuumetta 40",), "FEVER + NUM_HIGH")
+    said = Assessment(level="urgent", flags=("high_fever",), explanation="", findings=(fever,))
+    change = rules.note_findings(msgspec.structs.replace(NEW, red_flags=("breathing",)), said)
+    assert change.red_flags == ("breathing", "high_fever") and change.urgency_findings == (fever,)
+    assert "urgency" not in change.changed(), "only an emergency escalates on its own"
