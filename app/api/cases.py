@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, delete, get, post
+from litestar import Controller, Request, delete, get, post
 from litestar.params import Parameter
 
 from app.domain.access import INBOX_FILTERS
@@ -20,6 +20,7 @@ from app.domain.care_pathways import AttachedPathway
 from app.domain.errors import Gone, Invalid
 from app.services import care_pathways as pathways_svc
 from app.domain.summary import CaseSummary
+from app.web.i18n import pick_language
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=4000)]
 CaseId = Annotated[str, Parameter(max_length=64)]
@@ -88,8 +89,17 @@ class CaseController(Controller):
     tags = ["cases"]
 
     @get("/")
-    async def detail(self, hub: Hub, who: Professional, case_id: CaseId) -> svc.CaseDetail:
-        return await svc.get_case(hub, who, case_id)
+    async def detail(
+        self,
+        request: Request[Any, Any, Any],
+        hub: Hub,
+        who: Professional,
+        case_id: CaseId,
+        lang: Annotated[Literal["fi", "sv", "en"] | None, Parameter(query="lang")] = None,
+    ) -> svc.CaseDetail:
+        """The case whole. Its urgency findings' labels, reasons and explanation are in `?lang=`,
+        else the Accept-Language header's first language of ours, else Finnish."""
+        return await svc.get_case(hub, who, case_id, pick_language(lang, request.headers.get("accept-language")))
 
     @post("/claim", status_code=200)
     async def claim(self, hub: Hub, who: Professional, case_id: CaseId) -> CaseSummary:

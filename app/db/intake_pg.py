@@ -36,7 +36,7 @@ from sqlalchemy import Boolean, Integer, String, Table, Text
 
 from app.db import schema as t
 from app.db.events import APPEND_SQL, EVENT_LOCK_KEY
-from app.db.summaries import CASE_COLUMNS, PATIENT_SUMMARY_COLUMNS
+from app.db.summaries import CASE_COLUMNS, OPEN_CASE_EXTRA, PATIENT_SUMMARY_COLUMNS, open_findings
 from app.domain.summary import summary_from_row
 from app.domain.common import OPEN_STATUSES
 from app.domain.intake import (
@@ -86,7 +86,7 @@ def _insert_from_json(table: Table, record: type[msgspec.Struct], param: str, wh
 
 _STATUSES = ", ".join(f"'{s}'" for s in OPEN_STATUSES)
 _NOT_EXCLUDED = "".join(f" AND c.queue NOT LIKE '{kind}:%'" for kind in MERGE_EXCLUDED_QUEUE_KINDS)
-_OPEN_COLUMNS = [c.name for c in CASE_COLUMNS] + ["version"]
+_OPEN_COLUMNS = [c.name for c in (*CASE_COLUMNS, *OPEN_CASE_EXTRA)]
 
 # $1 caller numbers, $2 authenticated patient ids; each row keyed by what it was found by.
 READ = f"""
@@ -122,8 +122,9 @@ k AS (
   RETURNING id, queue, unit
 ),
 u AS (
-  UPDATE cases SET contacts_count = cases.contacts_count + 1, updated_at = mk.updated_at, version = cases.version + 1
-  FROM json_to_recordset($2::json) AS mk(id text, version int, updated_at timestamptz)
+  UPDATE cases SET contacts_count = cases.contacts_count + 1, updated_at = mk.updated_at, version = cases.version + 1,
+    urgency_findings = COALESCE(mk.urgency_findings, cases.urgency_findings), red_flags = COALESCE(mk.red_flags, cases.red_flags)
+  FROM json_to_recordset($2::json) AS mk(id text, version int, updated_at timestamptz, urgency_findings text, red_flags text)
   WHERE cases.id = ANY($3::text[]) AND cases.id = mk.id AND cases.version = mk.version
   RETURNING cases.id, cases.queue, cases.unit
 ),
@@ -170,6 +171,7 @@ def _context(row: asyncpg.Record | None) -> IntakeContext:
         language=row["patient_language"],
         interpreter_language=row["patient_interpreter_language"],
         hearing_impaired=row["patient_hearing_impaired"],
+        **(open_findings(row["open_urgency_findings"], row["open_red_flags"]) if open_case else {}),
     )
 
 

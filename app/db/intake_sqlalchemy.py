@@ -19,9 +19,9 @@ from app.db import events as event_log
 from app.db import schema as t
 from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
-from app.db.summaries import CASE_COLUMNS, PATIENT_SUMMARY_COLUMNS
+from app.db.summaries import CASE_COLUMNS, OPEN_CASE_EXTRA, PATIENT_SUMMARY_COLUMNS, open_findings
 from app.domain.summary import summary_from_row
-from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult, Outcome
+from app.domain.intake import InboundContact, IntakeContext, IntakePlan, IntakeResult, MergeRecord, Outcome
 from app.domain.routing import PatientFacts
 
 _decode_result = msgspec.json.Decoder(IntakeResult).decode
@@ -87,10 +87,10 @@ class SqlAlchemyIntakeBatch:
         if row.open_case is None:
             load = await personal_load(self.conn, row.named_nurse) if row.named_nurse else 0
             return IntakeContext(facts, row.name, load, **needs)
-        case = (await self.conn.execute(select(*CASE_COLUMNS, t.cases.c.version).where(t.cases.c.id == row.open_case))).one()
+        case = (await self.conn.execute(select(*CASE_COLUMNS, *OPEN_CASE_EXTRA).where(t.cases.c.id == row.open_case))).one()
         summary = summary_from_row(case._mapping, row._mapping)
         facts = msgspec.structs.replace(facts, open_case_id=summary.id, open_case_queue=summary.queue)
-        return IntakeContext(facts, row.name, 0, summary, case.version, **needs)
+        return IntakeContext(facts, row.name, 0, summary, case.version, **needs, **open_findings(case.urgency_findings, case.red_flags))
 
     async def write(self, plans: Sequence[IntakePlan]) -> list[Outcome]:
         return [await self._write(p) for p in plans]
@@ -125,7 +125,7 @@ class SqlAlchemyIntakeBatch:
             merged = await conn.execute(
                 update(t.cases)
                 .where(c.id == plan.merge.id, c.version == plan.merge.version)
-                .values(contacts_count=c.contacts_count + 1, updated_at=plan.merge.updated_at, version=c.version + 1)
+                .values(contacts_count=c.contacts_count + 1, updated_at=plan.merge.updated_at, version=c.version + 1, **_findings(plan.merge))
                 .returning(c.id)
             )
             if merged.first() is None:
@@ -133,6 +133,11 @@ class SqlAlchemyIntakeBatch:
         if plan.message is not None:
             await conn.execute(t.messages.insert().values(**_asdict(plan.message)))
         return [await event_log.append_body(conn, body, plan.unit) for body in plan.events]
+
+
+def _findings(merge: MergeRecord) -> dict[str, str]:
+    """The merge's changed findings and red flags, as column values (unchanged ones are left out)."""
+    return {k: v for k, v in (("urgency_findings", merge.urgency_findings), ("red_flags", merge.red_flags)) if v is not None}
 
 
 class SqlAlchemyIntakeStore:

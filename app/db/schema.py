@@ -92,6 +92,8 @@ cases = Table(
     Column("urgency_rank", Integer, nullable=False),
     Column("urgency_source", String(16), nullable=False),
     Column("red_flags", Text, nullable=False, server_default=""),
+    # what the urgency rules found, counted or not, with the patient's words (app.domain.findings)
+    Column("urgency_findings", Text, nullable=False, server_default="[]"),
     Column("due_at", UTC, nullable=False),
     Column("at_risk_at", UTC, nullable=False),
     Column("at_risk", Boolean, nullable=False, server_default="0"),

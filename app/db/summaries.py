@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import schema as t
+from app.domain import findings
 from app.domain.summary import PATIENT_COLUMNS, CaseSummary, summary_from_row
 
 CASE_COLUMNS = (
@@ -34,6 +35,15 @@ CASE_COLUMNS = (
     t.cases.c.contacts_count,
     t.cases.c.promised_at,
 )
+# Besides its summary, intake reads an open case's findings and red flags (rule 6's merge adds to them).
+OPEN_CASE_EXTRA = (t.cases.c.version, t.cases.c.urgency_findings, t.cases.c.red_flags)
+
+
+def open_findings(stored: str, red_flags: str) -> dict[str, Any]:
+    """The open case's stored findings and red flags as `IntakeContext` takes them."""
+    return {"open_findings": findings.decode(stored), "open_red_flags": tuple(f for f in red_flags.split(",") if f)}
+
+
 # The patient's facts a summary shows, labelled as `summary_from_row` reads them.
 PATIENT_SUMMARY_COLUMNS = (
     t.patients.c.name.label("patient_name"),

@@ -31,7 +31,8 @@ from app.domain.errors import Conflict, Invalid
 from app.domain.callbacks import FailedCallback, PatientReach, after_failed_attempt, ensure_gap, failed
 from app.domain.region import OutcomeCode, Professional, Region, queue_kind, queue_unit
 from app.domain.routing import Decision, emergency_queue
-from app.domain.urgency import Assessment
+from app.domain import findings as found
+from app.domain.urgency import Assessment, Finding
 
 
 class CaseState(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +47,7 @@ class CaseState(msgspec.Struct, frozen=True, kw_only=True):
     first_handler: str | None = None
     urgency: Urgency = "unassessed"
     red_flags: tuple[str, ...] = ()
+    urgency_findings: tuple[Finding, ...] = ()  # what the rules found so far (app.domain.findings)
     created_at: datetime
     due_at: datetime
     handovers: int = 0
@@ -73,6 +75,7 @@ class CaseChange(msgspec.Struct, frozen=True, kw_only=True):
     urgency_rank: int | UnsetType = UNSET
     urgency_source: str | UnsetType = UNSET
     red_flags: tuple[str, ...] | UnsetType = UNSET
+    urgency_findings: tuple[Finding, ...] | UnsetType = UNSET
     due_at: datetime | UnsetType = UNSET
     at_risk_at: datetime | UnsetType = UNSET
     at_risk: bool | UnsetType = UNSET
@@ -241,11 +244,13 @@ def escalate_on_red_flag(case: CaseState, assessment: Assessment, region: Region
     due = sla.due_after_urgency_change(
         case.created_at, case.due_at, case.urgency, "emergency", now, region.unit_by_id[case.unit], region.sla, tz
     )
+    findings = found.merge(case.urgency_findings, assessment.findings)
     change = CaseChange(
         urgency="emergency",
         urgency_rank=URGENCY_RANK["emergency"],
         urgency_source="rules",
-        red_flags=tuple(sorted(set(case.red_flags) | set(assessment.flags))),
+        red_flags=tuple(sorted(set(case.red_flags) | set(found.red_flags_of(assessment)))),
+        urgency_findings=findings,
         due_at=due,
         at_risk_at=sla.at_risk_at(now, due, region.sla.at_risk_fraction),
     )
@@ -259,6 +264,19 @@ def escalate_on_red_flag(case: CaseState, assessment: Assessment, region: Region
         "flags": list(assessment.flags),
     }
     return Escalation(change, record)
+
+
+def note_findings(case: CaseState, assessment: Assessment) -> CaseChange:
+    """A later line that escalates nothing still adds what it found to the case's findings (a
+    denial, a same-day sign) and red flags, so the nurse sees the conversation's whole picture;
+    NO_CHANGE when it found nothing new. The urgency stays: only an emergency escalates on its own."""
+    if not assessment.findings:
+        return NO_CHANGE
+    merged = found.merge(case.urgency_findings, assessment.findings)
+    if merged == found.ordered(case.urgency_findings):
+        return NO_CHANGE
+    red = tuple(sorted(set(case.red_flags) | set(found.red_flags(merged))))  # an urgent-level sign is a red flag too
+    return CaseChange(urgency_findings=merged, red_flags=red) if red != tuple(sorted(case.red_flags)) else CaseChange(urgency_findings=merged)
 
 
 # -------------------------------------------------------------------------------------- urgency

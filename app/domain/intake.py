@@ -18,7 +18,8 @@ from app.domain.errors import Invalid
 from app.domain.region import Region, queue_unit
 from app.domain.routing import Contact, PatientFacts, Staffing, route
 from app.domain.summary import CaseSummary, event_body, summary_from_row
-from app.domain.urgency import assess
+from app.domain import findings as found
+from app.domain.urgency import Finding, assess
 
 
 class InboundContact(msgspec.Struct, kw_only=True):
@@ -34,7 +35,7 @@ class InboundContact(msgspec.Struct, kw_only=True):
     received_at: datetime
     patient_id: str | None = None  # for channels that authenticate the patient
     answers: dict[str, bool | str] | None = None
-    lang: str = "fi"
+    lang: str | None = None  # the language the channel states (a chat's); None: not stated
     emergency_flags: tuple[str, ...] = ()  # red flags the channel already established (pre-form)
     display_name: str | None = None  # an anonymous chat visitor's own name for themselves
     subject: str | None = None  # a secure message's subject
@@ -75,22 +76,27 @@ class IntakeResult(msgspec.Struct):
 class Triage(msgspec.Struct):
     urgency: str
     source: str
-    flags: list[str]
+    flags: list[str]  # the red flags (emergency/urgent, counted): the case's `red_flags`
     emergency: bool
+    findings: tuple[Finding, ...] = ()  # everything the rules found, counted or not, for the nurse
 
 
-def triage(contact: InboundContact) -> Triage:
-    """Urgency before routing: red flags (rules) first, then line 2, else unassessed."""
-    assessment = assess(contact.text, contact.answers, contact.lang) if (contact.text or contact.answers) else None
-    flags = sorted(set(contact.emergency_flags) | set(assessment.flags if assessment else ()))
+def triage(contact: InboundContact, directory_language: str | None = None) -> Triage:
+    """Urgency before routing: red flags (rules) first, then line 2, else unassessed. The text is
+    read in the channel's language, else the identified patient's directory language, else the
+    engine guesses (`findings.reading_language`)."""
+    lang = found.reading_language(contact.lang, directory_language)
+    assessment = assess(contact.text, contact.answers, lang) if (contact.text or contact.answers) else None
+    findings = found.from_contact(assessment, contact.emergency_flags)
+    flags = sorted(set(contact.emergency_flags) | set(found.red_flags(findings)))
     emergency = bool(contact.emergency_flags) or (assessment is not None and assessment.level == "emergency")
     if emergency:
-        return Triage("emergency", "rules", flags, True)
+        return Triage("emergency", "rules", flags, True, findings)
     if assessment is not None and assessment.level != "unassessed":
-        return Triage(assessment.level, "rules", flags, False)
+        return Triage(assessment.level, "rules", flags, False, findings)
     if contact.line == 2:
-        return Triage("urgent", "line", flags, False)
-    return Triage("unassessed", "none", flags, False)
+        return Triage("urgent", "line", flags, False, findings)
+    return Triage("unassessed", "none", flags, False, findings)
 
 
 
@@ -110,6 +116,8 @@ class IntakeContext(msgspec.Struct):
     language: str | None = None
     interpreter_language: str | None = None
     hearing_impaired: bool = False
+    open_findings: tuple[Finding, ...] = ()  # the open case's urgency findings and red flags, as read
+    open_red_flags: tuple[str, ...] = ()
 
     def patient_columns(self) -> dict[str, Any]:
         """The patient's facts named as `summary_from_row` reads them (`PATIENT_COLUMNS`)."""
@@ -151,6 +159,7 @@ class CaseRecord(msgspec.Struct):
     urgency_rank: int
     urgency_source: str
     red_flags: str
+    urgency_findings: str  # JSON (app.domain.findings.encode)
     due_at: datetime
     at_risk_at: datetime
     at_risk: bool
@@ -175,6 +184,10 @@ class MergeRecord(msgspec.Struct):
     id: str
     version: int
     updated_at: datetime
+    # the case's findings and red flags with this contact's joined in; None: unchanged. Exact,
+    # because the merge applies only to the version they were read from.
+    urgency_findings: str | None = None
+    red_flags: str | None = None
 
 
 class MessageRecord(msgspec.Struct):
@@ -214,6 +227,17 @@ Outcome = list[int] | Literal["changed", "duplicate"]
 _encode = msgspec.json.Encoder().encode
 
 
+def _merged_findings(ctx: IntakeContext, tri: Triage) -> tuple[str | None, str | None]:
+    """(findings, red flags) of the open case once this contact's are joined in; None where
+    nothing changes. The urgency stays: a contact that is an emergency is not merged (rule 1)."""
+    merged = found.merge(ctx.open_findings, tri.findings)
+    if merged == found.ordered(ctx.open_findings):
+        return None, None
+    before = tuple(sorted(ctx.open_red_flags))
+    after = tuple(sorted(set(before) | set(found.red_flags(merged))))
+    return found.encode(merged), (",".join(after) if after != before else None)
+
+
 def plan(
     contact: InboundContact,
     ctx: IntakeContext,
@@ -224,7 +248,7 @@ def plan(
 ) -> IntakePlan:
     """Triage and route the contact (SPEC §6, §7) and decide what to write: a new case with its
     due time, or one more contact on the patient's open matter (rule 6) — and the events."""
-    tri = triage(contact)
+    tri = triage(contact, ctx.language)
     decision = route(
         Contact(channel=contact.channel, unit=contact.unit, line=contact.line, emergency=tri.emergency),
         ctx.facts,
@@ -253,7 +277,7 @@ def plan(
         )
         # Exact as long as the case is still at the version read: the store checks that.
         summary = msgspec.structs.replace(open_case, contacts=open_case.contacts + 1, updated_at=now)
-        merge = MergeRecord(open_case.id, version, now)
+        merge = MergeRecord(open_case.id, version, now, *_merged_findings(ctx, tri))
         events = [event_body("case.updated", summary, now, extra={"contact": "merged"})]
     else:
         due = sla.due_at(received, tri.urgency, region.unit_by_id[contact.unit], region.sla, tz)
@@ -278,6 +302,7 @@ def plan(
             urgency_rank=URGENCY_RANK[tri.urgency],
             urgency_source=tri.source,
             red_flags=",".join(tri.flags),
+            urgency_findings=found.encode(tri.findings),
             due_at=due,
             at_risk_at=sla.at_risk_at(received, due, region.sla.at_risk_fraction),
             at_risk=False,

@@ -7,6 +7,8 @@ measured from `resolved_at`. A case resolved more than `[retention] days` ago lo
   visitor's self-given `display_name`, and a secure-message thread's `subject`;
 - the text of its messages (chat transcripts, secure messages, replies) and notes, the notes of
   its callback attempts and follow-ups, and the case's `follow_up` text;
+- the patient's words the urgency findings quote (`purged_findings`: flag, level, status and
+  rule stay, `matched` goes);
 - the same words where the event log repeats them: a `message.created` event's `message.text` and
   a `case.urgency` event's `urgency.reason` (`redact_event`).
 
@@ -27,6 +29,8 @@ from __future__ import annotations
 import copy
 from datetime import datetime, timedelta
 from typing import Any
+
+from app.domain import findings
 
 PURGED_TEXT = ""  # what a NOT NULL text column holds after the purge
 REDACTED_EVENT_TYPES: tuple[str, ...] = ("message.created", "case.urgency")
@@ -54,3 +58,8 @@ def redact_event(body: dict[str, Any]) -> dict[str, Any] | None:
         out = out or copy.deepcopy(body)
         out["urgency"]["reason"] = PURGED_TEXT
     return out
+
+
+def purged_findings(stored: str) -> str:
+    """A case's stored urgency findings without the patient's words (their codes stay)."""
+    return findings.encode(findings.without_words(findings.decode(stored)))

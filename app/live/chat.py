@@ -304,7 +304,7 @@ class Session:
                 await self._error(self._t("too_long"))
             else:
                 try:
-                    await case_svc.add_patient_message(self.hub, self.case_id, text)
+                    await case_svc.add_patient_message(self.hub, self.case_id, text, lang=self.lang)
                 except ServiceError as exc:
                     await self._error(exc.detail)
             return True

@@ -17,11 +17,13 @@ from app.db import events as event_log
 from app.db import schema as t
 from app.db.engine import read_statement
 from app.db.summaries import load_summary, summary_page_select, summary_select
+from app.domain import findings as found
 from app.domain.access import inbox_queues, lists_my_claimed_cases, may_see
 from app.domain.common import INBOX_STATUSES
 from app.domain.errors import Forbidden, NotFound
 from app.domain.region import Professional
 from app.domain.summary import CaseSummary, summary_from_row
+from app.domain.urgency import FLAG_LABELS, Finding, explain, reason
 from app.hub import Hub
 
 
@@ -84,6 +86,26 @@ class PatientBrief(msgspec.Struct):
     hearing_impaired: bool
 
 
+class FindingView(msgspec.Struct):
+    """One thing the urgency rules found, as the nurse reads it: `label` and `reason` in the
+    professional's language, `matched` the patient's own words (data: show as text)."""
+
+    flag: str
+    label: str
+    level: str
+    status: str  # counted | negated | history
+    matched: list[str]
+    rule: str
+    reason: str
+
+
+def finding_views(findings: tuple[Finding, ...], lang: str) -> list[FindingView]:
+    return [
+        FindingView(f.flag, FLAG_LABELS.get(f.flag, {}).get(lang, f.flag), f.level, f.status, list(f.matched), f.rule, reason(f.flag, lang))
+        for f in found.ordered(findings)
+    ]
+
+
 class CaseDetail(msgspec.Struct):
     id: str
     status: str
@@ -115,6 +137,9 @@ class CaseDetail(msgspec.Struct):
     history: list[CaseSummary]
     follow_ups: list[FollowUpView] = msgspec.field(default_factory=list)
     promised_at: datetime | None = None  # carried over at the end of a day: the callback time first promised
+    # why the rules suggested the urgency, in the professional's language (rules suggest, the nurse decides)
+    urgency_findings: list[FindingView] = msgspec.field(default_factory=list)
+    urgency_explanation: str = ""
 
 
 # ---------------------------------------------------------------------------------------- reads
@@ -135,7 +160,8 @@ async def inbox(hub: Hub, who: Professional, filter_: str, unit: str | None, lim
     return [summary_from_row(r._mapping) for r in await read_statement(hub.engine, stmt)]
 
 
-async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
+async def get_case(hub: Hub, who: Professional, case_id: str, lang: str = "fi") -> CaseDetail:
+    """The case whole; its urgency findings' labels, reasons and explanation in `lang`."""
     async with hub.engine.begin() as conn:
         case = await _visible_case(hub, conn, who, case_id, lock=False)
         cid = case.id
@@ -163,6 +189,7 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
             ).all()
             history = [summary_from_row(r._mapping) for r in rows]
             await log_access(conn, case.patient_id, who.id, cid, "case_view")
+    findings = found.decode(case.urgency_findings)
     return CaseDetail(
         id=case.id,
         status=case.status,
@@ -196,6 +223,8 @@ async def get_case(hub: Hub, who: Professional, case_id: str) -> CaseDetail:
         history=history,
         follow_ups=follow_ups,
         promised_at=case.promised_at,
+        urgency_findings=finding_views(findings, lang),
+        urgency_explanation=explain(findings, lang),
     )
 
 

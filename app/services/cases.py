@@ -20,6 +20,7 @@ from app.db import schema as t
 from app.db.engine import upsert_insert
 from app.db.queries import mergeable_case, personal_load
 from app.domain import cases as rules
+from app.domain import findings as found
 from app.domain.callbacks import FailedCallback, PatientReach, is_last
 from app.domain.notifications import SmsNotice, notifies_replies_by_sms, reply_notice, sms_template
 from app.domain.outcomes import first_contact_resolution
@@ -72,6 +73,7 @@ def _state(row: Row[Any]) -> rules.CaseState:
         first_handler=row.first_handler,
         urgency=row.urgency,
         red_flags=tuple(f for f in row.red_flags.split(",") if f),
+        urgency_findings=found.decode(row.urgency_findings),
         created_at=row.created_at,
         due_at=row.due_at,
         handovers=row.handovers,
@@ -83,11 +85,13 @@ def _state(row: Row[Any]) -> rules.CaseState:
 
 
 def _columns(change: rules.CaseChange) -> dict[str, object]:
-    """The change as column values; red flags are stored comma-separated."""
+    """The change as column values; red flags are stored comma-separated, findings as JSON."""
     values = change.changed()
     flags = values.get("red_flags")
     if isinstance(flags, tuple):
         values["red_flags"] = ",".join(flags)
+    if "urgency_findings" in values:
+        values["urgency_findings"] = found.encode(change.urgency_findings or ())
     return values
 
 
@@ -251,36 +255,50 @@ async def add_message(hub: Hub, who: Professional, case_id: str, text: str) -> M
 
 
 async def add_patient_message(
-    hub: Hub, case_id: str, text: str, sender: str = "patient", event_extra: dict[str, Any] | None = None
+    hub: Hub,
+    case_id: str,
+    text: str,
+    sender: str = "patient",
+    event_extra: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> MessageView:
     """A line from the patient's side of a thread (chat visitor, portal); the caller has already
     proven the patient's right to this case (session token, patient JWT). `event_extra` adds
     facts to the message's event (`chat: "left"` when a chat visitor left), which the case view
-    reads without parsing the line's text."""
+    reads without parsing the line's text. `lang` is the chat session's language: a patient's
+    line is read in it on a chat, else in the patient's directory language, else guessed."""
     now = utcnow()
-    assessment = assess(text) if sender == "patient" else None
     events: list[dict[str, Any]] = []
+    assessment = None
     async with hub.engine.begin() as conn:
         row = (await conn.execute(select(t.cases).where(t.cases.c.id == case_id).with_for_update())).first()
         if row is None:
             raise NotFound("no such conversation")
         case = _state(row)
         rules.ensure_patient_may_write(case)
+        if sender == "patient":
+            directory = None
+            if case.patient_id and not (case.channel == "chat" and lang):
+                directory = (
+                    await conn.execute(select(t.patients.c.language).where(t.patients.c.id == case.patient_id))
+                ).scalar_one_or_none()
+            assessment = assess(text, None, found.reading_language(lang if case.channel == "chat" else None, directory))
         message = MessageView(t.new_id(), sender, None, text, now)
         await conn.execute(insert(t.messages).values(id=message.id, case_id=case_id, sender=sender, author=None, text=text, at=now))
-        await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now))
+        escalation = rules.escalate_on_red_flag(case, assessment, hub.region, now, hub.tz) if assessment is not None else None
+        noted = rules.note_findings(case, assessment) if assessment is not None and escalation is None else rules.NO_CHANGE
+        await conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(updated_at=now, **_columns(noted)))
         summary = await load_summary(conn, case_id)
         assert summary is not None
         extra = {**(event_extra or {}), "message": message_payload(message)}
         events.append(await event_log.append(conn, "message.created", summary, now, extra=extra))
-        escalation = rules.escalate_on_red_flag(case, assessment, hub.region, now, hub.tz) if assessment is not None else None
         if escalation is not None:
             _, event = await _commit_change(
                 conn, case_id, escalation.change, "case.urgency", None, now, urgency=escalation.urgency, from_queue=case.queue
             )
             events.append(event)
     if assessment is not None and assessment.level == "emergency":
-        for flag in assessment.flags:
+        for flag in found.red_flags_of(assessment):
             hub.metrics.red_flags.labels(flag).inc()
     await hub.publish(events)
     return message

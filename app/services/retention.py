@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.db import events as event_log
 from app.db import schema as t
-from app.domain.retention import PURGED_TEXT, REDACTED_EVENT_TYPES, purge_cutoff, redact_event
+from app.domain.retention import PURGED_TEXT, REDACTED_EVENT_TYPES, purge_cutoff, purged_findings, redact_event
 from app.hub import Hub
 
 BATCH = 200
@@ -92,6 +92,12 @@ async def _purge_batch(conn: AsyncConnection, ids: list[str], cutoff: datetime, 
             where.append(table.c.note.is_not(None))
         counts[table.name] += (await conn.execute(update(table).where(*where).values(**values))).rowcount or 0
 
+    # the urgency findings keep their codes; the words they quote are the patient's text
+    quoted = (await conn.execute(select(c.id, c.urgency_findings).where(c.id.in_(mine), c.urgency_findings != "[]"))).all()
+    rewritten = [{"cid": r.id, "findings": new} for r in quoted if (new := purged_findings(r.urgency_findings)) != r.urgency_findings]
+    if rewritten:
+        stmt = update(t.cases).where(c.id == bindparam("cid")).values(urgency_findings=bindparam("findings"))
+        await conn.execute(stmt, rewritten)
     await blank(t.contacts, text=None, display_name=None)
     await blank(t.messages, text=PURGED_TEXT)
     await blank(t.notes, text=PURGED_TEXT)

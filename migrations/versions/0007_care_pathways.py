@@ -13,7 +13,7 @@ import app.db.schema
 
 
 revision = '0007'
-down_revision = '0004'  # the integrator re-chains this after 0005/0006
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

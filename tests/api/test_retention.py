@@ -19,7 +19,7 @@ from tests.helpers import callback, login
 
 
 async def worked_case(client, call_id: str, caller: str, nurse: str, *, resolve: bool = True) -> str:  # type: ignore[no-untyped-def]
-    r = await callback(client, call_id, caller=caller, voicemail_text="Minulla on ollut kuumetta kolme päivää")
+    r = await callback(client, call_id, caller=caller, voicemail_text="Minulla on ollut kuumetta kolme päivää, ei rintakipua")
     assert r.status_code == 202, r.text
     cid: str = r.json()["case_id"]
     h = await login(client, nurse)
@@ -89,12 +89,19 @@ async def test_old_closed_cases_lose_their_free_text_and_nothing_else(client, db
     assert bodies["message.created"]["message"]["text"] == "" and bodies["case.urgency"]["urgency"]["reason"] == ""
     assert bodies["case.urgency"]["urgency"]["to"] == "urgent"
     assert "Minulla on ollut" not in str(after) and "kuume 40" not in str(after) and "Soitan" not in str(after)
+    # the urgency findings quoted the patient ("ei rintakipua"): the words go, the codes stay
+    assert msgspec.json.decode(was["urgency_findings"])[0]["matched"] == ["ei rintakipua"]
+    assert msgspec.json.decode(case["urgency_findings"]) == [
+        {"flag": "chest_pain", "level": "emergency", "status": "negated", "matched": [], "rule": ""}
+    ]
+    assert "rintakipua" not in str(after)
     for cid in (recent, still_open):
         assert await snapshot(db, cid) == before[cid], cid
 
     # The case page still opens, with empty texts; a second purge finds nothing.
     detail = (await client.get(f"/api/cases/{old}", headers=await login(client, "aino"))).json()
     assert detail["outcome"] == "ADVICE" and detail["follow_up"] is None and detail["contacts"][0]["text"] is None
+    assert [(f["flag"], f["status"], f["matched"]) for f in detail["urgency_findings"]] == [("chest_pain", "negated", [])]
     assert (await count_due(hub, utcnow()))["cases"] == 0
     assert (await purge(hub, utcnow()))["cases"] == 0
 

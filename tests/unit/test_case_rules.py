@@ -279,3 +279,40 @@ def test_same_matter_candidates():
 
 def test_my_claimed_cases_follow_me_on_mine_and_all():
     assert [f for f in INBOX_FILTERS if lists_my_claimed_cases(f)] == ["mine", "all"]
+
+
+def test_an_escalating_line_merges_its_findings_into_the_cases() -> None:
+    from app.domain.urgency import Finding, assess
+
+    before = Finding("chest_pain", "emergency", "negated", ("ingen bröstsmärta",), "")
+    case = msgspec.structs.replace(NEW, urgency_findings=(before,))
+    escalation = rules.escalate_on_red_flag(case, assess("nu har jag ont i bröstet", None, "sv"), REGION, NOW, TZ)
+    assert escalation is not None
+    got = escalation.change.urgency_findings
+    assert isinstance(got, tuple)
+    assert [(f.flag, f.status, f.matched) for f in got] == [
+        ("chest_pain", "counted", ("ont i bröstet",)),
+        ("chest_pain", "negated", ("ingen bröstsmärta",)),
+    ]
+    assert escalation.change.red_flags == ("chest_pain",)
+
+
+def test_a_line_that_escalates_nothing_still_adds_what_it_found() -> None:
+    from app.domain.urgency import assess
+
+    calm = assess("ingen feber och ingen bröstsmärta", None, "sv")
+    change = rules.note_findings(NEW, calm)
+    assert [(f.flag, f.status) for f in change.urgency_findings] == [("chest_pain", "negated"), ("minor_fever", "negated")]  # type: ignore[union-attr]
+    noted = msgspec.structs.replace(NEW, urgency_findings=change.urgency_findings)  # type: ignore[arg-type]
+    assert rules.note_findings(noted, calm) is rules.NO_CHANGE, "nothing new: nothing to write"
+    assert rules.note_findings(NEW, assess("Milloin laboratorio on auki?", None, "fi")) is rules.NO_CHANGE
+
+
+def test_a_later_urgent_sign_is_a_red_flag_of_the_case() -> None:
+    from app.domain.urgency import Finding
+
+    fever = Finding("high_fever", "urgent", "counted", ("kuumetta 40",), "FEVER + NUM_HIGH")
+    said = Assessment(level="urgent", flags=("high_fever",), explanation="", findings=(fever,))
+    change = rules.note_findings(msgspec.structs.replace(NEW, red_flags=("breathing",)), said)
+    assert change.red_flags == ("breathing", "high_fever") and change.urgency_findings == (fever,)
+    assert "urgency" not in change.changed(), "only an emergency escalates on its own"

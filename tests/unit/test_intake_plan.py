@@ -109,3 +109,23 @@ def test_a_platform_clock_may_run_a_little_ahead_but_not_more() -> None:
     assert received_time(NOW + timedelta(minutes=5), NOW) == NOW + timedelta(minutes=5)
     with pytest.raises(Invalid, match="more than 5 minutes in the future"):
         received_time(NOW + timedelta(minutes=5, seconds=1), NOW)
+
+
+def test_a_merged_contact_joins_its_findings_and_red_flags_to_the_open_matter() -> None:
+    from app.domain import findings as found
+    from app.domain.urgency import Finding
+
+    matter = open_matter()
+    facts = msgspec.structs.replace(MATTI, open_case_id=matter.id, open_case_queue=matter.queue)
+    denied = Finding("chest_pain", "emergency", "negated", ("ei rintakipua",), "")
+    ctx = IntakeContext(facts, "Matti", open_case=matter, open_version=7, open_findings=(denied,), open_red_flags=("x_old",))
+    p = decide(call("kuumetta 40 astetta, rintakipua ei ole"), ctx)
+    assert p.merge is not None and p.result.merged
+    assert [(f.flag, f.status, f.matched) for f in found.decode(p.merge.urgency_findings)] == [
+        ("high_fever", "counted", ("kuumetta 40",)),
+        ("chest_pain", "negated", ("ei rintakipua", "rintakipua ei ole")),
+    ]
+    assert p.merge.red_flags == "high_fever,x_old"
+    # nothing new found: nothing to write
+    again = decide(call("rintakipua ei ole"), msgspec.structs.replace(ctx, open_findings=found.decode(p.merge.urgency_findings)))
+    assert again.merge is not None and (again.merge.urgency_findings, again.merge.red_flags) == (None, None)

@@ -12,6 +12,7 @@
 // case id and put back into their fields once the login returns here.
 
 import { api, onSessionEnd, toLogin } from "./api.js";
+import { renderFindings } from "./findings.js";
 import { languageNamer } from "./languages.js";
 import { connectLive } from "./live.js";
 import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
@@ -188,11 +189,7 @@ function renderFacts(c) {
     [text("fact.outcome"), resolved ? (outcome ? outcome.label : c.outcome) : undefined],
     [text("fact.follow_up"), resolved ? c.follow_up : undefined],
   ]);
-  const flags = $("red-flags");
-  flags.hidden = !(c.red_flags.length || c.urgency_source === "rules" || c.urgency_source === "line");
-  const list = $("flag-list");
-  list.replaceChildren(...c.red_flags.map((f) => el("li", flagLabels[f] || f)));
-  list.append(el("li", `${text("flags.source")}: ${known(`source.${c.urgency_source}`, c.urgency_source)}`, "flag-source"));
+  renderFindings({ box: $("red-flags"), list: $("flag-list"), note: $("findings-note") }, c, text, known, flagLabels);
 }
 
 function renderPatient(c) {
@@ -373,7 +370,7 @@ async function load() {
   const mine = ++generation;
   let detail;
   try {
-    detail = await api(`/api/cases/${encodeURIComponent(caseId)}`);
+    detail = await api(`/api/cases/${encodeURIComponent(caseId)}?lang=${encodeURIComponent(lang)}`); // findings in the page's language
   } catch (error) {
     if (error.status === 401 || mine !== generation) return;
     $("case-state").hidden = false;

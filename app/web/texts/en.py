@@ -405,4 +405,11 @@ TEXTS: dict[str, str] = {
     "err.rate_limited": "Too many requests; try again in a moment.",
     "resolve.pathway_hint": "The patient will see the chosen care pathway in the patient portal (Omasote).",
     "err.search_moved": "The patient search has changed; reload the page.",
+    "findings.title": "Urgency suggestion",
+    "findings.suggest": "The rules suggest: {level}. The nurse decides.",
+    "findings.decides": "The rules suggest, the nurse decides.",
+    "findings.words": "Patient's words",
+    "findings.negated": "mentioned, negated",
+    "findings.history": "in the past",
+    "findings.form": "Yes on the pre-information form",
 }

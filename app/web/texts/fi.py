@@ -405,4 +405,11 @@ TEXTS: dict[str, str] = {
     "err.rate_limited": "Liian monta pyyntöä; yritä hetken kuluttua uudelleen.",
     "resolve.pathway_hint": "Potilas näkee valitun hoitopolun potilasportaalissa (Omasote).",
     "err.search_moved": "Potilashaku on muuttunut; lataa sivu uudelleen.",
+    "findings.title": "Kiireellisyysehdotus",
+    "findings.suggest": "Säännöt ehdottavat: {level}. Hoitaja päättää.",
+    "findings.decides": "Säännöt ehdottavat, hoitaja päättää.",
+    "findings.words": "Potilaan sanat",
+    "findings.negated": "mainittu, kielletty",
+    "findings.history": "aiemmin, ei nyt",
+    "findings.form": "Kyllä esitietolomakkeella",
 }

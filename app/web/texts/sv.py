@@ -405,4 +405,11 @@ TEXTS: dict[str, str] = {
     "err.rate_limited": "För många förfrågningar; försök igen om en stund.",
     "resolve.pathway_hint": "Patienten ser den valda vårdkedjan i patientportalen (Omasote).",
     "err.search_moved": "Patientsökningen har ändrats; ladda om sidan.",
+    "findings.title": "Förslag till brådskandegrad",
+    "findings.suggest": "Reglerna föreslår: {level}. Sjukskötaren beslutar.",
+    "findings.decides": "Reglerna föreslår, sjukskötaren beslutar.",
+    "findings.words": "Patientens ord",
+    "findings.negated": "nämnt, nekat",
+    "findings.history": "tidigare, inte nu",
+    "findings.form": "Ja på förhandsformuläret",
 }
