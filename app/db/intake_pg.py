@@ -170,6 +170,7 @@ def _context(row: asyncpg.Record | None) -> IntakeContext:
         language=row["patient_language"],
         interpreter_language=row["patient_interpreter_language"],
         hearing_impaired=row["patient_hearing_impaired"],
+        shared_client=row["patient_shared_client"],
     )
 
 

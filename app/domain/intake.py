@@ -110,6 +110,7 @@ class IntakeContext(msgspec.Struct):
     language: str | None = None
     interpreter_language: str | None = None
     hearing_impaired: bool = False
+    shared_client: bool = False  # the stored hint (app.domain.shared_clients.summary_flag)
 
     def patient_columns(self) -> dict[str, Any]:
         """The patient's facts named as `summary_from_row` reads them (`PATIENT_COLUMNS`)."""
@@ -118,6 +119,7 @@ class IntakeContext(msgspec.Struct):
             "patient_language": self.language,
             "patient_interpreter_language": self.interpreter_language,
             "patient_hearing_impaired": self.hearing_impaired,
+            "patient_shared_client": self.shared_client,
         }
 
 
