@@ -48,6 +48,7 @@ JOB_BATCH = 200  # take-overs ended per round
 class ResponsibleWorker(msgspec.Struct):
     professional: str
     until: datetime | None
+    name: str | None = None  # the professional's name, for lists without the region's names at hand
 
 
 class TakeOverView(msgspec.Struct):
@@ -83,8 +84,11 @@ class SharedClientItem(msgspec.Struct):
     responsible_worker: ResponsibleWorker | None
 
 
-def responsible(row: Row[Any], now: datetime) -> ResponsibleWorker | None:
-    return ResponsibleWorker(row.responsible_worker, row.responsible_until) if q.held(row, now) else None
+def responsible(hub: Hub, row: Row[Any], now: datetime) -> ResponsibleWorker | None:
+    if not q.held(row, now):
+        return None
+    p = hub.region.professional_by_id.get(row.responsible_worker)
+    return ResponsibleWorker(row.responsible_worker, row.responsible_until, p.name if p else None)
 
 
 async def suggestion(conn: AsyncConnection, hub: Hub, row: Row[Any], now: datetime) -> SharedClient:
@@ -339,7 +343,7 @@ async def list_unit(hub: Hub, who: Professional, unit: str | None) -> list[Share
         rows = await q.patient_rows(conn, ids)
         found = await q.assess(conn, rows, now, hub.region.shared_clients)
         items = [
-            SharedClientItem(PatientName(pid, rows[pid].name), unit, s.suggested, s.triggers, responsible(rows[pid], now))
+            SharedClientItem(PatientName(pid, rows[pid].name), unit, s.suggested, s.triggers, responsible(hub, rows[pid], now))
             for pid, s in found.items()
             if s.triggers or q.held(rows[pid], now)
         ]

@@ -55,3 +55,25 @@ def test_a_coordinator_takes_a_suggested_patient_over(watched: Page, base_url: s
     row = page.locator(f'tr[data-case-id="{case_id}"]')
     expect(row).to_be_visible()  # on Helena's own tab now
     expect(row.locator('[data-need="shared"]')).to_have_text("yhteisasiakas")
+    shared = page.locator('#shared-list li[data-patient-id="p-0006"]')  # the unit's shared-client list
+    expect(shared).to_contain_text("Kaisa Pulkkinen")
+    expect(shared).to_contain_text("Toistuvia yhteydenottoja kuukauden sisällä")
+    expect(shared).to_contain_text("Helena Laine vastaa")
+    expect(shared).to_have_attribute("data-suggested", "false")
+
+
+def test_a_nurse_has_no_shared_client_list_but_may_record_a_concern(watched: Page, base_url: str) -> None:
+    page = watched
+    case_id = phone_callback(base_url, "e2e-shared-nurse", "+358401234567")["case_id"]  # Matti, Aino's patient
+    page.goto(f"/cases/{case_id}")
+    log_in(page, "aino")
+    expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
+    expect(page.locator("#shared-status")).to_have_text("Ei yhteisasiakkuuden herätteitä.")
+    expect(page.get_by_role("button", name="Ota haltuun")).to_have_count(0)
+    page.get_by_label("Huoli asiakkaasta").fill("Ei pärjää kotona")
+    page.get_by_role("button", name="Kirjaa huoli").click()
+    expect(page.locator("#shared-message")).to_have_text("Huoli kirjattiin.")
+    expect(page.locator("#shared-triggers li")).to_have_text(["Ammattilaisen huoli"])
+    page.goto("/inbox")
+    expect(page.locator('tr[data-case-id="%s"]' % case_id)).to_be_visible()
+    expect(page.locator("#shared-clients")).to_have_count(0)
