@@ -220,3 +220,18 @@ def test_which_cases_move_to_the_coordinator():
     assert moves_to_coordinator("claimed", "c-helena", "c-helena")
     assert not moves_to_coordinator("claimed", "n-aino", "c-helena")  # a colleague is working on it
     assert not moves_to_coordinator("waiting", None, "c-helena")  # returns to whoever agreed the follow-up
+
+
+def test_the_units_coordinators_and_supervisors_get_its_patient_events():
+    from app.domain.access import live_queues, visible_queues
+    from app.settings import DEMO_REGION
+    from app.region_file import load_region
+
+    region = load_region(DEMO_REGION)
+    who = region.professional_by_id
+    for pid in ("c-helena", "s-paula", "x-admin"):
+        assert "shared:kajaani" in live_queues(region, who[pid], "kajaani"), pid
+        assert "shared:kajaani" not in visible_queues(region, who[pid], "kajaani")  # no inbox tab
+    for pid in ("n-aino", "a-sari", "d-mikko"):
+        assert "shared:kajaani" not in live_queues(region, who[pid], "kajaani"), pid
+    assert "shared:kajaani" not in live_queues(region, who["s-jouni"], "kajaani")
