@@ -111,7 +111,6 @@ async def _refresh(conn: AsyncConnection, hub: Hub, ids: list[str], now: datetim
         for case_id in open_ids:
             if case_id in skip:
                 continue
-            await conn.execute(update(t.cases).where(c.id == case_id).values(version=c.version + 1))
             summary = await load_summary(conn, case_id)
             assert summary is not None and summary.patient is not None
             events.append(await event_log.append(conn, "case.updated", summary, now, extra={"shared_client": summary.patient.shared_client}))

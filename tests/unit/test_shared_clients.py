@@ -105,12 +105,15 @@ def test_the_region_files_section_is_checked():
     from app.settings import DEMO_REGION
 
     text = DEMO_REGION.read_text(encoding="utf-8")
-    region = parse_region(text + "\n[shared_clients]\nrepeat_contacts = 4\nno_show_window_days = 60\n")
+    assert "[shared_clients]" in text  # the demo shows the section with its defaults
+    region = parse_region(text.replace("repeat_contacts = 3", "repeat_contacts = 4").replace("no_show_window_days = 90", "no_show_window_days = 60"))
     assert (region.shared_clients.repeat_contacts, region.shared_clients.no_show_window) == (4, timedelta(days=60))
+    without = text[: text.index("[shared_clients]")] + text[text.index("[[units]]") :]
+    assert parse_region(without).shared_clients == Thresholds()  # optional: the SPEC's defaults
     with pytest.raises(RegionFileError, match="shared_clients"):
-        parse_region(text + "\n[shared_clients]\nrepeat_contact = 4\n")
+        parse_region(text.replace("repeat_contacts = 3", "repeat_contact = 4"))
     with pytest.raises(RegionFileError):
-        parse_region(text + "\n[shared_clients]\nno_shows = 0\n")
+        parse_region(text.replace("no_shows = 2", "no_shows = 0"))
 
 
 # ---- properties: more data never takes a trigger away
