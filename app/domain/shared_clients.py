@@ -24,7 +24,7 @@ import msgspec
 
 from app.domain.access import oversees_unit, shared_clients_queue
 from app.domain.errors import Conflict, Forbidden, Invalid
-from app.domain.region import Professional, SharedClients
+from app.domain.region import Professional, SharedClients, queue_kind
 
 Trigger = Literal["repeat_contacts", "same_matter_repeat", "no_shows", "concern"]
 TRIGGERS: tuple[str, ...] = Trigger.__args__  # type: ignore[attr-defined]
@@ -156,10 +156,18 @@ def take_over_until(value: str, now: datetime, tz: ZoneInfo, thresholds: Thresho
     return until
 
 
-def moves_to_coordinator(status: str, assignee: str | None, coordinator: str) -> bool:
+# Queues a take-over never empties: an emergency or urgent matter stays where the unit's urgent
+# duty answers it, a live chat with the chat duty, an errand with the assistants.
+STAYING_QUEUE_KINDS: tuple[str, ...] = ("urgent", "chat", "assistants")
+
+
+def moves_to_coordinator(status: str, queue: str, assignee: str | None, coordinator: str) -> bool:
     """Which open cases a take-over brings to the coordinator: the ones nobody is working on.
     A case a colleague has claimed stays with them until done or handed over (they may be on the
-    phone with the patient); one set aside for a follow-up returns to whoever agreed it."""
+    phone with the patient); one set aside for a follow-up returns to whoever agreed it; and
+    nothing leaves the `STAYING_QUEUE_KINDS`."""
+    if queue_kind(queue) in STAYING_QUEUE_KINDS:
+        return False
     return status == "new" or (status == "claimed" and assignee == coordinator)
 
 

@@ -240,7 +240,7 @@ async def _cases_to_move(conn: AsyncConnection, who: Professional, patient_id: s
         )
     ).all()
     target = f"personal:{who.id}"
-    return [r for r in rows if r.queue != target and rules.moves_to_coordinator(r.status, r.assignee, who.id)]
+    return [r for r in rows if r.queue != target and rules.moves_to_coordinator(r.status, r.queue, r.assignee, who.id)]
 
 
 async def _move(

@@ -253,3 +253,12 @@ async def test_the_clock_keeps_the_summary_hint_in_step_with_new_contacts(client
     # the window passes: the hourly look at every flagged patient takes the hint off again
     later = await run_job(hub, flags, utcnow() + timedelta(days=40, hours=1))
     assert later.counts["flipped"] == 1
+
+
+async def test_an_urgent_matter_stays_with_the_urgent_duty(client):  # type: ignore[no-untyped-def]
+    urgent = (await callback(client, "sc-urgent", caller="+358407654321", line=2)).json()  # Ahmed, line 2
+    assert urgent["queue"] == "urgent:kajaani"
+    helena = await login(client, "helena")
+    r = await client.post("/api/patients/p-0005/take-over", json={"until": _until()}, headers=helena)
+    assert (r.status_code, r.json()["moved_cases"]) == (200, [])
+    assert (await client.get(f"/api/cases/{urgent['case_id']}", headers=helena)).json()["queue"] == "urgent:kajaani"

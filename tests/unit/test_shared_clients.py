@@ -219,10 +219,13 @@ def test_today_is_still_ahead():
 
 
 def test_which_cases_move_to_the_coordinator():
-    assert moves_to_coordinator("new", None, "c-helena")
-    assert moves_to_coordinator("claimed", "c-helena", "c-helena")
-    assert not moves_to_coordinator("claimed", "n-aino", "c-helena")  # a colleague is working on it
-    assert not moves_to_coordinator("waiting", None, "c-helena")  # returns to whoever agreed the follow-up
+    assert moves_to_coordinator("new", "personal:n-aino", None, "c-helena")
+    assert moves_to_coordinator("new", "team:kajaani-a", None, "c-helena")
+    assert moves_to_coordinator("claimed", "team:kajaani-a", "c-helena", "c-helena")
+    assert not moves_to_coordinator("claimed", "personal:n-aino", "n-aino", "c-helena")  # a colleague is working on it
+    assert not moves_to_coordinator("waiting", "personal:n-aino", None, "c-helena")  # returns to whoever agreed the follow-up
+    for queue in ("urgent:kajaani", "chat:kajaani", "assistants:kajaani"):  # the unit's duties keep theirs
+        assert not moves_to_coordinator("new", queue, None, "c-helena"), queue
 
 
 def test_the_units_coordinators_and_supervisors_get_its_patient_events():
