@@ -262,3 +262,23 @@ async def test_an_urgent_matter_stays_with_the_urgent_duty(client):  # type: ign
     r = await client.post("/api/patients/p-0005/take-over", json={"until": _until()}, headers=helena)
     assert (r.status_code, r.json()["moved_cases"]) == (200, [])
     assert (await client.get(f"/api/cases/{urgent['case_id']}", headers=helena)).json()["queue"] == "urgent:kajaani"
+
+
+async def test_two_instances_end_a_take_over_once(client, db, settings, region):  # type: ignore[no-untyped-def]
+    """Past the advisory lock (each instance calls the job's service directly, at once): the
+    conditional update lets exactly one of them end it, and one `patient.released` is written."""
+    import asyncio
+    from datetime import datetime
+
+    from app.services.shared_clients import end_expired
+
+    helena = await login(client, "helena")
+    r = await client.post("/api/patients/p-0002/take-over", json={"until": _until(2)}, headers=helena)
+    end = datetime.fromisoformat(r.json()["until"]) + timedelta(seconds=1)
+    a, b = clock_hub(settings, region, db), clock_hub(settings, region, db)
+    reports = await asyncio.gather(end_expired(a, end), end_expired(b, end))
+    assert sum(rep["ended"] for rep in reports) == 1
+    async with db.connect() as conn:
+        released = (await conn.execute(select(t.events.c.seq).where(t.events.c.type == "patient.released"))).all()
+        rows = (await conn.execute(select(t.take_overs.c.end_reason))).scalars().all()
+    assert len(released) == 1 and rows == ["expired"]
