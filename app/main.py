@@ -26,6 +26,7 @@ from app.api.deps import provide_hub, provide_professional
 from app.api.errors import EXCEPTION_HANDLERS, OPENAPI_DESCRIPTION, RequestIdMiddleware
 from app.api.presence import PresenceController
 from app import logs
+from app.api.shared_clients import AppointmentsChannel, SharedClientsController
 from app.api import docs, web
 from app.api.pages import PagesController
 from app.api.pages_cases import CasePageController
@@ -121,10 +122,12 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             PhoneChannel,
             SmsChannel,
             OmasoteChannel,
+            AppointmentsChannel,
             AuthController,
             InboxController,
             CaseController,
             PatientController,
+            SharedClientsController,
             AbsenceController,
             PresenceController,
             ReportController,

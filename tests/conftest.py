@@ -100,6 +100,9 @@ TABLES = (
     "presence",
     "follow_ups",
     "job_marks",
+    "no_shows",
+    "concerns",
+    "take_overs",
 )
 
 

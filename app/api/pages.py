@@ -20,7 +20,7 @@ from litestar.params import Body, Parameter
 from litestar.response import Redirect, Template
 
 from app.api.auth import LoginThrottled, check_login, client_address
-from app.domain.access import INBOX_FILTERS, inbox_queues, lists_my_claimed_cases, may_override
+from app.domain.access import INBOX_FILTERS, inbox_queues, lists_my_claimed_cases, may_override, sees_shared_clients
 from app.domain.common import OPEN_STATUSES, URGENCY_RANK
 from app.domain.region import Professional
 from app.hub import Hub
@@ -275,5 +275,6 @@ class PagesController(Controller):
             "tabs_json": msgspec.json.encode(tabs).decode(),
             "texts_json": msgspec.json.encode(t).decode(),
             "order_json": LIST_ORDER_JSON,
+            "shared_clients": sees_shared_clients(who, who.unit),  # the unit's shared-client list (shared_list.js)
         }
         return professional_page(request, "inbox.html", who, chosen, "/inbox", context, cookies)

@@ -172,6 +172,7 @@ def _context(row: asyncpg.Record | None) -> IntakeContext:
         interpreter_language=row["patient_interpreter_language"],
         hearing_impaired=row["patient_hearing_impaired"],
         **(open_findings(row["open_urgency_findings"], row["open_red_flags"]) if open_case else {}),
+        shared_client=row["patient_shared_client"],
     )
 
 

@@ -83,6 +83,7 @@ class SqlAlchemyIntakeBatch:
             "language": row.patient_language,
             "interpreter_language": row.patient_interpreter_language,
             "hearing_impaired": bool(row.patient_hearing_impaired),
+            "shared_client": bool(row.patient_shared_client),
         }
         if row.open_case is None:
             load = await personal_load(self.conn, row.named_nurse) if row.named_nurse else 0

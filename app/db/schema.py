@@ -71,6 +71,11 @@ patients = Table(
     Column("responsible_until", UTC),
     Column("concern", Boolean, nullable=False, server_default="0"),
     Column("updated_at", UTC, nullable=False),
+    # SPEC §10 (app/domain/shared_clients.py): the case summaries' hint, stored so lists stay cheap
+    # (refreshed when a trigger or a take-over changes), and when the last take-over ended.
+    Column("shared_client", Boolean, nullable=False, server_default="0"),
+    Column("shared_reset_at", UTC),
+    Index("ix_patients_responsible_until", "responsible_until"),  # the take-over end job
 )
 
 patient_phones = Table(
@@ -309,4 +314,43 @@ presence = Table(
     Column("status", String(16), nullable=False),  # available | busy | away | offline
     Column("unit", String(64), nullable=False, index=True),
     Column("updated_at", UTC, nullable=False),  # since when the status holds
+)
+
+# Shared clients (SPEC §10): missed appointments from the appointment system's webhook (one row
+# per event id: a replay counts once), professionals' concerns, and every take-over.
+no_shows = Table(
+    "no_shows",
+    metadata,
+    Column("event_id", String(128), primary_key=True),
+    Column("patient_id", String(64), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("at", UTC, nullable=False),  # the missed appointment's time
+    Column("received_at", UTC, nullable=False),
+    Index("ix_no_shows_patient_at", "patient_id", "at"),
+)
+
+concerns = Table(
+    "concerns",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("patient_id", String(64), nullable=False),
+    Column("professional", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("at", UTC, nullable=False),
+    Index("ix_concerns_patient_at", "patient_id", "at"),
+)
+
+take_overs = Table(
+    "take_overs",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("patient_id", String(64), nullable=False),
+    Column("coordinator", String(64), nullable=False),
+    Column("starts_at", UTC, nullable=False),
+    Column("until", UTC, nullable=False),
+    Column("note", Text),
+    Column("ended_at", UTC),  # NULL while it holds
+    Column("ended_by", String(64)),  # who released it; NULL when it ran out
+    Column("end_reason", String(16)),  # released | expired
+    Index("ix_take_overs_patient_starts", "patient_id", "starts_at"),
 )

@@ -50,6 +50,7 @@ PATIENT_SUMMARY_COLUMNS = (
     t.patients.c.language.label("patient_language"),
     t.patients.c.interpreter_language.label("patient_interpreter_language"),
     t.patients.c.hearing_impaired.label("patient_hearing_impaired"),
+    t.patients.c.shared_client.label("patient_shared_client"),
 )
 assert tuple(c.name for c in PATIENT_SUMMARY_COLUMNS) == PATIENT_COLUMNS
 SUMMARY_COLUMNS = (*CASE_COLUMNS, *PATIENT_SUMMARY_COLUMNS)

@@ -6,6 +6,7 @@
 - assistant: the unit's assistants and overflow queues — never a nurse's personal or team
   queue, where clinical matters wait.
 - supervisor: every queue of their unit. admin: every queue of every unit.
+- a unit's shared-client events (`shared:<unit>`): its coordinators and supervisors.
 """
 
 from __future__ import annotations
@@ -81,7 +82,21 @@ def live_queues(region: Region, who: Professional, unit: str | None = None) -> l
     queues = visible_queues(region, who, unit)
     if presence.may_see(who, unit):
         queues.append(presence.unit_queue(unit))
+    if sees_shared_clients(who, unit):
+        queues.append(shared_clients_queue(unit))
     return queues
+
+
+def sees_shared_clients(who: Professional, unit: str) -> bool:
+    """A unit's shared-client suggestions and take-overs (SPEC §10) are its coordinators' and
+    supervisors' work: they list them and get their live events."""
+    return (who.role == "coordinator" and who.unit == unit) or oversees_unit(who, unit)
+
+
+def shared_clients_queue(unit: str) -> str:
+    """Where a unit's patient-level events (take-over, release, concern, no-show) are filed: no
+    case queue, so only `live_queues` lets them through."""
+    return f"shared:{unit}"
 
 
 def all_queues(region: Region, unit: str) -> list[str]:

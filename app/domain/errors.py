@@ -58,6 +58,16 @@ ERROR_CODES: Final[dict[str, str]] = {
     "report_date_range": "a report day outside the years the reports cover",
     "portal_disabled": "the patient portal is not configured on this hub (no retry will help)",
     "search_moved": "the patient search is POST /api/patients/search now (names stay out of URLs)",
+    "not_coordinator": "only a coordinator takes a patient over",
+    "taken_over": "another coordinator has taken the patient over (extra.holder)",
+    "not_taken_over": "nobody has taken the patient over",
+    "take_over_release": "only the coordinator who took the patient over or a supervisor may release",
+    "take_over_past": "a take-over end that is not in the future",
+    "take_over_too_far": "a take-over end further than the region allows",
+    "concern_note": "a concern whose note is blank",
+    "shared_clients_role": "only the unit's coordinators and supervisors see its shared clients",
+    "unknown_patient": "no such patient (a no-show from the appointment system)",
+    "unknown_unit": "no such unit (extra.unit)",
 }
 
 

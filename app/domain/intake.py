@@ -118,6 +118,7 @@ class IntakeContext(msgspec.Struct):
     hearing_impaired: bool = False
     open_findings: tuple[Finding, ...] = ()  # the open case's urgency findings and red flags, as read
     open_red_flags: tuple[str, ...] = ()
+    shared_client: bool = False  # the stored hint (app.domain.shared_clients.summary_flag)
 
     def patient_columns(self) -> dict[str, Any]:
         """The patient's facts named as `summary_from_row` reads them (`PATIENT_COLUMNS`)."""
@@ -126,6 +127,7 @@ class IntakeContext(msgspec.Struct):
             "patient_language": self.language,
             "patient_interpreter_language": self.interpreter_language,
             "patient_hearing_impaired": self.hearing_impaired,
+            "patient_shared_client": self.shared_client,
         }
 
 

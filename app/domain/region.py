@@ -64,6 +64,26 @@ class Retention(msgspec.Struct, forbid_unknown_fields=True):
     days: Annotated[int, msgspec.Meta(ge=1, le=36500)] = 365
 
 
+class SharedClients(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """When a patient is suggested as a shared client (SPEC §10; app/domain/shared_clients.py),
+    and how long a coordinator's take-over may last. Defaults: the SPEC's thresholds."""
+
+    repeat_contacts: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 3  # contacts within …
+    repeat_window_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 30  # … this many days
+    same_matter_contacts: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 2  # contacts on one open matter
+    no_shows: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 2  # no-shows within …
+    no_show_window_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 90  # … this many days
+    take_over_max_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 365  # the longest take-over
+
+    @property
+    def repeat_window(self) -> timedelta:
+        return timedelta(days=self.repeat_window_days)
+
+    @property
+    def no_show_window(self) -> timedelta:
+        return timedelta(days=self.no_show_window_days)
+
+
 class Unit(msgspec.Struct, forbid_unknown_fields=True):
     id: _ID
     name: str
@@ -138,6 +158,7 @@ class Region(msgspec.Struct, forbid_unknown_fields=True, dict=True):
     outcome_codes: list[OutcomeCode]
     sla: Sla = msgspec.field(default_factory=Sla)
     retention: Retention = msgspec.field(default_factory=Retention)
+    shared_clients: SharedClients = msgspec.field(default_factory=SharedClients)
     deprecated_numbers: list[DeprecatedNumber] = msgspec.field(default_factory=list)
     care_pathways: list[CarePathway] = msgspec.field(default_factory=list)
 

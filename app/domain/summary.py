@@ -14,7 +14,13 @@ import msgspec
 
 # The patient-record columns a summary shows, as a row carries them (the SQL join labels them so;
 # intake's plan builds the same names from what its read found).
-PATIENT_COLUMNS: tuple[str, ...] = ("patient_name", "patient_language", "patient_interpreter_language", "patient_hearing_impaired")
+PATIENT_COLUMNS: tuple[str, ...] = (
+    "patient_name",
+    "patient_language",
+    "patient_interpreter_language",
+    "patient_hearing_impaired",
+    "patient_shared_client",
+)
 
 
 class PatientRef(msgspec.Struct):
@@ -33,6 +39,13 @@ class PatientRef(msgspec.Struct):
     ] = None
     hearing_impaired: Annotated[
         bool, msgspec.Meta(description="Hearing or speech impaired: reach them by SMS or chat, not a call.")
+    ] = False
+    shared_client: Annotated[
+        bool,
+        msgspec.Meta(
+            description="A possible shared client (SPEC §10): a trigger fires or a coordinator holds the patient "
+            "(GET /api/patients/{id} says which; an extension)."
+        ),
     ] = False
 
 
@@ -96,6 +109,7 @@ def _patient_ref(patient_id: str, p: Mapping[Any, Any]) -> PatientRef:
         p["patient_language"],
         p["patient_interpreter_language"],
         bool(p["patient_hearing_impaired"]),
+        bool(p["patient_shared_client"]),
     )
 
 

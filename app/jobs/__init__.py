@@ -44,9 +44,9 @@ class Job(msgspec.Struct, frozen=True):
 
 def registered() -> list[Job]:
     """Every job, in the order `jobs --once` runs them."""
-    from app.jobs import end_of_day, follow_ups, retention, sla_sweep
+    from app.jobs import end_of_day, follow_ups, retention, shared_clients, sla_sweep
 
-    return [*sla_sweep.JOBS, *follow_ups.JOBS, *end_of_day.JOBS, *retention.JOBS]
+    return [*sla_sweep.JOBS, *follow_ups.JOBS, *end_of_day.JOBS, *retention.JOBS, *shared_clients.JOBS]
 
 
 async def run_job(hub: Hub, job: Job, now: datetime | None = None) -> JobReport:

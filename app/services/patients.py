@@ -15,11 +15,11 @@ from app.domain.phones import PhoneError, normalise
 from app.domain.access import history_shown, may_override, oversees_unit
 from app.domain.region import Professional, Region
 from app.domain.routing import responsibility_active
-from app.domain.shared_clients import THRESHOLDS as SHARED_CLIENT_THRESHOLDS
-from app.domain.shared_clients import PatientContactFacts, SharedClient, most_contacts_on_an_open_matter, shared_client_suggestion
+from app.domain.shared_clients import SharedClient
 from app.clock import utcnow
 from app.hub import Hub
 from app.services.cases import log_access
+from app.services.shared_clients import suggestion as shared_client_suggestion
 from app.domain.absences import ended_at
 from app.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from app.domain.care_pathways import AttachedPathway
@@ -130,19 +130,8 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
             )
         ).all()
         recent = [summary_from_row(r._mapping) for r in rows]
-        contacts_in_window = (
-            await conn.execute(
-                select(func.count())
-                .select_from(t.contacts)
-                .where(t.contacts.c.patient_id == p.id, t.contacts.c.received_at >= now - SHARED_CLIENT_THRESHOLDS.repeat_window)
-            )
-        ).scalar_one()
+        shared_client = await shared_client_suggestion(conn, hub, p, now)  # SPEC §10 (app.services.shared_clients)
         await log_access(conn, p.id, who.id, None, "patient_view")
-    facts = PatientContactFacts(
-        contacts_in_window=contacts_in_window,
-        most_contacts_on_an_open_matter=most_contacts_on_an_open_matter(recent),
-        concern=bool(p.concern),
-    )
     worker = None
     if p.responsible_worker and responsibility_active(p.responsible_until, now):
         worker = ResponsibleWorker(p.responsible_worker, p.responsible_until)
@@ -157,7 +146,7 @@ async def get_patient(hub: Hub, who: Professional, patient_id: str) -> PatientVi
         unit=p.unit,
         phones=phones,
         responsible_worker=worker,
-        shared_client=shared_client_suggestion(facts, SHARED_CLIENT_THRESHOLDS),
+        shared_client=shared_client,
         care_pathways=pathways,
         recent_cases=history_shown(who, recent),
     )

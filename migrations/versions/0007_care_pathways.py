@@ -13,7 +13,7 @@ import app.db.schema
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -56,7 +56,7 @@ async def test_inbox_is_ordered_by_urgency_then_due(client):  # type: ignore[no-
     mine = (await client.get("/api/inbox?queue=mine", headers=aino)).json()["items"]
     assert [c["id"] for c in mine] == [routine["case_id"]]
     assert mine[0]["patient"] == {"id": "p-0001", "display_name": "Matti Meikäläinen", "language": "fi",
-                                  "interpreter_language": None, "hearing_impaired": False}
+                                  "interpreter_language": None, "hearing_impaired": False, "shared_client": False}
     assert set(mine[0]) >= {"id", "status", "queue", "assignee", "urgency", "due_at", "at_risk", "channel", "line", "unit",
                             "patient", "routing_reason", "created_at", "updated_at", "contacts"}
 

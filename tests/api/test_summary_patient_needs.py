@@ -21,6 +21,7 @@ AHMED_REF = {
     "language": "en",
     "interpreter_language": "ar",
     "hearing_impaired": False,
+    "shared_client": False,
 }
 ANNA_REF = {
     "id": "p-0004",
@@ -28,6 +29,7 @@ ANNA_REF = {
     "language": "fi",
     "interpreter_language": "fse",
     "hearing_impaired": True,
+    "shared_client": False,
 }
 MATTI_REF = {
     "id": "p-0001",
@@ -35,6 +37,7 @@ MATTI_REF = {
     "language": "fi",
     "interpreter_language": None,
     "hearing_impaired": False,
+    "shared_client": False,
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.live.test_inbox_stream import call, connect, login, next_event
 
 AHMED = "+358407654321"
-AHMED_REF = {"id": "p-0005", "display_name": "Ahmed Hassan", "language": "en", "interpreter_language": "ar", "hearing_impaired": False}
+AHMED_REF = {"id": "p-0005", "display_name": "Ahmed Hassan", "language": "en", "interpreter_language": "ar", "hearing_impaired": False, "shared_client": False}
 
 
 async def test_live_and_replayed_events_carry_the_patients_needs(server, http):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ ROW = {
     "due_at": NOW, "at_risk": False, "overdue": False, "channel": "phone", "line": 1, "unit": "kajaani", "patient_id": "p-0005",
     "routing_reason": "named_nurse", "created_at": NOW, "updated_at": NOW, "contacts_count": 1,
 }  # fmt: skip
-AHMED = {"patient_name": "Ahmed Hassan", "patient_language": "en", "patient_interpreter_language": "ar", "patient_hearing_impaired": 0}
+AHMED = {"patient_name": "Ahmed Hassan", "patient_language": "en", "patient_interpreter_language": "ar", "patient_hearing_impaired": 0, "patient_shared_client": 0}
 
 
 def test_a_row_with_the_patient_columns_gives_the_needs() -> None:

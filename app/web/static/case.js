@@ -15,6 +15,7 @@ import { api, onSessionEnd, toLogin } from "./api.js";
 import { renderFindings } from "./findings.js";
 import { languageNamer } from "./languages.js";
 import { connectLive } from "./live.js";
+import { showPatientCard } from "./patient_card.js";
 import { bindShortcutSwitch, shortcutOff } from "./shortcuts.js";
 
 const root = document.getElementById("case");
@@ -199,16 +200,13 @@ function renderPatient(c) {
     facts(dl, [[text("patient.name"), text("patient.none")]]);
   } else {
     const yesNo = (b) => (b ? text("yes") : text("no"));
-    const responsible = patient && patient.responsible_worker ? nameOf(patient.responsible_worker.professional) : undefined;
     facts(dl, [
       [text("patient.name"), p.name],
       [text("patient.named_nurse"), nameOf(p.named_nurse)],
       [text("patient.named_doctor"), patient ? nameOf(patient.named_doctor) : undefined],
-      [text("patient.responsible"), responsible],
       [text("patient.language"), languageName(p.language)],
       [text("patient.interpreter"), p.interpreter_language ? languageName(p.interpreter_language) : text("no")],
       [text("patient.hearing"), yesNo(p.hearing_impaired)],
-      [text("patient.shared"), patient && patient.shared_client && patient.shared_client.suggested ? text("yes") : undefined],
     ]);
   }
   const history = $("history");
@@ -391,6 +389,7 @@ async function load() {
     if (mine !== generation) return;
   }
   render(detail);
+  showPatientCard(detail); // the shared-client panel (patient_card.js)
   root.dataset.loaded = String(mine);
 }
 

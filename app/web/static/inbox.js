@@ -97,7 +97,7 @@ function dueCell(summary, now) {
 }
 
 // What whoever calls back must know, in words (not a colour or an icon): the patient's language,
-// an interpreter's language, a hearing or speech impairment.
+// an interpreter's language, a hearing or speech impairment, a possible shared client.
 function needs(patient) {
   const el = document.createElement("div");
   el.className = "needs";
@@ -107,6 +107,7 @@ function needs(patient) {
     parts.push(["interpreter", text("need.interpreter", { l: languageName(patient.interpreter_language) })]);
   }
   if (patient.hearing_impaired) parts.push(["hearing", text("need.hearing")]);
+  if (patient.shared_client) parts.push(["shared", text("inbox.shared")]); // SPEC §10: a possible shared client
   parts.forEach(([kind, words], i) => {
     if (i) el.append(", ");
     const span = document.createElement("span");
