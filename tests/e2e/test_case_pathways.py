@@ -62,3 +62,19 @@ def test_link_by_search_then_resolve_with_a_pathway(watched: Page, base_url: str
     assert r.status_code == 200, r.text
     assert [(p["id"], p["title"]) for p in r.json()["care_pathways"]] == [("asthma", "Astma")]
     assert page.evaluate("window.__csp") == []
+
+    # the patient panel lists it and attaches one more from the case view
+    page.reload()
+    pathways = page.get_by_role("list", name="Hoitopolut")
+    expect(pathways.get_by_role("listitem")).to_have_count(1)
+    expect(pathways).to_contain_text("Astma")
+    choice = page.get_by_label("Liitä hoitopolku (potilas näkee sen Omasotessa)")
+    expect(choice.locator("option", has_text="Astma")).to_have_count(0)  # attached already: not offered again
+    choice.select_option(label="Diabetes")
+    page.get_by_role("button", name="Liitä", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Hoitopolku liitetty")).to_be_visible()
+    expect(pathways.get_by_role("listitem")).to_have_count(2)
+    expect(pathways).to_contain_text("Diabetes")
+    r = httpx.get(f"{base_url}/api/patients/p-0006", headers=bearer(base_url, "aino"), timeout=10)
+    assert sorted(p["id"] for p in r.json()["care_pathways"]) == ["asthma", "diabetes"]
+    assert page.evaluate("window.__csp") == []

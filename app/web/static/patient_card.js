@@ -2,6 +2,8 @@
 // is suggested as a shared client and why (the triggers in words), who is their responsible
 // worker and until when, and the actions — a coordinator takes the patient over until a day (with
 // a note) or ends the take-over; a supervisor may end it too; anyone may record a concern.
+// Below it, the patient's care pathways (the Kainuu model): those attached, which the patient sees
+// in the portal, and a choice to attach one more.
 // The facts come from GET /api/patients/{id}, loaded when the case's patient is first shown and
 // again after each action here. Everything is built with textContent (strict CSP, data as text).
 
@@ -13,6 +15,8 @@ const role = root.dataset.role;
 const lang = root.dataset.lang;
 const t = JSON.parse(root.dataset.texts);
 const names = JSON.parse(root.dataset.names);
+const regionPathways = JSON.parse(root.dataset.pathways); // [{id, label}] in the page's language
+const pathwayLabel = Object.fromEntries(regionPathways.map((p) => [p.id, p.label]));
 const dayFormat = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : `${lang}-FI`, { dateStyle: "medium", timeStyle: "short" });
 const SUPERVISING = new Set(["supervisor", "admin"]);
 
@@ -58,7 +62,14 @@ function build() {
   message.setAttribute("aria-live", "polite");
   const actions = el("div", null, "shared-actions");
   actions.id = "shared-actions";
-  section.append(title, status, triggers, responsible, actions, message);
+  const pathwaysTitle = el("h3", text("pathways.title"));
+  pathwaysTitle.id = "pathways-title";
+  const pathways = el("ul", null, "care-pathways");
+  pathways.id = "care-pathways";
+  pathways.setAttribute("aria-labelledby", "pathways-title");
+  const attach = el("div");
+  attach.id = "pathway-attach";
+  section.append(title, status, triggers, responsible, actions, pathwaysTitle, pathways, attach, message);
   const facts = document.getElementById("patient-facts");
   facts.after(section);
   return section;
@@ -113,6 +124,45 @@ function concernForm(patientId) {
   return form;
 }
 
+function attachForm(patientId, attached) {
+  const form = el("form", null, "action-form");
+  form.id = "pathway-form";
+  const choice = el("select");
+  choice.required = true;
+  const none = el("option", text("pathways.choose"));
+  none.value = "";
+  choice.append(none);
+  for (const p of regionPathways) {
+    if (attached.has(p.id)) continue;
+    const option = el("option", p.label);
+    option.value = p.id;
+    choice.append(option);
+  }
+  form.append(...field("pathway-choice", "pathways.attach", choice), el("button", text("pathways.submit")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    act(patientId, "/care-pathways", "POST", { pathway: choice.value }, "done.pathway", form);
+  });
+  return form;
+}
+
+function renderPathways(p) {
+  const list = document.getElementById("care-pathways");
+  const attached = p.care_pathways || [];
+  list.replaceChildren(
+    ...(attached.length
+      ? attached.map((a) => {
+          const li = el("li", `${pathwayLabel[a.id] || a.title} — ${dayFormat.format(new Date(a.attached_at))}`);
+          li.dataset.pathway = a.id;
+          return li;
+        })
+      : [el("li", text("pathways.none"), "muted")]),
+  );
+  const ids = new Set(attached.map((a) => a.id));
+  const place = document.getElementById("pathway-attach");
+  place.replaceChildren(...(regionPathways.some((r) => !ids.has(r.id)) ? [attachForm(p.id, ids)] : []));
+}
+
 async function act(patientId, path, method, body, doneKey, form) {
   const buttons = form ? [...form.querySelectorAll("button")] : [];
   buttons.forEach((b) => (b.disabled = true));
@@ -164,6 +214,7 @@ function render(p) {
     actions.append(release);
   }
   actions.append(concernForm(p.id));
+  renderPathways(p);
 }
 
 async function load(patientId) {

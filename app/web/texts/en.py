@@ -451,4 +451,10 @@ TEXTS: dict[str, str] = {
     "err.shared_clients_role": "Only the unit's coordinators and supervisors see its shared clients.",
     "err.unknown_patient": "No such patient.",
     "err.unknown_unit": "No such unit.",
+    "pathways.title": "Care pathways",
+    "pathways.none": "No care pathways attached.",
+    "pathways.choose": "choose a care pathway",
+    "pathways.attach": "Attach a care pathway (the patient sees it in Omasote)",
+    "pathways.submit": "Attach",
+    "done.pathway": "Care pathway attached; the patient sees it in Omasote.",
 }

@@ -451,4 +451,10 @@ TEXTS: dict[str, str] = {
     "err.shared_clients_role": "Vain yksikön koordinaattorit ja esihenkilöt näkevät sen yhteisasiakkaat.",
     "err.unknown_patient": "Potilasta ei löydy.",
     "err.unknown_unit": "Yksikköä ei löydy.",
+    "pathways.title": "Hoitopolut",
+    "pathways.none": "Ei liitettyjä hoitopolkuja.",
+    "pathways.choose": "valitse hoitopolku",
+    "pathways.attach": "Liitä hoitopolku (potilas näkee sen Omasotessa)",
+    "pathways.submit": "Liitä",
+    "done.pathway": "Hoitopolku liitetty; potilas näkee sen Omasotessa.",
 }

@@ -451,4 +451,10 @@ TEXTS: dict[str, str] = {
     "err.shared_clients_role": "Endast enhetens koordinatorer och chefer ser dess gemensamma klienter.",
     "err.unknown_patient": "Patienten finns inte.",
     "err.unknown_unit": "Enheten finns inte.",
+    "pathways.title": "Vårdkedjor",
+    "pathways.none": "Inga vårdkedjor kopplade.",
+    "pathways.choose": "välj vårdkedja",
+    "pathways.attach": "Koppla en vårdkedja (patienten ser den i Omasote)",
+    "pathways.submit": "Koppla",
+    "done.pathway": "Vårdkedjan kopplad; patienten ser den i Omasote.",
 }
