@@ -21,6 +21,10 @@ Text columns that may not be NULL become "" (`PURGED_TEXT`); the others NULL. `p
 the case, so the work is done once: the store purges a batch with a conditional update
 (`purged_at IS NULL`), and of two instances each case falls to exactly one.
 
+A professional's concern note and a coordinator's take-over note are about the patient rather
+than a case: they go when the period has passed since the concern was raised, or since the
+take-over ended (a running take-over keeps its note).
+
 Survey answers carry no free text (a score and two yes/no answers), so there is none to purge.
 """
 

@@ -22,7 +22,17 @@ from app.hub import Hub
 
 BATCH = 200
 
-COUNTS = ("cases", "contacts", "messages", "notes", "callback_attempts", "follow_ups", "events")
+COUNTS = ("cases", "contacts", "messages", "notes", "callback_attempts", "follow_ups", "events", "concerns", "take_overs")
+
+
+def _patient_notes_due(cutoff: datetime) -> dict[str, tuple[Any, ColumnElement[bool]]]:
+    """A professional's concern and a coordinator's take-over note are about the patient, not a
+    case: they go when the period has passed since the concern, or since the take-over ended."""
+    return {
+        "concerns": (t.concerns, and_(t.concerns.c.at < cutoff, t.concerns.c.note != PURGED_TEXT)),
+        "take_overs": (t.take_overs, and_(t.take_overs.c.ended_at.is_not(None), t.take_overs.c.ended_at < cutoff,
+                                          t.take_overs.c.note.is_not(None))),
+    }
 
 
 def _due(cutoff: datetime) -> ColumnElement[bool]:
@@ -51,6 +61,8 @@ async def count_due(hub: Hub, now: datetime) -> dict[str, int]:
     async with hub.engine.connect() as conn:
         counts = {name: int((await conn.execute(q)).scalar_one()) for name, q in queries.items()}
         counts["events"] = await event_log.count_case_events(conn, ids, REDACTED_EVENT_TYPES)
+        for name, (table, due) in _patient_notes_due(cutoff).items():
+            counts[name] = int((await conn.execute(select(func.count()).select_from(table).where(due))).scalar_one())
     return counts
 
 
@@ -67,6 +79,10 @@ async def purge(hub: Hub, now: datetime, max_batches: int | None = None) -> dict
         batches += 1
         async with hub.engine.begin() as conn:
             await _purge_batch(conn, ids, cutoff, now, counts)
+    async with hub.engine.begin() as conn:  # conditional on the note still being there: once, whoever runs it
+        for name, (table, due) in _patient_notes_due(cutoff).items():
+            blanked = {"note": PURGED_TEXT} if table is t.concerns else {"note": None}
+            counts[name] += (await conn.execute(update(table).where(due).values(**blanked))).rowcount or 0
     return counts
 
 

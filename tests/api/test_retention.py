@@ -90,9 +90,11 @@ async def test_old_closed_cases_lose_their_free_text_and_nothing_else(client, db
     assert bodies["case.urgency"]["urgency"]["to"] == "urgent"
     assert "Minulla on ollut" not in str(after) and "kuume 40" not in str(after) and "Soitan" not in str(after)
     # the urgency findings quoted the patient ("ei rintakipua"): the words go, the codes stay
-    assert msgspec.json.decode(was["urgency_findings"])[0]["matched"] == ["ei rintakipua"]
-    assert msgspec.json.decode(case["urgency_findings"]) == [
-        {"flag": "chest_pain", "level": "emergency", "status": "negated", "matched": [], "rule": ""}
+    before_words = {f["flag"]: f["matched"] for f in msgspec.json.decode(was["urgency_findings"])}
+    assert before_words == {"chest_pain": ["ei rintakipua"], "fever_not_responding": ["kuumetta kolme päivää"]}
+    assert sorted(msgspec.json.decode(case["urgency_findings"]), key=lambda f: f["flag"]) == [
+        {"flag": "chest_pain", "level": "emergency", "status": "negated", "matched": [], "rule": ""},
+        {"flag": "fever_not_responding", "level": "urgent", "status": "counted", "matched": [], "rule": "FEVER + NUM_DAYS"},
     ]
     assert "rintakipua" not in str(after)
     for cid in (recent, still_open):
@@ -101,7 +103,8 @@ async def test_old_closed_cases_lose_their_free_text_and_nothing_else(client, db
     # The case page still opens, with empty texts; a second purge finds nothing.
     detail = (await client.get(f"/api/cases/{old}", headers=await login(client, "aino"))).json()
     assert detail["outcome"] == "ADVICE" and detail["follow_up"] is None and detail["contacts"][0]["text"] is None
-    assert [(f["flag"], f["status"], f["matched"]) for f in detail["urgency_findings"]] == [("chest_pain", "negated", [])]
+    assert sorted((f["flag"], f["status"], f["matched"]) for f in detail["urgency_findings"]) == [
+        ("chest_pain", "negated", []), ("fever_not_responding", "counted", [])]
     assert (await count_due(hub, utcnow()))["cases"] == 0
     assert (await purge(hub, utcnow()))["cases"] == 0
 
@@ -132,3 +135,33 @@ async def test_two_purges_at_once_purge_each_case_once(client, db, settings, reg
     assert a["messages"] + b["messages"] == 2 and a["events"] + b["events"] == 4  # each case's words blanked once
     for cid in old:
         assert (await snapshot(db, cid))["messages"] == [""]
+
+
+async def test_concern_and_take_over_notes_go_after_the_period(db, settings, region):  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    now = utcnow()
+    old = now - timedelta(days=region.retention.days + 1)
+    async with db.begin() as conn:
+        await conn.execute(insert(t.concerns), [
+            {"id": "c-old", "patient_id": "p-0001", "professional": "n-aino", "note": "Huoli: asuu yksin", "at": old},
+            {"id": "c-new", "patient_id": "p-0001", "professional": "n-aino", "note": "Huoli tänään", "at": now},
+        ])
+        await conn.execute(insert(t.take_overs), [
+            {"id": "t-ended", "patient_id": "p-0001", "coordinator": "k-kaija", "starts_at": old - timedelta(days=30),
+             "until": old, "note": "Sovittu omaisen kanssa", "ended_at": old, "end_reason": "expired"},
+            {"id": "t-running", "patient_id": "p-0002", "coordinator": "k-kaija", "starts_at": old,
+             "until": now + timedelta(days=30), "note": "Kartoitus kesken", "ended_at": None, "end_reason": None},
+        ])
+    hub = Hub(settings, region, db, SqlAlchemyIntakeStore(db))
+    dry = await count_due(hub, now)
+    assert (dry["concerns"], dry["take_overs"]) == (1, 1)
+    done = await purge(hub, now)
+    assert (done["concerns"], done["take_overs"]) == (1, 1)
+    async with db.connect() as conn:
+        concerns = dict((await conn.execute(select(t.concerns.c.id, t.concerns.c.note))).all())
+        take_overs = dict((await conn.execute(select(t.take_overs.c.id, t.take_overs.c.note))).all())
+    assert concerns == {"c-old": "", "c-new": "Huoli tänään"}
+    assert take_overs == {"t-ended": None, "t-running": "Kartoitus kesken"}  # a running take-over keeps its note
+    again = await purge(hub, now)
+    assert (again["concerns"], again["take_overs"]) == (0, 0)  # once
