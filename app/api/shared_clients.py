@@ -43,6 +43,8 @@ class AppointmentsChannel(Controller):
     async def no_show(self, request: Request[Any, Any, Any], state: State) -> Response[NoShowAnswer]:
         hub: Hub = state.hub
         event: NoShow = decode(await signed_body(request, hub), NoShow)
+        if event.unit in hub.region.unit_by_id:  # an unknown unit is refused below; it has no budget
+            await hub.limits.check("webhook_unit", event.unit)
         counted = await svc.record_no_show(hub, event.event_id, event.patient_id, event.unit, event.at)
         return Response(NoShowAnswer(event.event_id, counted), status_code=202 if counted else 200)
 
