@@ -23,6 +23,7 @@ from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
 from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
+from app.api.openapi_body import SECURITY_COMPONENTS
 from app.api.errors import EXCEPTION_HANDLERS, OPENAPI_DESCRIPTION, RequestIdMiddleware
 from app.api.presence import PresenceController
 from app.api import docs, web
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
             version="0.1.0",
             description=OPENAPI_DESCRIPTION,
             path="/schema",
+            components=SECURITY_COMPONENTS,  # the webhook signature scheme the channel endpoints name
             render_plugins=[docs.render_plugin()],
         ),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins) if settings.allowed_origins else None,

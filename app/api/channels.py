@@ -12,12 +12,14 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
 from app.api.deps import bearer_token
+from app.api.openapi_body import SIGNED, json_body
 from app.clock import utcnow
 from app.hub import Hub
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import threads
 from app.security.webhooks import SignatureError, verify
 from app.domain.errors import Invalid
+from app.domain.intake import IntakeResult
 from app.services.intake import intake
 from channels import omasote, phone, sms
 
@@ -49,8 +51,16 @@ class PhoneChannel(Controller):
     tags = ["channels"]
     request_max_body_size = MAX_WEBHOOK_BYTES
 
-    @post("/callback-requests", status_code=202, summary="A callback request from the telephony platform")
-    async def callback_request(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    @post(
+        "/callback-requests",
+        status_code=202,
+        summary="A callback request from the telephony platform",
+        operation_class=json_body(phone.CallbackRequest, "signed with X-Firstline-Signature over these exact bytes"),
+        security=SIGNED,
+    )
+    async def callback_request(
+        self, request: Request[Any, Any, Any], state: State
+    ) -> Response[IntakeResult | phone.DeprecatedNumberAnswer]:
         hub: Hub = state.hub
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
         contact = phone.receive(hub.region, req, utcnow())
@@ -66,8 +76,14 @@ class SmsChannel(Controller):
     tags = ["channels"]
     request_max_body_size = MAX_WEBHOOK_BYTES
 
-    @post("/inbound", status_code=202, summary="An SMS from a patient (hearing or speech impaired)")
-    async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    @post(
+        "/inbound",
+        status_code=202,
+        summary="An SMS from a patient (hearing or speech impaired)",
+        operation_class=json_body(sms.InboundSms, "signed with X-Firstline-Signature over these exact bytes"),
+        security=SIGNED,
+    )
+    async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[IntakeResult]:
         hub: Hub = state.hub
         msg: sms.InboundSms = decode(await signed_body(request, hub), sms.InboundSms)
         result, created = await intake(hub, sms.receive(hub.region, msg, utcnow()))
