@@ -39,7 +39,7 @@ from tests.api.seeded import PROFESSIONALS, Seeded, seed  # noqa: E402
 from tests.conftest import DEMO_PATIENTS, WEBHOOK_SECRET  # noqa: E402
 from tests.live.conftest import ThreadServer, free_port  # noqa: E402
 
-EXAMPLES = 24  # per operation and database: ~1,100 requests each, the whole file well under 3 minutes on 2 cores
+EXAMPLES = 20  # per operation and database: ~800 requests each
 LOGIN_EXAMPLES = 10  # an unknown username costs a full-strength argon2id hash (same cost as a wrong password)
 LOGIN_PATHS = ("/api/auth/login",)
 # Who to be in a wild example, weighted towards those the seeded cases and threads belong to
@@ -251,3 +251,65 @@ def test_no_operation_answers_5xx(world: World) -> None:
         "GET /api/inbox",
     }
     assert must_reach <= reached, f"never got past validation/authorisation: {sorted(must_reach - reached)}"
+
+
+SEQUENCES = 12  # per database
+STEPS = 8  # calls per sequence at most
+
+
+def test_stateful_sequences_never_answer_5xx(world: World) -> None:
+    """schemathesis' state machine over the links it infers from the schema (a callback request's
+    `case_id` → the case actions, a new thread's `thread_id` → its replies, …): sequences of calls
+    where each step uses what an earlier answer handed out. Bodies get real values as in the
+    "real" examples above; the professional is the admin (who sees both units' queues)."""
+    from hypothesis import settings as hs
+
+    schema = schemathesis.openapi.from_url(f"{world.server.http}/schema/openapi.json")
+    machine = schema.as_state_machine()  # infers the links (schemathesis' dependency analysis)
+    links = schema.statistic.transitions.total
+    calls: Counter[str] = Counter()
+    linked: Counter[str] = Counter()
+    failures: list[str] = []
+    fields = world.fields
+
+    class Sequences(machine):  # type: ignore[misc, valid-type]
+        def before_call(self, case: Any) -> None:
+            if isinstance(case.body, dict):
+                for key in list(case.body):
+                    if key in fields:
+                        case.body[key] = fields[key][calls.total() % len(fields[key])]
+            if case.operation.path in LOGIN_PATHS and isinstance(case.body, dict):
+                case.body["password"] = f"{case.body.get('username', '')}-demo"
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            path = case.operation.path
+            kwargs: dict[str, Any] = {"base_url": world.server.http, "timeout": 30}
+            caller = _callers(path)[0]
+            if caller == "webhook":
+                kwargs["auth"] = WebhookSigner()
+            elif caller == "patient":
+                kwargs["headers"] = {"Authorization": f"Bearer {world.patient_tokens['p-0003']}"}
+            elif caller == "fresh":
+                r = httpx.post(f"{world.server.http}/api/auth/login", json={"username": "eero", "password": "eero-demo"}, timeout=30)
+                kwargs["headers"] = {"Authorization": f"Bearer {r.json()['token']}"}
+            else:
+                kwargs["headers"] = world.professional("admin")
+            return kwargs
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            label = f"{case.method.upper()} {case.operation.path}"
+            calls[label] += 1
+            if 200 <= response.status_code < 300 and case.path_parameters:
+                linked[label] += 1  # an id no generator could guess (a case, thread, absence): from an earlier answer
+            if response.status_code >= 500:
+                failures.append(f"{label} → {response.status_code}: {response.text[:300]}")
+
+    world.server.app.state.hub.throttle = LoginThrottle(max_failures=10**9)
+    Sequences.run(
+        settings=hs(max_examples=SEQUENCES, stateful_step_count=STEPS, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    )
+    print(f"\nstateful [{world.db}]: {links} inferred links, {calls.total()} calls over {len(calls)} operations; "
+          f"{linked.total()} 2xx answers on ids from earlier answers: {dict(linked)}")
+    assert links > 20, f"schemathesis inferred only {links} links from the schema"
+    assert not failures, "\n".join(failures[:10])
+    assert linked, f"no sequence used an id from an earlier answer: {dict(calls)}"
