@@ -4,12 +4,15 @@ A real server (a thread on a real socket) on SQLite and on PostgreSQL, with the 
 a seeded world (tests/api/seeded.py). schemathesis 4 generates bodies, parameters and headers
 from /schema/openapi.json — positive and negative cases — and each example then:
 
-- is sent as a randomly drawn caller fit for the operation: a professional of any role (bearer
-  token), a portal patient (JWT), the telephony platform (an HMAC signature computed over the
-  exact bytes requests puts on the wire), or nobody;
-- has its ids and some well-known fields swapped, at random, for real ones (a seeded case id, a
-  unit's callback number, a real outcome code…), so the handlers get past "no such case" and
-  "unknown number" and the case actions, intake, messages and login run for real.
+- two in three are "real": a valid example with its ids and well-known fields swapped for real
+  ones (a seeded or earlier-answered case id, a unit's callback number, an outcome code…), sent by
+  the caller the route takes — the telephony platform (an HMAC signature computed over the exact
+  bytes requests puts on the wire), a portal patient (JWT) or a professional who may work the case
+  — so intake, the case actions, messages and login run to the end;
+- the others are wild: valid or invalid (schemathesis' negative mode), real values here and there,
+  sent as anyone (any role, a patient, nobody).
+
+A second test runs schemathesis' state machine over the links it infers from the schema.
 
 Login is fuzzed last with the hub's throttle replaced by a permissive one (the throttle would
 otherwise answer 429 to nearly every example and the password check would never run); logout
