@@ -14,7 +14,8 @@ from app.db.absences import AbsenceBook
 from app.domain.region import Region
 from app.domain.routing import Staffing
 from app.metrics import Metrics
-from app.security.throttle import ChatThrottle, LoginThrottle
+from app.security.rate_limit import RateLimiter
+from app.security.throttle import LoginThrottle
 from app.services.intake import IntakeService
 from app.services.ports import IntakeStore, Publisher
 from app.settings import Settings
@@ -53,7 +54,7 @@ class Hub:
         self.metrics = metrics or Metrics()
         self.absences = AbsenceBook(engine)
         self.throttle = LoginThrottle()
-        self.chat_throttle = ChatThrottle()
+        self.limits = RateLimiter(settings.rate_limits, settings.secret_key, settings.redis_url)
         self.publishers = Publishers()
         self.chat_handling: dict[str, tuple[float, float]] = {}  # unit → (monotonic expiry, typical chat handling s)
         self.intake = IntakeService(intake_store, region, self.tz, self.absences, self.publishers, self.metrics)
@@ -67,4 +68,5 @@ class Hub:
 
     async def close(self) -> None:
         await self.intake.close()
+        await self.limits.close()
         await self.engine.dispose()

@@ -35,6 +35,8 @@ class Settings(msgspec.Struct, kw_only=True):
     # /metrics: from these addresses or networks (comma-separated), or with this bearer token
     metrics_allow: list[str] = msgspec.field(default_factory=lambda: ["127.0.0.1", "::1"])
     metrics_token: str | None = None
+    # public endpoints' budgets (app.domain.rate_limits): "name=count/seconds,…" overrides, or "off"
+    rate_limits: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> "Settings":

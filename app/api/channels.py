@@ -27,6 +27,8 @@ MAX_WEBHOOK_BYTES = 64 * 1024
 
 
 async def signed_body(request: Request[Any, Any, Any], hub: Hub) -> bytes:
+    """The raw body once its signature holds — after the source's budget (`webhook_source`)."""
+    await hub.limits.check("webhook_source", request.client.host if request.client else "unknown")
     body = await request.body()
     try:
         verify(hub.settings.webhook_secret, request.headers.get("x-firstline-signature"), body)
@@ -40,9 +42,11 @@ def decode(body: bytes, type_: type) -> Any:
         return msgspec.json.decode(body, type=type_)
     except msgspec.ValidationError as exc:
         raise Invalid(f"invalid request body: {exc}") from None
-    except msgspec.DecodeError as exc:
+    except msgspec.DecodeError as exc:  # msgspec ≥ 0.23 reports bad UTF-8 in a string this way
+        if "UTF-8" in str(exc):
+            raise Invalid("request body is not valid UTF-8 JSON") from None
         raise Invalid(f"request body is not valid JSON: {exc}") from None
-    except UnicodeDecodeError:
+    except UnicodeDecodeError:  # msgspec < 0.23
         raise Invalid("request body is not valid UTF-8 JSON") from None
 
 
@@ -64,6 +68,7 @@ class PhoneChannel(Controller):
         hub: Hub = state.hub
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
         contact = phone.receive(hub.region, req, utcnow())
+        await hub.limits.check("webhook_unit", contact.unit)
         if isinstance(contact, phone.Redirect):
             hub.metrics.deprecated_calls.labels(contact.unit, contact.number).inc()
             return Response(contact.answer, status_code=200)
@@ -86,7 +91,9 @@ class SmsChannel(Controller):
     async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[IntakeResult]:
         hub: Hub = state.hub
         msg: sms.InboundSms = decode(await signed_body(request, hub), sms.InboundSms)
-        result, created = await intake(hub, sms.receive(hub.region, msg, utcnow()))
+        contact = sms.receive(hub.region, msg, utcnow())
+        await hub.limits.check("webhook_unit", contact.unit)
+        result, created = await intake(hub, contact)
         return Response(result, status_code=202 if created else 200)
 
 
@@ -99,9 +106,12 @@ async def provide_patient(request: Request[Any, Any, Any], state: State) -> str:
     if token is None:
         raise NotAuthorizedException("log in to the patient portal first: send Authorization: Bearer <token>")
     try:
-        return patient_id(state.hub.settings, token)
+        patient = patient_id(state.hub.settings, token)
     except PatientTokenError as exc:
         raise NotAuthorizedException(str(exc)) from None
+    # every portal request counts per patient; writing a message also counts against its own budget
+    await state.hub.limits.check("secure_message" if request.method == "POST" else "portal_read", patient)
+    return patient
 
 
 class OmasoteChannel(Controller):

@@ -115,7 +115,9 @@ def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 
 
 def service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
-    return Response(_body(exc.status_code, exc.detail, exc.extra), status_code=exc.status_code)
+    wait = exc.extra.get("retry_after")  # a rate limit (429) says when to come back
+    headers = {"Retry-After": str(wait)} if isinstance(wait, int) else None
+    return Response(_body(exc.status_code, exc.detail, exc.extra), status_code=exc.status_code, headers=headers)
 
 
 def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

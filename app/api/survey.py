@@ -77,7 +77,11 @@ def _language(lang: Lang | None, request: Request[Any, Any, Any]) -> Lang:
 def _refusal(lang: Lang, exc: ServiceError) -> Response[str]:
     """An expired link is said in the patient's language; other refusals keep their sentence."""
     said = TEXTS[lang]["expired"] if exc.extra.get("code") == "survey_expired" else exc.detail
-    return _page(lang, f"<p>{html.escape(said)}</p>", exc.status_code)
+    page = _page(lang, f"<p>{html.escape(said)}</p>", exc.status_code)
+    wait = exc.extra.get("retry_after")
+    if isinstance(wait, int):
+        page.headers["Retry-After"] = str(wait)
+    return page
 
 
 @get("/survey/{token:str}", include_in_schema=False)
@@ -85,6 +89,7 @@ async def survey_page(hub: Hub, token: Token, request: Request[Any, Any, Any], l
     lang = _language(lang, request)
     tx = TEXTS[lang]
     try:
+        await hub.limits.check("survey_address", _address(request))
         await survey.check(hub, _well_formed(token))
     except ServiceError as exc:
         return _refusal(lang, exc)
@@ -98,6 +103,10 @@ async def survey_page(hub: Hub, token: Token, request: Request[Any, Any, Any], l
         f'<button type="submit">{tx["send"]}</button></form>'
     )
     return _page(lang, body)
+
+
+def _address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def _well_formed(token: str) -> str:
@@ -139,6 +148,7 @@ async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any],
     lang = _language(lang, request)
     is_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
     try:
+        await hub.limits.check("survey_address", _address(request))
         if is_form:
             form = await request.form()
             raw = {k: form.get(k) for k in ("nps", "solved", "knows_how_continues")}

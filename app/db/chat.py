@@ -21,12 +21,13 @@ class ChatCase(msgspec.Struct, frozen=True):
     queue: str
     status: str
     assignee: str | None
+    resolved_at: datetime | None = None
 
 
 async def chat_case(conn: AsyncConnection, case_id: str) -> ChatCase | None:
     c = t.cases.c
-    row = (await conn.execute(select(c.queue, c.status, c.assignee).where(c.id == case_id))).first()
-    return None if row is None else ChatCase(case_id, row.queue, row.status, row.assignee)
+    row = (await conn.execute(select(c.queue, c.status, c.assignee, c.resolved_at).where(c.id == case_id))).first()
+    return None if row is None else ChatCase(case_id, row.queue, row.status, row.assignee, row.resolved_at)
 
 
 class Waiting(msgspec.Struct, frozen=True):

@@ -142,5 +142,11 @@ async def count_case_events(conn: AsyncConnection, case_ids: Any, types: tuple[s
     return int((await conn.execute(stmt)).scalar_one())
 
 
+async def first_after(conn: AsyncConnection, since: int) -> datetime | None:
+    """When the first event after `since` was appended (None: there is none)."""
+    e = t.events.c
+    return (await conn.execute(select(e.at).where(e.seq > since).order_by(e.seq).limit(1))).scalar_one_or_none()  # type: ignore[no-any-return]
+
+
 async def latest_seq(conn: AsyncConnection) -> int:
     return (await conn.execute(select(func.coalesce(func.max(t.events.c.seq), 0)))).scalar_one()  # type: ignore[no-any-return]

@@ -207,8 +207,16 @@ def record_callback_attempt(
 
 
 def ensure_may_reply(case: CaseState) -> None:
-    """A professional replies only on an open case; a resolved matter is answered in a new one."""
+    """A professional replies only on an open case; a resolved matter is answered in a new one.
+    Outside a live chat the patient reads a reply in the portal, which shows them only their own
+    (identified) cases: to an unidentified caller a reply would be a message nobody can read and
+    an SMS pointing to nothing, so it is refused until the patient is linked."""
     ensure_open(case)
+    if case.channel != "chat" and case.patient_id is None:
+        raise Conflict(
+            "the caller is not identified, so they cannot read a reply in the portal: link the patient first, or call back",
+            code="reply_unreadable",
+        )
 
 
 def ensure_patient_may_write(case: CaseState) -> None:
@@ -359,11 +367,15 @@ def resolve(
 # --------------------------------------------------------------------------------- link patient
 
 
-def ensure_linkable(case: CaseState) -> None:
-    """Only an unidentified caller's case (overflow queue) gets a patient linked afterwards."""
+def ensure_linkable(case: CaseState, who: Professional, region: Region) -> None:
+    """Only an unidentified caller's case (overflow queue) gets a patient linked afterwards, and
+    a case someone has claimed only by them or a supervisor: linking re-routes it, which would
+    pull the matter from under the colleague who is talking to the caller."""
     if queue_kind(case.queue) != "overflow":
         raise Conflict(f"case is not in an overflow queue (it is in {case.queue})", code="not_overflow", queue=case.queue)
     ensure_open(case)
+    if case.status == "claimed" and case.assignee != who.id and not may_override(who):
+        raise claimed_by_other(case, region)
 
 
 def merge_into_open_case(who: Professional, patient_id: str, open_case_id: str, now: datetime) -> CaseChange:

@@ -35,6 +35,14 @@ MAX_HANDLING_S = 3600
 HANDLING_WINDOW = timedelta(hours=8)
 MIN_SAMPLES = 3
 MAX_ESTIMATE_S = 4 * 3600  # beyond this an estimate is no information
+# A visitor may come back to a closed chat to read it and answer the survey; after this the
+# session token opens nothing (a token on a shared computer must not open a transcript forever).
+SESSION_GRACE = timedelta(hours=1)
+
+
+def session_expired(status: str, resolved_at: datetime | None, now: datetime) -> bool:
+    """A chat's session token lapses once the case has been closed for longer than the grace."""
+    return status == "resolved" and resolved_at is not None and now - resolved_at > SESSION_GRACE
 CHAT_ROLES: tuple[str, ...] = ("nurse", "doctor", "coordinator")  # whose inbox holds chat:<unit> (access.visible_queues)
 
 

@@ -76,11 +76,18 @@ Emergency flags: ``chest_pain, stroke, breathing, unconscious, seizure, thunderc
 bleeding, anaphylaxis, suicidal, general_condition, meningitis, poisoning, head_injury``.
 Urgent flags: ``breathlessness`` (winded, wheezing, fast breathing), ``severe_pain`` (sudden or
 unbearable pain), ``infant_fever``, ``high_fever`` (≥ 40 °C), ``urinary_retention``,
-``dehydration`` (a child or an old person not drinking). An urgent sign that is only part of an
-emergency mention is not listed separately. No text and no answers → ``unassessed``; text without
-any flag → ``unassessed`` as well: the engine does not grade routine matters (``soon`` /
-``non_urgent`` are the nurse's decision), and an unassessed matter is ranked before the assessed
-routine ones in the inbox.
+``dehydration`` (a child or an old person not drinking), and the everyday same-day criteria of
+:mod:`app.domain.urgency_same_day` (a fever that medicine does not bring down or lasting 3+ days,
+severe abdominal pain, a urinary infection with fever, back pain with a weak leg, an injured limb
+that bears no weight, a painful red eye with blurred vision …). A less urgent sign that is only
+part of a more urgent mention is not listed separately ("kuume 40,5" is no minor fever). Soon
+(1–3 days) and non_urgent (administrative) flags are :mod:`app.domain.urgency_routine`'s. An
+administrative flag counts only in a text that reports no symptom now: its rules' ``unless``
+(``SYMPTOM``) ignores denied or remote-past mentions (the one place the engine reads negation
+before a rule matches), and any symptom flag found sets it aside. No text and no answers →
+``unassessed``; text without any flag → ``unassessed`` as well (an administrative request naming
+a symptom no rule grades is the nurse's to assess), and an unassessed matter is ranked before the
+assessed ones.
 
 Answers from the pre-information form: a key that is a flag id (the chat form's question ids are
 flag ids) with a *yes* (``True``, ``"yes"``, ``"kyllä"``, ``"ja"``, ``"joo"`` …) raises that flag
@@ -161,8 +168,11 @@ def _compile_rule(rule: Rule) -> _Rule:
 
 
 _RULES: tuple[_Rule, ...] = tuple(_compile_rule(r) for r in RULES)
-# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's.
-NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "INFANT_YOUNG", "UNBEARABLE", "TOO_MANY_TERM"})
+# Concepts the number reader (_numeric) adds; rules may use them besides the lexicon's: NUM_HIGH
+# (40–44 °C), NUM_FEVER (39.x °C), NUM_DAYS ("3 päivää", "5 days": 3+ of a time unit), AGE_CHILD /
+# AGE_OLD ("3-vuotias" ≤ 6, "87 v" ≥ 70), INFANT_YOUNG ("3 kk"), UNBEARABLE ("9/10"), TOO_MANY_TERM.
+NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "NUM_FEVER", "NUM_DAYS", "AGE_CHILD", "AGE_OLD", "INFANT_YOUNG", "UNBEARABLE",
+                             "TOO_MANY_TERM"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -251,6 +261,15 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
         occ.setdefault("TOO_MANY_TERM", []).append(o)
     if 40.0 <= value <= 44.0:
         occ.setdefault("NUM_HIGH", []).append(o)
+    elif 39.0 <= value < 40.0:  # a high fever for a small child or an old person (same-day)
+        occ.setdefault("NUM_FEVER", []).append(o)
+    # "87 v", "3-vuotias", "5 år", "2 years": a small child's or an old person's age (same-day fever)
+    if value == int(value) and i + 1 < len(toks) and any(
+        t.concept == "YEAR_UNIT" for t in token_concepts(toks[i + 1].raw)
+    ):
+        age = "AGE_CHILD" if 1 <= value <= 6 else "AGE_OLD" if 70 <= value <= 110 else None
+        if age:
+            occ.setdefault(age, []).append(_Occ(tok.pos, toks[i + 1].pos, i, i + 1))
     # "3 kk", "6 viikon ikäinen", "2 months old": a young infant's age, the unit after the number
     if 0 < value <= 12 and value == int(value) and i + 1 < len(toks):
         unit = toks[i + 1]
@@ -260,6 +279,8 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
             near = {t.concept for x in toks[i + 1: i + 4] for t in token_concepts(x.raw)}
             if young and (near & {"AGE_WORD", "INFANT"} or unit.fold in MONTH_ABBREVIATIONS):
                 occ.setdefault("INFANT_YOUNG", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
+            elif value >= 3:  # "3 päivää", "5 days": a duration of three days or more
+                occ.setdefault("NUM_DAYS", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
 
 
 def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
@@ -420,8 +441,19 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     folds, clauses = [t.fold for t in toks], [t.clause for t in toks]
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _CONJ, _VOID)
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    reported: dict[str, list[_Occ]] = {}  # concept → its mentions reported now (computed once)
     for rule in _RULES:
-        matches = _find(rule, occ)
+        if rule.unless and rule.flag and FLAGS[rule.flag].level == "non_urgent":
+            if not all(any(c in occ for c in part) for part in rule.parts):
+                continue
+            # an administrative matter is set aside only by what the patient reports now: a denied
+            # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
+            for c in rule.unless - reported.keys():
+                reported[c] = [o for o in occ.get(c, ()) if _negation(o, toks, scopes, negators, be) is None
+                               and not scope.is_history(o.tlo, folds, clauses, _HISTORY, _NOW)]
+            matches = _find(rule, {**occ, **{c: reported[c] for c in rule.unless}})
+        else:
+            matches = _find(rule, occ)
         if not matches:
             continue
         if rule.emit:
@@ -437,11 +469,17 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             a, b = neg if neg else (m.tlo, m.thi)
             past = neg is None and scope.is_history(m.tlo, folds, clauses, _HISTORY, _NOW)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
-    # a less urgent sign that is only part of an emergency mention adds nothing ("pahin päänsärky")
-    spans = [(h.start, h.end) for f, hs in hits.items() if FLAGS[f].level == "emergency"
+    # a less urgent sign that is only part of a more urgent mention adds nothing ("pahin
+    # päänsärky" is no plain headache, "kuume 40,5" no minor fever)
+    spans = [(LEVEL_ORDER[FLAGS[f].level], h.start, h.end) for f, hs in hits.items()
              for h in hs if not (h.negated or h.history)]
-    for flag in [f for f in hits if FLAGS[f].level != "emergency"]:
-        if all(any(h.start < e and s < h.end for s, e in spans) for h in hits[flag]):
+    for flag in list(hits):
+        rank = LEVEL_ORDER[FLAGS[flag].level]
+        if all(any(r < rank and h.start < e and s < h.end for r, s, e in spans) for h in hits[flag]):
+            del hits[flag]
+    # an administrative matter is one with no symptom: any symptom flag found now sets it aside
+    if any(r < LEVEL_ORDER["non_urgent"] for r, _, _ in spans):
+        for flag in [f for f in hits if FLAGS[f].level == "non_urgent"]:
             del hits[flag]
     return hits
 

@@ -13,7 +13,7 @@ import logging
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Response, WebSocket, get, websocket
+from litestar import Request, Response, WebSocket, get, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import Parameter
 
@@ -26,7 +26,8 @@ from app.live.fanout import Fanout, SeenSeqs
 from app.security.patient_jwt import PatientTokenError, patient_id
 from app.services import cases as case_svc
 from app.services import chat as chat_svc
-from app.domain.errors import Forbidden, NotFound, ServiceError
+from app.domain.errors import Forbidden, Gone, NotFound, ServiceError
+from app.security.rate_limit import RateLimited
 from app.services.survey import survey_link
 from channels import chat as chat_channel
 from channels.chat import StartForm
@@ -105,12 +106,14 @@ class ChatListener:
 
 @get("/channels/chat/form", tags=["chat"], cache=60)
 async def chat_form_endpoint(
-    hub: Hub, unit: Annotated[str, Parameter(max_length=64)], lang: Lang = "fi"
+    hub: Hub, request: Request[Any, Any, Any], unit: Annotated[str, Parameter(max_length=64)], lang: Lang = "fi"
 ) -> Response[chat_form.ChatForm]:
     """The pre-information form: the reason and the red-flag questions, in the visitor's language.
 
     Public and credential-free, fetched by the widget from any site: `*` is the right CORS answer.
+    Counted per address (`chat_form`) when not answered from the response cache.
     """
+    await hub.limits.check("chat_form", request.client.host if request.client else "unknown")
     if unit not in hub.region.unit_by_id:
         raise NotFound(f"no unit {unit!r}")
     return Response(chat_form.form(lang), headers={"Access-Control-Allow-Origin": "*", "Vary": "Accept-Encoding"})
@@ -208,7 +211,9 @@ class Session:
 
     async def _start(self, start: Start) -> bool:
         client = self.socket.client.host if self.socket.client else "unknown"
-        if not self.hub.chat_throttle.allow(client):
+        try:
+            await self.hub.limits.check("chat_start", client)
+        except RateLimited:
             await self._error(self._t("too_many"))
             await self.socket.close(code=1008, reason="rate limited")
             return False
@@ -234,9 +239,10 @@ class Session:
     async def _resume(self, resume: Resume) -> bool:
         try:
             chat = await chat_svc.resume(self.hub, resume.session_token)
-        except (Forbidden, NotFound) as exc:
+        except (Forbidden, NotFound, Gone) as exc:
             await self._error(exc.detail)
-            await self.socket.close(code=1008, reason="bad session token" if isinstance(exc, Forbidden) else "unknown session")
+            reason = {Forbidden: "bad session token", NotFound: "unknown session", Gone: "session expired"}[type(exc)]
+            await self.socket.close(code=1008, reason=reason)
             return False
         self._bind(chat.case_id, chat.queue)
         self.last_seq = resume.last_seq

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, cast
 
@@ -198,10 +198,26 @@ async def _latest_seq(hub: Hub) -> int:
         return await event_log.latest_seq(conn)
 
 
+def needs_resync(since: int, latest: int, first_after_at: datetime | None, oldest: datetime) -> bool:
+    """A client whose `since` the replay cannot cover must reload its lists rather than trust a
+    silent gap: events after it are older than the replay window, or `since` is ahead of the log
+    (a database restored from a backup, a client of another deployment)."""
+    if since <= 0:
+        return False  # a fresh client loads its lists anyway
+    return since > latest or (first_after_at is not None and first_after_at < oldest)
+
+
 async def _replay(hub: Hub, socket: WebSocket[Any, Any, Any], listener: InboxListener, since: int) -> int:
-    """Send every visible event after `since` (within the replay window), in seq order."""
-    last = since
+    """Send every visible event after `since` (within the replay window), in seq order — after a
+    `{"type":"resync"}` when the window does not reach back to `since` (needs_resync)."""
     oldest = utcnow() - REPLAY_WINDOW
+    async with hub.engine.connect() as conn:
+        latest = await event_log.latest_seq(conn)
+        resync = needs_resync(since, latest, await event_log.first_after(conn, since), oldest)
+    if resync:  # the client reloads its lists; what is newer than them streams from `latest` on
+        await socket.send_json({"type": "resync"})
+        return latest
+    last = since
     while True:
         async with hub.engine.connect() as conn:  # one short connection per batch, not per socket lifetime
             batch = await event_log.replay(conn, last, not_before=oldest, limit=REPLAY_BATCH)

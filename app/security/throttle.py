@@ -44,23 +44,3 @@ class LoginThrottle:
     def succeeded(self, *keys: str) -> None:
         for key in keys:
             self._failures.pop(key, None)
-
-
-class ChatThrottle:
-    """New chats per client address: a sliding window, per process."""
-
-    def __init__(self, limit: int = 5, window: float = 600.0) -> None:
-        self.limit, self.window = limit, window
-        self._starts: dict[str, deque[float]] = defaultdict(deque)
-
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        q = self._starts[address]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        if len(q) >= self.limit:
-            return False
-        q.append(now)
-        if len(self._starts) > 100_000:
-            self._starts.pop(next(iter(self._starts)))
-        return True

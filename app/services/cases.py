@@ -364,7 +364,7 @@ async def link_patient(hub: Hub, who: Professional, case_id: str, patient_id: st
     staffing = await hub.staffing(now)  # outside the transaction: SQLite has one writer
     async with hub.engine.begin() as conn:
         case = _state(await _visible_case(hub, conn, who, case_id))
-        rules.ensure_linkable(case)
+        rules.ensure_linkable(case, who, region)
         p = (await conn.execute(select(t.patients).where(t.patients.c.id == patient_id))).first()
         if p is None:
             raise NotFound(f"no patient {patient_id!r}", code="patient_not_found")

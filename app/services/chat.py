@@ -25,9 +25,10 @@ from app.domain.chat_queue import (
     available_for_chat,
     handling_seconds,
     position_in_line,
+    session_expired,
     typical_handling_s,
 )
-from app.domain.errors import Forbidden, NotFound
+from app.domain.errors import Forbidden, Gone, NotFound
 from app.domain.intake import InboundContact
 from app.hub import Hub
 from app.services.intake import intake
@@ -57,8 +58,9 @@ async def start(hub: Hub, contact: InboundContact) -> StartedChat:
     return StartedChat(result.case_id, result.queue, session_token(hub.settings.secret_key, result.case_id))
 
 
-async def resume(hub: Hub, token: str) -> ChatCase:
-    """The chat behind a session token. Forbidden: forged or mangled; NotFound: no such case."""
+async def resume(hub: Hub, token: str, now: datetime | None = None) -> ChatCase:
+    """The chat behind a session token. Forbidden: forged or mangled; NotFound: no such case;
+    Gone: closed longer ago than the grace (app.domain.chat_queue.session_expired)."""
     case_id = case_of_token(hub.settings.secret_key, token)
     if case_id is None:
         raise Forbidden("that chat session is not valid; start a new chat")
@@ -66,6 +68,8 @@ async def resume(hub: Hub, token: str) -> ChatCase:
         found = await chat_case(conn, case_id)
     if found is None:
         raise NotFound("that chat no longer exists; start a new chat")
+    if session_expired(found.status, found.resolved_at, now or utcnow()):
+        raise Gone("that chat has ended and its session has expired; start a new chat", code="chat_session_expired")
     return found
 
 

@@ -264,7 +264,7 @@ def main(args: argparse.Namespace) -> int:
         intake = Server(
             "intake",
             [str(BIN / "firstline"), "serve", "--host", "127.0.0.1", "--port", str(intake_port)],
-            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0"),
+            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
             port=intake_port,
         )
         servers = [bare, intake]

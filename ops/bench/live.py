@@ -847,7 +847,7 @@ def main(args: argparse.Namespace) -> int:
         firstline = Server(
             "live",
             [str(BIN / "firstline"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0"),
+            clean_env(FIRSTLINE_DATABASE_URL=url, FIRSTLINE_WEBHOOK_SECRET=SECRET, FIRSTLINE_RUN_JOBS="0", FIRSTLINE_RATE_LIMITS="off"),
             port=port,
             preexec_fn=raise_nofile,
         )

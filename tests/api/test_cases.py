@@ -176,6 +176,18 @@ async def test_link_patient_from_overflow(client, db):  # type: ignore[no-untype
     assert r.status_code == 409
 
 
+async def test_link_patient_respects_a_claim(client):  # type: ignore[no-untyped-def]
+    cid = (await new_case(client, caller="0409998866"))["case_id"]
+    eero, aino, paula = await login(client, "eero"), await login(client, "aino"), await login(client, "paula")
+    assert (await client.post(f"/api/cases/{cid}/claim", headers=eero)).status_code == 200
+    r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=aino)
+    assert r.status_code == 409 and r.json()["extra"]["code"] == "claimed_by", r.text
+    detail = (await client.get(f"/api/cases/{cid}", headers=eero)).json()
+    assert (detail["status"], detail["assignee"], detail["patient"]) == ("claimed", "n-eero", None)
+    r = await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=paula)
+    assert r.status_code == 200 and r.json()["patient"]["id"] == "p-0003", r.text
+
+
 async def test_link_patient_merges_into_an_open_case(client):  # type: ignore[no-untyped-def]
     open_case = (await new_case(client, "c-open"))["case_id"]  # Matti, n-aino
     stray = (await new_case(client, "c-stray", caller="0409998877"))["case_id"]
@@ -279,3 +291,21 @@ async def test_health_ready_and_schema(client):  # type: ignore[no-untyped-def]
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/channels/phone/callback-requests" in schema["paths"]
     assert "/api/cases/{case_id}/claim" in schema["paths"]
+
+
+async def test_no_reply_to_a_caller_who_could_not_read_it(client, db):  # type: ignore[no-untyped-def]
+    """An unidentified caller has no portal thread: a reply would be unread and its SMS would
+    point to nothing. Refused with a code until the patient is linked; then it goes, with its SMS."""
+    cid = (await new_case(client, caller="0409998855"))["case_id"]
+    eero = await login(client, "eero")
+    r = await client.post(f"/api/cases/{cid}/messages", json={"text": "Soitamme huomenna"}, headers=eero)
+    assert r.status_code == 409 and r.json()["extra"]["code"] == "reply_unreadable", r.text
+    async with db.connect() as conn:
+        assert (await conn.execute(select(t.outbox))).all() == []
+        assert (await conn.execute(select(t.messages).where(t.messages.c.case_id == cid))).all() == []
+    assert (await client.post(f"/api/cases/{cid}/link-patient", json={"patient_id": "p-0003"}, headers=eero)).status_code == 200
+    r = await client.post(f"/api/cases/{cid}/messages", json={"text": "Soitamme huomenna"}, headers=eero)
+    assert r.status_code == 201, r.text
+    async with db.connect() as conn:
+        sms = (await conn.execute(select(t.outbox))).all()
+    assert [(s.template, s.recipient) for s in sms] == [("new_message", "+358409998855")]

@@ -64,7 +64,8 @@ async def test_override_needs_a_reason_and_moves_the_due_time(client):  # type: 
         headers=nurse,
     )
     assert r.status_code == 200 and r.json()["urgency"] == "soon"
-    assert r.json()["due_at"] >= case["due_at"], "lowering never makes the matter due sooner"
+    due = datetime.fromisoformat(r.json()["due_at"].replace("Z", "+00:00"))
+    assert due >= datetime.fromisoformat(case["due_at"]), "lowering never makes the matter due sooner"
     detail = (await client.get(f"/api/cases/{case['case_id']}", headers=nurse)).json()
     change = detail["events"][-1]
     assert change["type"] == "case.urgency"

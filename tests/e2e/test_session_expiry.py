@@ -61,7 +61,7 @@ def open_case(page: Page, base_url: str, call_id: str, caller: str) -> str:
 
 
 def test_an_expired_session_keeps_the_typed_texts_through_the_login(page: Page, base_url: str) -> None:
-    case_id = open_case(page, base_url, "e2e-expiry-1", "+358409997711")
+    case_id = open_case(page, base_url, "e2e-expiry-1", "+358503334444")  # a known patient: a reply needs one
     reply = "Soitamme teille huomenna aamupäivällä.\nToinen rivi."
     page.get_by_label("Vastaus potilaalle").fill(reply)
     page.get_by_label("Sisäinen muistiinpano").fill("Potilas toivoo soittoa aamulla")

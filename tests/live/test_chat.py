@@ -246,3 +246,40 @@ async def test_the_estimate_is_looked_at_again_without_any_event(server, http, d
         await conn.execute(insert(t.presence).values(professional="n-liisa", status="available", unit="kajaani", updated_at=now))
     assert (await frames_until(ws, "queued"))[-1]["nurses_available"] == 1
     await ws.close()
+
+
+async def test_a_closed_chat_can_be_reopened_within_the_grace_and_not_after(server, http, db):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.clock import utcnow
+    from app.db import schema as t
+    from app.domain.chat_queue import SESSION_GRACE
+
+    ws = await start_chat(server)
+    session = (await frames_until(ws, "queued"))[0]
+    nurse = {"Authorization": f"Bearer {await login(http, 'aino')}"}
+    await http.post(f"/api/cases/{session['case_id']}/claim", headers=nurse)
+    await http.post(f"/api/cases/{session['case_id']}/resolve", json={"outcome": "ADVICE"}, headers=nurse)
+    await frames_until(ws, "closed")
+    await ws.close()
+
+    async def resume() -> websockets.ClientConnection:
+        again = await websockets.connect(f"{server.ws}/channels/chat/ws?unit=kajaani&lang=fi")
+        await again.send(json.dumps({"type": "resume", "session_token": session["session_token"], "last_seq": 0}))
+        return again
+
+    again = await resume()  # just closed: the visitor may read it and find the survey
+    assert (await frames_until(again, "closed"))[-1]["type"] == "closed"
+    await again.close()
+
+    async with db.begin() as conn:  # the chat was closed longer ago than the grace
+        await conn.execute(update(t.cases).where(t.cases.c.id == session["case_id"])
+                           .values(resolved_at=utcnow() - SESSION_GRACE - timedelta(minutes=1)))
+    late = await resume()
+    error = (await frames_until(late, "error"))[-1]
+    assert "expired" in error["detail"]
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(late.recv(), 5)
+    assert closed.value.rcvd is not None and (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, "session expired")

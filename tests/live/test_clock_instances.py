@@ -9,6 +9,7 @@ import asyncio
 import json
 import re
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -28,7 +29,8 @@ def clocked_instances(shared_pg: str, redis_url: str):  # type: ignore[no-untype
         "FIRSTLINE_DATABASE_URL": shared_pg,
         "FIRSTLINE_REDIS_URL": redis_url,
         "FIRSTLINE_WEBHOOK_SECRET": "test-webhook-secret",
-        "FIRSTLINE_SECRET_KEY": "multi-instance-test-secret-key-32-bytes-long",
+        # per run: rate-limit counters in the shared Redis are keyed with it (other runs' don't count)
+        "FIRSTLINE_SECRET_KEY": f"multi-instance-test-secret-{uuid.uuid4().hex}",
         "FIRSTLINE_RUN_JOBS": "1",
         "FIRSTLINE_SWEEP_SECONDS": SWEEP_SECONDS,
     }

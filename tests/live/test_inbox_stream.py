@@ -136,3 +136,34 @@ async def test_a_failing_publish_loses_nothing_acknowledged(server, http, db, mo
     await call(http, "pub-ok", caller="+358501112233")  # publishing works again afterwards
     assert (await next_event(ws))["type"] in ("case.created", "case.updated")
     await ws.close()
+
+
+async def test_a_since_the_replay_window_cannot_cover_gets_resync(server, http, db):  # type: ignore[no-untyped-def]
+    """A silent gap would leave a nurse's inbox wrong without her knowing: a `since` older than the
+    replay window (or ahead of the log) gets {"type":"resync"} — reload the lists — then `ready`."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.clock import utcnow
+    from app.live.inbox_socket import REPLAY_WINDOW
+
+    token = await login(http, "eero")
+    await call(http, "rs-0", caller="0409999300")
+    ws, _, ready_seq = await connect(server, token, since=0)
+    await ws.close()
+    await call(http, "rs-1", caller="0409999301")  # missed while away …
+    async with db.begin() as conn:  # … and away longer than the replay window
+        await conn.execute(update(t.events).where(t.events.c.seq > ready_seq).values(at=utcnow() - REPLAY_WINDOW - timedelta(hours=1)))
+    ws, frames, seq = await connect(server, token, since=ready_seq)
+    assert [f["type"] for f in frames] == ["resync"] and seq > ready_seq
+    await call(http, "rs-2", caller="0409999302")  # and the stream goes on after it
+    assert (await next_event(ws))["seq"] > seq
+    await ws.close()
+
+    ws, frames, _ = await connect(server, token, since=seq + 1000)  # ahead of the log
+    assert [f["type"] for f in frames] == ["resync"]
+    await ws.close()
+    ws, frames, _ = await connect(server, token, since=seq)  # within the window: a plain replay
+    assert "resync" not in [f.get("type") for f in frames]
+    await ws.close()

@@ -111,9 +111,13 @@ def test_someone_elses_case_cannot_be_called_back():
 
 
 def test_replies_and_patient_lines_only_on_open_cases():
-    rules.ensure_may_reply(NEW)
+    rules.ensure_may_reply(msgspec.structs.replace(NEW, patient_id="p-0001"))
+    rules.ensure_may_reply(msgspec.structs.replace(NEW, channel="chat"))  # an anonymous visitor reads it live
     rules.ensure_patient_may_write(AINOS)
     assert conflict(lambda: rules.ensure_may_reply(RESOLVED)).detail == "case is already resolved"
+    for channel in ("phone", "sms", "secure_message"):  # an unidentified caller could not read it
+        refused = conflict(lambda: rules.ensure_may_reply(msgspec.structs.replace(NEW, channel=channel)))
+        assert refused.extra["code"] == "reply_unreadable"
     assert conflict(lambda: rules.ensure_patient_may_write(RESOLVED)).detail == "this conversation has ended"
 
 
@@ -220,12 +224,23 @@ def test_fcr_needs_all_three_conditions(handovers, contacts, first):  # type: ig
 # --------------------------------------------------------------------------------- link patient
 
 
-def test_only_overflow_cases_get_a_patient_linked():
+def test_only_overflow_cases_get_a_patient_linked(region):  # type: ignore[no-untyped-def]
     overflow = msgspec.structs.replace(NEW, queue="overflow:kajaani")
-    rules.ensure_linkable(overflow)
-    assert conflict(lambda: rules.ensure_linkable(NEW)).detail == "case is not in an overflow queue (it is in personal:n-aino)"
+    aino = region.professional_by_id["n-aino"]
+    rules.ensure_linkable(overflow, aino, region)
+    assert conflict(lambda: rules.ensure_linkable(NEW, aino, region)).detail == "case is not in an overflow queue (it is in personal:n-aino)"
     closed = msgspec.structs.replace(overflow, status="resolved")
-    assert conflict(lambda: rules.ensure_linkable(closed)).detail == "case is already resolved"
+    assert conflict(lambda: rules.ensure_linkable(closed, aino, region)).detail == "case is already resolved"
+
+
+def test_a_claimed_case_is_linked_only_by_its_holder_or_a_supervisor(region):  # type: ignore[no-untyped-def]
+    held = msgspec.structs.replace(NEW, queue="overflow:kajaani", status="claimed", assignee="n-eero")
+    eero, aino = region.professional_by_id["n-eero"], region.professional_by_id["n-aino"]
+    supervisor = next(p for p in region.professionals if p.role == "supervisor" and p.unit == "kajaani")
+    rules.ensure_linkable(held, eero, region)
+    rules.ensure_linkable(held, supervisor, region)
+    refused = conflict(lambda: rules.ensure_linkable(held, aino, region))
+    assert refused.detail.startswith("claimed by") and refused.extra["code"] == "claimed_by"
 
 
 def test_linking_merges_or_reroutes():

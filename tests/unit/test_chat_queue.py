@@ -86,3 +86,13 @@ def test_a_negative_count_is_a_bug_not_a_place():
         position_in_line(-1)
     with pytest.raises(ValueError, match="negative"):
         position_in_line(0, available=-1)
+
+
+def test_a_chat_session_lapses_only_after_the_grace_once_closed() -> None:
+    from app.domain.chat_queue import SESSION_GRACE, session_expired
+
+    closed = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.utc)
+    assert not session_expired("claimed", None, closed + timedelta(days=30))  # open: never
+    assert not session_expired("resolved", closed, closed + SESSION_GRACE)
+    assert session_expired("resolved", closed, closed + SESSION_GRACE + timedelta(seconds=1))
+    assert not session_expired("resolved", None, closed)  # no close time known: not lapsed

@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-from app.domain import urgency, urgency_lexicon, urgency_words
+from app.domain import urgency, urgency_lexicon, urgency_routine, urgency_same_day, urgency_words
 from app.domain.common import URGENCY_LEVELS
 from app.domain.urgency_lexicon import (
     LEVEL_ORDER,
@@ -85,13 +85,16 @@ def test_the_engine_re_exports_the_lexicon() -> None:
 
 
 def test_flags_and_levels() -> None:
-    assert FLAG_IDS == EMERGENCY_FLAGS + URGENT_FLAGS
+    # the everyday modules' flags are merged after the red flags, at the level they declare
+    merged = {f: level for part in (urgency_same_day, urgency_routine)
+              for level, ids in part.LEVEL_FLAGS.items() for f in ids}
+    assert FLAG_IDS == EMERGENCY_FLAGS + URGENT_FLAGS + tuple(merged)
     assert len(set(FLAG_IDS)) == len(FLAG_IDS), "a flag id is listed twice"
     for fid, flag in FLAGS.items():
         assert isinstance(flag, RedFlag) and flag.id == fid
         assert re.fullmatch(r"[a-z][a-z_]*[a-z]", fid), fid
         assert flag.level in URGENCY_LEVELS
-        assert flag.level == ("emergency" if fid in EMERGENCY_FLAGS else "urgent")
+        assert flag.level == ("emergency" if fid in EMERGENCY_FLAGS else merged.get(fid, "urgent"))
 
 
 def test_every_flag_has_a_label_in_every_language() -> None:

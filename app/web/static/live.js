@@ -31,6 +31,7 @@ export function connectLive({ onevent, onready, onresync, onstate, onauthfailed 
         onstate("live");
         onready();
       } else if (frame.type === "resync") {
+        since = 0; // the lists are reloaded; `ready` says from which seq the stream goes on
         onresync();
       } else if (frame.type === "ping") {
         // keep-alive; nothing to do

@@ -398,4 +398,7 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "The follow-up is {holder}'s; only they or a supervisor may cancel it.",
     "err.case_waiting": "The contact waits for a follow-up; cancel the follow-up to work on it now.",
     "err.report_date_range": "Choose a day between 2000 and 2100.",
+    "err.chat_session_expired": "The chat has ended and its session has expired; start a new chat.",
+    "err.reply_unreadable": "The caller is not identified, so they cannot read a reply in the portal: link the patient first, or call back.",
+    "err.rate_limited": "Too many requests; try again in a moment.",
 }

@@ -398,4 +398,7 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Sovitun yhteydenoton hoitaa {holder}; vain hän tai esihenkilö voi perua sen.",
     "err.case_waiting": "Yhteydenotto odottaa sovittua aikaa; peru sovittu yhteydenotto, jos hoidat sen nyt.",
     "err.report_date_range": "Valitse päivä vuosilta 2000–2100.",
+    "err.chat_session_expired": "Keskustelu on päättynyt ja sen istunto vanhentunut; aloita uusi keskustelu.",
+    "err.reply_unreadable": "Soittajaa ei ole tunnistettu, joten hän ei näe vastausta Omasotessa: liitä potilas ensin tai soita takaisin.",
+    "err.rate_limited": "Liian monta pyyntöä; yritä hetken kuluttua uudelleen.",
 }

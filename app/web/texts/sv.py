@@ -398,4 +398,7 @@ TEXTS: dict[str, str] = {
     "err.follow_up_held": "Den överenskomna kontakten sköts av {holder}; bara hen eller en chef kan avbryta den.",
     "err.case_waiting": "Kontakten väntar på en överenskommen tid; avbryt den för att sköta kontakten nu.",
     "err.report_date_range": "Välj en dag mellan år 2000 och 2100.",
+    "err.chat_session_expired": "Chatten har avslutats och sessionen har gått ut; starta en ny chatt.",
+    "err.reply_unreadable": "Den som ringde är inte identifierad och kan inte läsa svaret i Omasote: koppla patienten först eller ring tillbaka.",
+    "err.rate_limited": "För många förfrågningar; försök igen om en stund.",
 }
