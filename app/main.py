@@ -23,6 +23,8 @@ from app.api.auth import AuthController
 from app.api.cases import AbsenceController, CaseController, InboxController, PatientController
 from app.api.channels import OmasoteChannel, PhoneChannel, SmsChannel
 from app.api.deps import provide_hub, provide_professional
+from app.api.body_guard import refuse_nul, too_deep
+from app.api.openapi_body import SECURITY_COMPONENTS
 from app.api.errors import EXCEPTION_HANDLERS, OPENAPI_DESCRIPTION, RequestIdMiddleware
 from app.api.presence import PresenceController
 from app import logs
@@ -155,12 +157,14 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},
         lifespan=[lifespan],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers={**EXCEPTION_HANDLERS, RecursionError: too_deep},  # type: ignore[arg-type]
+        before_request=refuse_nul,  # NUL characters: 400 before any handler (app/api/body_guard.py)
         openapi_config=OpenAPIConfig(
             title="Firstline",
             version="0.1.0",
             description=OPENAPI_DESCRIPTION,
             path="/schema",
+            components=SECURITY_COMPONENTS,  # the webhook signature scheme the channel endpoints name
             render_plugins=[docs.render_plugin()],
         ),
         cors_config=CORSConfig(allow_origins=settings.allowed_origins) if settings.allowed_origins else None,

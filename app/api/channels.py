@@ -12,6 +12,7 @@ from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 
 from app.api.deps import bearer_token
+from app.api.openapi_body import SIGNED, json_body
 from app.clock import utcnow
 from app.hub import Hub
 from app.security.patient_jwt import PORTAL_DISABLED, PatientTokenError, patient_id
@@ -20,6 +21,7 @@ from app.services import threads
 from app.services.care_pathways import own_pathways
 from app.security.webhooks import SignatureError, verify
 from app.domain.errors import Disabled, Invalid
+from app.domain.intake import IntakeResult
 from app.services.intake import intake
 from channels import omasote, phone, sms
 
@@ -55,8 +57,16 @@ class PhoneChannel(Controller):
     tags = ["channels"]
     request_max_body_size = MAX_WEBHOOK_BYTES
 
-    @post("/callback-requests", status_code=202, summary="A callback request from the telephony platform")
-    async def callback_request(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    @post(
+        "/callback-requests",
+        status_code=202,
+        summary="A callback request from the telephony platform",
+        operation_class=json_body(phone.CallbackRequest, "signed with X-Firstline-Signature over these exact bytes"),
+        security=SIGNED,
+    )
+    async def callback_request(
+        self, request: Request[Any, Any, Any], state: State
+    ) -> Response[IntakeResult | phone.DeprecatedNumberAnswer]:
         hub: Hub = state.hub
         req: phone.CallbackRequest = decode(await signed_body(request, hub), phone.CallbackRequest)
         contact = phone.receive(hub.region, req, utcnow())
@@ -73,8 +83,14 @@ class SmsChannel(Controller):
     tags = ["channels"]
     request_max_body_size = MAX_WEBHOOK_BYTES
 
-    @post("/inbound", status_code=202, summary="An SMS from a patient (hearing or speech impaired)")
-    async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    @post(
+        "/inbound",
+        status_code=202,
+        summary="An SMS from a patient (hearing or speech impaired)",
+        operation_class=json_body(sms.InboundSms, "signed with X-Firstline-Signature over these exact bytes"),
+        security=SIGNED,
+    )
+    async def inbound(self, request: Request[Any, Any, Any], state: State) -> Response[IntakeResult]:
         hub: Hub = state.hub
         msg: sms.InboundSms = decode(await signed_body(request, hub), sms.InboundSms)
         contact = sms.receive(hub.region, msg, utcnow())

@@ -11,6 +11,7 @@ import msgspec
 from litestar import MediaType, Request, Response, get, post
 from litestar.params import Parameter
 
+from app.api.openapi_body import json_body
 from app.hub import Hub
 from app.services import survey
 from app.domain.errors import Invalid, NotFound, ServiceError
@@ -126,7 +127,21 @@ def _flag(value: Any) -> bool | None:
     raise Invalid("yes/no answers are 'yes' or 'no'")
 
 
-@post("/survey/{token:str}", status_code=201, tags=["survey"])
+class SurveyAnswerBody(msgspec.Struct):
+    """The JSON answer as documented; the handler also takes the HTML form's fields and
+    "yes"/"no" strings, so it reads the body itself."""
+
+    nps: Annotated[int, msgspec.Meta(ge=0, le=10)]
+    solved: bool | None = None
+    knows_how_continues: bool | None = None
+
+
+@post(
+    "/survey/{token:str}",
+    status_code=201,
+    tags=["survey"],
+    operation_class=json_body(SurveyAnswerBody, "or the same fields as an HTML form (application/x-www-form-urlencoded)"),
+)
 async def survey_answer(hub: Hub, token: Token, request: Request[Any, Any, Any], lang: Lang | None = None) -> Response[Any]:
     """Accepts the HTML form (answers with a page) or JSON `{"nps":0-10,"solved","knows_how_continues"}`.
     A link more than 14 days past the resolution answers 410 with `extra.code` `survey_expired`."""

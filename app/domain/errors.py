@@ -33,6 +33,8 @@ ERROR_CODES: Final[dict[str, str]] = {
     "invalid_parameter": "a query or path parameter does not fit (extra.errors names each)",
     "not_json": "the request body is not JSON",
     "not_utf8": "the request body is not UTF-8",
+    "nul_character": "a NUL character in the body, path or query (no field may hold one)",
+    "too_deep": "the request body's JSON nests deeper than the decoder allows",
     "unavailable": "the database is busy or not answering; nothing was stored",
     "unknown_professional": "no such professional (extra.professional)",
     "other_unit": "the professional or absence belongs to a unit you do not oversee",

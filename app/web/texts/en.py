@@ -333,6 +333,8 @@ TEXTS: dict[str, str] = {
     "session.restored": "Your session had ended; your unsent texts were restored.",
     "err.not_json": "The data sent could not be read.",
     "err.not_utf8": "The data sent held characters that could not be read.",
+    "err.nul_character": "The data sent held a NUL character, which no field accepts.",
+    "err.too_deep": "The data sent was nested too deeply to read.",
     "need.language": "Language: {l}",
     "need.interpreter": "Interpreter: {l}",
     "need.hearing": "Hearing or speech impaired",

@@ -333,6 +333,8 @@ TEXTS: dict[str, str] = {
     "session.restored": "Istunto oli päättynyt; keskeneräiset tekstisi palautettiin.",
     "err.not_json": "Lähetetyt tiedot eivät olleet luettavissa.",
     "err.not_utf8": "Lähetetyissä tiedoissa oli merkkejä, joita ei voitu lukea.",
+    "err.nul_character": "Lähetetyissä tiedoissa oli NUL-merkki, jota mikään kenttä ei hyväksy.",
+    "err.too_deep": "Lähetetyt tiedot olivat liian syvälle sisäkkäisiä luettaviksi.",
     "need.language": "Kieli: {l}",
     "need.interpreter": "Tulkki: {l}",
     "need.hearing": "Kuulo- tai puhevamma",

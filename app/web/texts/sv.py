@@ -333,6 +333,8 @@ TEXTS: dict[str, str] = {
     "session.restored": "Sessionen hade gått ut; dina osparade texter återställdes.",
     "err.not_json": "De skickade uppgifterna gick inte att läsa.",
     "err.not_utf8": "De skickade uppgifterna innehöll tecken som inte gick att läsa.",
+    "err.nul_character": "De skickade uppgifterna innehöll ett NUL-tecken, som inget fält godtar.",
+    "err.too_deep": "De skickade uppgifterna var för djupt nästlade för att läsas.",
     "need.language": "Språk: {l}",
     "need.interpreter": "Tolk: {l}",
     "need.hearing": "Hörsel- eller talnedsättning",
