@@ -70,7 +70,7 @@ WS     /channels/chat/ws                                 -  ws   ws    ws     ws
 WS     /api/live                                         -  ws   ws    ws     ws   ws    ws   ws    ws     ws   ws   ws   ws
 POST   /channels/phone/callback-requests                 -  401  401   401    401  401   401  401   401    401  401  401  202
 POST   /channels/sms/inbound                             -  401  401   401    401  401   401  401   401    401  401  401  202
-POST   /channels/appointments/no-show                    -  401  401   401    401  401   401  401   401    401  401  401  202  # PENDING: *
+POST   /channels/appointments/no-show                    -  401  401   401    401  401   401  401   401    401  401  401  202
 POST   /channels/omasote/messages                        -  401  401   401    401  401   401  401   401    401  201  201  401
 GET    /channels/omasote/threads                         -  401  401   401    401  401   401  401   401    401  200  200  401
 GET    /channels/omasote/threads/{thread_id}             A  401  401   401    401  401   401  401   401    401  200  404  401
@@ -78,7 +78,7 @@ GET    /channels/omasote/threads/{thread_id}             B  401  401   401    40
 POST   /channels/omasote/threads/{thread_id}/messages    A  401  401   401    401  401   401  401   401    401  201  404  401
 POST   /channels/omasote/threads/{thread_id}/messages    B  401  401   401    401  401   401  401   401    401  404  201  401
 GET    /channels/omasote/access-log                      -  401  401   401    401  401   401  401   401    401  200  200  401
-GET    /channels/omasote/care-pathways                   -  401  401   401    401  401   401  401   401    401  200  200  401  # PENDING: *
+GET    /channels/omasote/care-pathways                   -  401  401   401    401  401   401  401   401    401  200  200  401
 POST   /api/auth/login                                   -  200  200   200    200  200   200  200   200    200  200  200  200
 POST   /api/auth/logout                                  -  401  204   204    204  204   204  204   204    204  401  401  401
 GET    /api/inbox                                        A  401  200   200    200  200   200  200   403    403  401  401  401
@@ -107,24 +107,24 @@ DELETE /api/cases/{case_id}/follow-up                    A  401  409   409    40
 DELETE /api/cases/{case_id}/follow-up                    B  401  404   404    404  404   404  409   409    409  401  401  401
 POST   /api/cases/{case_id}/link-patient                 A  401  200   200    200  200   200  200   404    404  401  401  401
 POST   /api/cases/{case_id}/link-patient                 B  401  404   404    404  404   404  200   200    200  401  401  401
-GET    /api/patients                                     A  401  410   410    410  410   410  410   410    410  401  401  401  # PENDING: nurse doctor asst coord sup admin nurseB supB
-GET    /api/patients                                     B  401  410   410    410  410   410  410   410    410  401  401  401  # PENDING: nurse doctor asst coord sup admin nurseB supB
-POST   /api/patients/search                              A  401  200   200    200  200   200  200   200    200  401  401  401  # PENDING: *
-POST   /api/patients/search                              B  401  200   200    200  200   200  200   200    200  401  401  401  # PENDING: *
-GET    /api/patients/{patient_id}                        A  401  200   200    200  200   200  200   404    404  401  401  401  # PENDING: nurseB supB
-GET    /api/patients/{patient_id}                        B  401  404   404    404  404   404  200   200    200  401  401  401  # PENDING: nurse doctor asst coord sup
-GET    /api/patients/{patient_id}/access-log             A  401  403   403    403  403   200  200   403    404  401  401  401  # PENDING: supB
-GET    /api/patients/{patient_id}/access-log             B  401  403   403    403  403   404  200   403    200  401  401  401  # PENDING: sup
-POST   /api/patients/{patient_id}/care-pathways          A  401  201   201    2xx|403 201 201 201 404  404  401  401  401  # PENDING: anon nurse doctor asst coord sup admin pat patB hook
-POST   /api/patients/{patient_id}/care-pathways          B  401  404   404    404  404   404  201   201    201  401  401  401  # PENDING: anon admin nurseB supB pat patB hook
-POST   /api/patients/{patient_id}/take-over              A  401  403   403    403  ok    403  403   403|404 403|404 401 401 401  # PENDING: anon nurse doctor asst coord sup admin pat patB hook
-POST   /api/patients/{patient_id}/take-over              B  401  403|404 403|404 403|404 403|404 403|404 403 403 403 401 401 401  # PENDING: anon admin nurseB supB pat patB hook
-DELETE /api/patients/{patient_id}/take-over              A  401  4xx   4xx    4xx  ok    ok   ok    403|404 403|404 401 401 401  # PENDING: anon coord sup admin pat patB hook
-DELETE /api/patients/{patient_id}/take-over              B  401  403|404 403|404 403|404 403|404 403|404 ok 4xx ok  401  401  401  # PENDING: anon admin supB pat patB hook
-POST   /api/patients/{patient_id}/concern                A  401  201   201    2xx|403 201 201 201 403|404 403|404 401 401 401  # PENDING: anon nurse doctor asst coord sup admin pat patB hook
-POST   /api/patients/{patient_id}/concern                B  401  403|404 403|404 403|404 403|404 403|404 201 201 201 401 401 401  # PENDING: anon admin nurseB supB pat patB hook
-GET    /api/shared-clients                               A  401  403   403    403  200   200  200   403    403  401  401  401  # PENDING: *
-GET    /api/shared-clients                               B  401  403   403    403  403   403  200   403    200  401  401  401  # PENDING: *
+GET    /api/patients                                     A  401  410   410    410  410   410  410   410    410  401  401  401
+GET    /api/patients                                     B  401  410   410    410  410   410  410   410    410  401  401  401
+POST   /api/patients/search                              A  401  200   200    200  200   200  200   200    200  401  401  401
+POST   /api/patients/search                              B  401  200   200    200  200   200  200   200    200  401  401  401
+GET    /api/patients/{patient_id}                        A  401  200   200    200  200   200  200   404    404  401  401  401
+GET    /api/patients/{patient_id}                        B  401  404   404    404  404   404  200   200    200  401  401  401
+GET    /api/patients/{patient_id}/access-log             A  401  403   403    403  403   200  200   403    404  401  401  401
+GET    /api/patients/{patient_id}/access-log             B  401  403   403    403  403   404  200   403    200  401  401  401
+POST   /api/patients/{patient_id}/care-pathways          A  401  201   201    2xx|403 201 201 201 404  404  401  401  401
+POST   /api/patients/{patient_id}/care-pathways          B  401  404   404    404  404   404  201   201    201  401  401  401
+POST   /api/patients/{patient_id}/take-over              A  401  403   403    403  ok    403  403   403|404 403|404 401 401 401
+POST   /api/patients/{patient_id}/take-over              B  401  403|404 403|404 403|404 403|404 403|404 403 403 403 401 401 401
+DELETE /api/patients/{patient_id}/take-over              A  401  4xx   4xx    4xx  ok    ok   ok    403|404 403|404 401 401 401
+DELETE /api/patients/{patient_id}/take-over              B  401  403|404 403|404 403|404 403|404 403|404 ok 4xx ok  401  401  401
+POST   /api/patients/{patient_id}/concern                A  401  201   201    2xx|403 201 201 201 403|404 403|404 401 401 401
+POST   /api/patients/{patient_id}/concern                B  401  403|404 403|404 403|404 403|404 403|404 201 201 201 401 401 401
+GET    /api/shared-clients                               A  401  403   403    403  200   200  200   403    403  401  401  401
+GET    /api/shared-clients                               B  401  403   403    403  403   403  200   403    200  401  401  401
 GET    /api/presence                                     A  401  200   200    200  200   200  200   403    403  401  401  401
 GET    /api/presence                                     B  401  403   403    403  403   403  200   200    200  401  401  401
 PUT    /api/presence                                     -  401  200   200    200  200   200  200   200    200  401  401  401
@@ -334,7 +334,7 @@ QUERIES: dict[tuple[str, str], str] = {
     ("GET", "/channels/chat/form"): "unit={unit}",
 }
 LOGOUT = {"/api/auth/logout", "/logout"}
-UNIT_QUERY = {"/api/inbox", "/api/presence", "/api/reports/dashboard", "/api/reports/unreached", "/api/reports/kpis", "/api/reports/kpis/weekly", "/dashboard"}
+UNIT_QUERY = {"/api/inbox", "/api/presence", "/api/reports/dashboard", "/api/reports/unreached", "/api/reports/kpis", "/api/reports/kpis/weekly", "/dashboard", "/api/shared-clients"}
 
 
 async def login_page(client: Any, username: str) -> dict[str, str]:
