@@ -44,6 +44,12 @@ VALID: dict[str, dict[str, Any]] = {
     "/logout": {},
     "/dashboard/absences": {"professional": "n-liisa", "from": "2030-03-04", "to": "2030-03-05"},
     "/dashboard/absences/{absence_id:str}/end": {},
+    "/api/patients/search": {"q": "Meik"},
+    "/api/patients/{patient_id:str}/care-pathways": {"pathway": "asthma"},
+    "/api/patients/{patient_id:str}/concern": {"note": "huoli"},
+    "/api/patients/{patient_id:str}/take-over": {"until": "2030-01-31", "note": "kartoitus"},
+    "/channels/appointments/no-show": {"event_id": "nasty-1", "patient_id": "p-0001", "unit": "kajaani",
+                                       "at": "2026-12-01T10:00:00+02:00"},
 }
 
 MB10 = 10 * 1024 * 1024
@@ -90,7 +96,7 @@ async def _credential(client: Any, path: str, world: Seeded, patient_token: Any,
         return {"Authorization": f"Bearer {r.json()['token']}"}
     if not path.startswith(("/api", "/channels", "/survey")):
         return {}  # the pages: the browser session (cookies) of `page_session`
-    if path.startswith(("/channels/phone", "/channels/sms")):
+    if path.startswith(("/channels/phone", "/channels/sms", "/channels/appointments")):
         return {"X-Firstline-Signature": sign(WEBHOOK_SECRET, body)}
     if path.startswith("/channels/omasote"):
         return {"Authorization": f"Bearer {patient_token('p-0003')}"}
@@ -105,6 +111,7 @@ def _concrete(path: str, world: Seeded) -> str:
         .replace("{thread_id:str}", world.threads["p-0003"])
         .replace("{absence_id:str}", world.absences["kajaani"])
         .replace("{token:str}", "a" * 20)
+        .replace("{patient_id:str}", "p-0001")
     )
 
 
