@@ -305,7 +305,11 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
                 occ.setdefault("NUM_DAYS", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
 
 
-def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
+def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = None) -> list[_Occ]:
+    """Where the rule's parts lie close enough together; ``clauses`` (token → clause) keeps an
+    ``unless`` exception to the match's own clauses (``_UNLESS_IN_CLAUSE``)."""
+    if clauses is not None and not _UNLESS_IN_CLAUSE.get(rule.flag, True):
+        clauses = None
     lists: list[list[_Occ]] = []
     for part in rule.parts:
         merged: list[_Occ] = []
@@ -339,7 +343,7 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
                 break
             cands.append(sel[:12])
         else:
-            best = _best_combo(cands, w, unless, rule.unless_window, rule.ordered)
+            best = _best_combo(cands, w, unless, rule.unless_window, rule.ordered, clauses)
             if best is not None and (best.tlo, best.thi) not in seen:
                 seen.add((best.tlo, best.thi))
                 found.append(best)
@@ -347,7 +351,7 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]]) -> list[_Occ]:
 
 
 def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
-                ordered: bool = False) -> _Occ | None:
+                ordered: bool = False, clauses: list[int] | None = None) -> _Occ | None:
     """The tightest combination whose parts lie within ``w`` words of each other."""
     best: _Occ | None = None
 
@@ -358,8 +362,10 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
         if k == len(cands):
             if unless:
                 i = bisect_left(unless, (lo - uw,))
-                if i < len(unless) and unless[i].lo <= hi + uw:
-                    return
+                while i < len(unless) and unless[i].lo <= hi + uw:
+                    if clauses is None or clauses[tlo] <= clauses[unless[i].tlo] <= clauses[thi]:
+                        return
+                    i += 1
             if best is None or hi - lo < best.hi - best.lo:
                 best = _Occ(lo, hi, tlo, thi)
             return
@@ -375,6 +381,11 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
 
 
 _W = scope.compile_words(fold)
+# An emergency rule's exception ("doesn't answer" next to *doctor*, "can't talk" next to *phone*)
+# holds only within the match's own clauses: across a comma it is another matter ("isä ei herää,
+# vill boka tid") — missing an emergency is the worst error. Other levels' exceptions (a chronic
+# course, a cast, any symptom for an administrative matter) hold across their window.
+_UNLESS_IN_CLAUSE: dict[str | None, bool] = {f: FLAGS[f].level == "emergency" for f in FLAGS}
 _NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
 # Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
 # negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
@@ -456,7 +467,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             if all(any(c in occ for c in part) for part in rule.parts):
                 administrative.append(rule)
             continue
-        matches = _find(rule, occ)
+        matches = _find(rule, occ, clauses)
         if not matches:
             continue
         if k in _NEGATING_RULES:
@@ -490,7 +501,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             # denied from inside ("sekava, ei kuumetta" read as CONFUSED + FEVER): the rule may
             # still hold without the denied words ("äiti … sekava": CONFUSED + PERSON)
             occ2 = {c: [o for o in lst if not inside[0] < o.tlo <= m.thi] for c, lst in occ.items()}
-            alt = [x for x in _find(rule, occ2) if scope.denial(x.tlo, x.thi, sc, _W) is None]
+            alt = [x for x in _find(rule, occ2, clauses) if scope.denial(x.tlo, x.thi, sc, _W) is None]
             if alt:
                 m, neg = alt[0], None
         found.setdefault(str(rule.flag), []).append((m, neg, rule.name))

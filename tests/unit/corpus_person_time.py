@@ -236,4 +236,10 @@ PERSON_TIME_CORPUS: list[tuple[str, str, str, str]] = [
     ("I'm not having thoughts of ending my life", "en", RO, "negated"),
     ('my son denies any headache or neck stiffness', "en", RO, "third_person"),
     ('no facial droop and no slurred speech', "en", RO, "negated"),
+    # an emergency next to an administrative errand, after a comma: the red flag's exceptions
+    # ("vill boka", "appointment") stay in their own clause
+    ("isä ei herää, vill boka tid", "sv", EM, "mixed"),
+    ("han svarar inte, jag vill boka en tid", "sv", EM, "third_person"),
+    ("äiti ei vastaa kun puhun, haluaisin varata ajan", "fi", EM, "third_person"),
+    ("my dad won't wake up, I wanted to book an appointment", "en", EM, "third_person"),
 ]
