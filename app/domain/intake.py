@@ -6,7 +6,7 @@ rule between the two — triage precedence, rule 6's merge, the due time, the ev
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 from typing import Any, Literal
 
@@ -53,9 +53,11 @@ FUTURE_SLACK = timedelta(minutes=5)
 
 
 def received_time(stated: datetime | None, now: datetime) -> datetime:
-    """When a platform says it received the contact (now, if it does not say); a time further in
-    the future than a clock's drift is refused rather than trusted (due times count from it)."""
-    received = stated or now
+    """When a platform says it received the contact (now, if it does not say), in UTC; a time
+    further in the future than a clock's drift is refused rather than trusted (due times count
+    from it). Python accepts offsets up to ±23:59 and PostgreSQL only to ±15:59: stored in UTC,
+    any offset the platform chose is fine (the fuzzer sent "+22:59", which answered 500)."""
+    received = (stated or now).astimezone(UTC)
     if received - now > FUTURE_SLACK:
         raise Invalid("received_at is more than 5 minutes in the future; check the platform's clock")
     return received

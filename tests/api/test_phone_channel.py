@@ -192,3 +192,9 @@ async def test_metrics_count_contacts_and_routing(client):  # type: ignore[no-un
     assert 'firstline_routing_total{reason="unidentified",unit="kajaani"}' in text
     assert 'firstline_queue_depth{queue_kind="overflow",unit="kajaani"} 1.0' in text
     assert "+358" not in text and "Meik" not in text
+
+
+async def test_any_utc_offset_the_platform_sends_is_stored(client):  # type: ignore[no-untyped-def]
+    """Python reads offsets up to ±23:59, PostgreSQL stores them only to ±15:59: found by the fuzzer (a 500)."""
+    r = await callback(client, "odd-offset", received_at="2026-12-02T22:00:00+22:59")
+    assert r.status_code == 202, r.text

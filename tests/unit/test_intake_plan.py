@@ -111,6 +111,14 @@ def test_a_platform_clock_may_run_a_little_ahead_but_not_more() -> None:
         received_time(NOW + timedelta(minutes=5, seconds=1), NOW)
 
 
+def test_a_received_time_is_kept_in_utc_whatever_offset_the_platform_chose() -> None:
+    from datetime import timezone
+
+    odd = datetime(678, 6, 17, 19, 18, 5, tzinfo=timezone(timedelta(hours=22, minutes=59)))  # PostgreSQL refuses +22:59
+    got = received_time(odd, NOW)
+    assert got == odd and got.utcoffset() == timedelta(0)
+
+
 def test_a_merged_contact_joins_its_findings_and_red_flags_to_the_open_matter() -> None:
     from app.domain import findings as found
     from app.domain.urgency import Finding
