@@ -113,11 +113,23 @@ def windows_start(now: datetime, thresholds: Thresholds = THRESHOLDS) -> datetim
 # ------------------------------------------------------------------------------------ take-over
 
 
+def ensure_coordinator(who: Professional) -> None:
+    """Only a coordinator takes a patient over; said before the patient is looked up, so that a
+    nurse hears "not yours to do" rather than whether the patient exists."""
+    if who.role != "coordinator":
+        raise Forbidden("only a coordinator may take a patient over", code="not_coordinator")
+
+
+def ensure_may_release_some(who: Professional) -> None:
+    """Only a coordinator (the holder, checked by ensure_may_release) or a supervisor releases."""
+    if who.role != "coordinator" and not oversees_unit(who, who.unit):
+        raise Forbidden("only the coordinator who took the patient over or a supervisor may release", code="take_over_release")
+
+
 def ensure_may_take_over(who: Professional, patient_unit: str) -> None:
     """Only a coordinator takes over, and only a patient of their own unit (another unit's
     patient is not theirs to see: the service answers 404 before this)."""
-    if who.role != "coordinator":
-        raise Forbidden("only a coordinator may take a patient over", code="not_coordinator")
+    ensure_coordinator(who)
     if who.unit != patient_unit:
         raise Forbidden("the patient belongs to another unit", code="other_unit")
 

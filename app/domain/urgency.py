@@ -128,7 +128,7 @@ import msgspec
 
 from app.domain import urgency_scope as scope
 from app.domain.urgency_explain import explain, reason
-from app.domain.urgency_words import fold, guess_language, raw_form, token_concepts
+from app.domain.urgency_words import fold, guess_language, language_code, raw_form, token_concepts
 from app.domain.urgency_lexicon import (
     FLAG_IDS,
     FLAG_LABELS,
@@ -412,10 +412,6 @@ class _Hit(NamedTuple):
 _MAX_FRAGMENT = 80
 
 
-def _lang(lang: str | None) -> str | None:
-    code = (lang or "").strip().lower()[:2]
-    return code if code in LANGS else None
-
 
 def _answer_is_yes(value: object) -> bool | None:
     if value is True:
@@ -552,7 +548,7 @@ def assess(text: str | None, answers: Mapping[str, bool | str] | None = None, la
             form_flags.append(key)
         elif yes is None and isinstance(value, str) and value.strip():
             texts.append(value)
-    read_in = _lang(lang) or guess_language(" ".join(texts))
+    read_in = language_code(lang) or guess_language(" ".join(texts))
     lg = read_in or "fi"
     if not texts and not form_flags:
         return Assessment("unassessed", (), TEXTS[lg]["empty"], language=read_in)

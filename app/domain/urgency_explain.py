@@ -7,12 +7,12 @@ the API can show the same findings to a Swedish-speaking nurse and a Finnish-spe
 
 from __future__ import annotations
 
-from app.domain.urgency_lexicon import FLAG_LABELS, FLAG_REASONS, FLAGS, LANGS, LEVEL_ORDER, TEXTS, Finding
+from app.domain.urgency_lexicon import FLAG_LABELS, FLAG_REASONS, FLAGS, LEVEL_ORDER, TEXTS, Finding
+from app.domain.urgency_words import language_code
 
 
 def _lang(lang: str | None) -> str:
-    code = (lang or "").strip().lower()[:2]
-    return code if code in LANGS else "fi"
+    return language_code(lang) or "fi"
 
 
 def reason(flag: str, lang: str) -> str:

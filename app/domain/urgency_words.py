@@ -289,6 +289,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 _STOP_BY_LANG = {lg: frozenset(fold(w) for w in STOP_WORDS[lg]) for lg in LANGS}
 
 
+def language_code(lang: str | None) -> str | None:
+    """"fi", "sv" or "en" from a tag such as "sv-FI"; None for anything else."""
+    code = (lang or "").strip().lower()[:2]
+    return code if code in LANGS else None
+
+
 def guess_language(text: str) -> str | None:
     """The language a text is most likely in, from its function words; None when it does not
     tell (a short text, a tie): the engine then reads it in all three."""

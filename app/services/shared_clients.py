@@ -186,8 +186,7 @@ async def raise_concern(hub: Hub, who: Professional, patient_id: str, note: str)
 
 
 async def take_over(hub: Hub, who: Professional, patient_id: str, until_text: str, note: str | None) -> TakeOverView:
-    if who.role != "coordinator":
-        raise Forbidden("only a coordinator may take a patient over", code="not_coordinator")
+    rules.ensure_coordinator(who)
     now = utcnow()
     note = (note or "").strip() or None
     async with hub.engine.begin() as conn:
@@ -254,8 +253,7 @@ async def _move(
 
 
 async def release(hub: Hub, who: Professional, patient_id: str) -> TakeOverView:
-    if who.role != "coordinator" and not oversees_unit(who, who.unit):
-        raise Forbidden("only the coordinator who took the patient over or a supervisor may release", code="take_over_release")
+    rules.ensure_may_release_some(who)
     now = utcnow()
     async with hub.engine.begin() as conn:
         p = await _patient(conn, hub, who, patient_id)
