@@ -500,6 +500,13 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
             alt = [x for x in _find(rule, occ2, clauses) if scope.denial(x.tlo, x.thi, sc, _W) is None]
             if alt:
                 m, neg = alt[0], None
+        elif neg is not None:
+            # the tightest match took a denied word that another reading does not need: "not
+            # coughing han har blod i kräkningarna" is blood in the vomit, whatever the cough
+            occ2 = {c: [o for o in lst if o.tlo != m.tlo] for c, lst in occ.items()}
+            alt = [x for x in _find(rule, occ2, clauses) if scope.denial(x.tlo, x.thi, sc, _W) is None]
+            if alt:
+                m, neg = alt[0], None
         found.setdefault(str(rule.flag), []).append((m, neg, rule.name))
     hits: dict[str, list[_Hit]] = {}
     for flag, occurrences in found.items():
