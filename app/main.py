@@ -35,7 +35,7 @@ from app.api.pages_cases import CasePageController
 from app.api.pages_dashboard import DashboardPageController
 from app.api.survey import survey_answer, survey_page
 from app.api.health import healthz, metrics_endpoint, readyz
-from app.api.http_metrics import MetricsAccess, http_metrics
+from app.api.http_metrics import HttpMetricsMiddleware, MetricsAccess
 from app.api.reports import ReportController
 from app.api.kpis import KpiController
 from app.db.engine import make_engine
@@ -152,7 +152,7 @@ def create_app(settings: Settings | None = None, region: Region | None = None) -
         ],
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         plugins=[channels],
-        middleware=[RequestIdMiddleware(), CsrfMiddleware(), http_metrics(metrics).middleware],
+        middleware=[RequestIdMiddleware(), CsrfMiddleware(), HttpMetricsMiddleware(metrics)],
         on_startup=[tune_gc, start_fanout],
         on_shutdown=[stop_fanout],
         dependencies={"hub": Provide(provide_hub), "who": Provide(provide_professional)},

@@ -36,7 +36,7 @@ SCRAPE_GAUGES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "firstline_scrape_ok": ("1 when this scrape's database read succeeded, 0 when it failed", ("source",)),
 }
-HTTP_LABELS = ("method", "path", "status_code", "app_name")  # Litestar's Prometheus middleware
+HTTP_LABELS = ("method", "path", "status_code", "app_name")  # the labels of Litestar's Prometheus middleware
 
 
 def multiprocess_dir() -> str | None:
@@ -121,7 +121,7 @@ class Metrics:
         self.scrape_errors = Counter(
             "firstline_scrape_errors_total", "Failed database reads behind the scrape-time gauges", ["source"], registry=r
         )
-        # HTTP requests, counted by Litestar's Prometheus middleware (app/api/http_metrics.py) by path template
+        # HTTP requests, counted by app/api/http_metrics.py by path template
         self.http_requests = Counter("firstline_http_requests_total", "HTTP requests", HTTP_LABELS, registry=r)
         self.http_errors = Counter(
             "firstline_http_requests_error_total", "HTTP requests answered 5xx", HTTP_LABELS, registry=r

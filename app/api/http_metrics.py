@@ -1,5 +1,5 @@
-"""HTTP request metrics (Litestar's Prometheus middleware, into the app's own registry) and who
-may read /metrics.
+"""HTTP request metrics (into the app's own registry, in the series Litestar's Prometheus
+middleware defines) and who may read /metrics.
 
 Paths are counted by their route template (`/api/cases/{case_id:str}`), never the raw path: ids
 stay out of labels and the number of series stays bounded. A path no route answers (404 before
@@ -11,59 +11,70 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
-from dataclasses import dataclass, field
+from time import perf_counter
 from typing import Any
 
-from litestar.connection import Request
 from litestar.enums import ScopeType
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusMiddleware
-from prometheus_client import Counter, Gauge, Histogram
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.metrics import Metrics
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+APP_NAME = "firstline"
 
 
-class HttpMetricsMiddleware(PrometheusMiddleware):
-    """The stock middleware keeps its metrics in prometheus_client's global registry, shared by
-    every app in the process; ours go to the app's `Metrics`."""
+class HttpMetricsMiddleware(ASGIMiddleware):
+    """Counts every routed HTTP request into the app's `Metrics` (`firstline_http_*`): the same
+    series and labels Litestar's Prometheus middleware would give, at a fraction of its cost per
+    request — that one builds a `Request`, a labels dict and a `functools.wraps` wrapper and
+    looks up four labelled children on every request, about 5 % of intake's CPU. Here the
+    children are looked up once per (method, path template, status) and kept."""
 
-    @property
-    def _ours(self) -> Metrics:
-        return self._config.metrics  # type: ignore[attr-defined,no-any-return]
+    scopes = (ScopeType.HTTP,)
 
-    def request_count(self, labels: dict[str, str | int | float]) -> Counter:
-        return self._ours.http_requests
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self._in_progress: dict[tuple[str, str], Any] = {}
+        self._done: dict[tuple[str, str, int], tuple[Any, Any, Any | None]] = {}
 
-    def request_time(self, labels: dict[str, str | int | float]) -> Histogram:
-        return self._ours.http_seconds
+    def _finished(self, method: str, path: str, status: int) -> tuple[Any, Any, Any | None]:
+        key = (method, path, status)
+        got = self._done.get(key)
+        if got is None:
+            values = (method, path, str(status), APP_NAME)
+            m = self.metrics
+            errors = m.http_errors.labels(*values) if status >= 500 else None
+            got = self._done[key] = (m.http_requests.labels(*values), m.http_seconds.labels(*values), errors)
+        return got
 
-    def requests_in_progress(self, labels: dict[str, str | int | float]) -> Gauge:
-        return self._ours.http_in_progress
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        method: str = scope["method"]  # type: ignore[typeddict-item]
+        path = scope.get("path_template") or "unrouted"
+        gauge = self._in_progress.get((method, path))
+        if gauge is None:
+            gauge = self._in_progress[(method, path)] = self.metrics.http_in_progress.labels(method, path, "200", APP_NAME)
+        started = perf_counter()
+        span = [200, 0.0]  # status, duration until the first body message
 
-    def requests_error_count(self, labels: dict[str, str | int | float]) -> Counter:
-        return self._ours.http_errors
+        async def timed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                span[0] = message["status"]
+            elif message["type"] == "http.response.body" and not span[1]:
+                span[1] = perf_counter() - started
+            await send(message)
 
-    def _get_default_labels(self, request: Request[Any, Any, Any]) -> dict[str, str | int | float]:
-        labels = super()._get_default_labels(request)
-        labels["path"] = request.scope.get("path_template") or "unrouted"  # type: ignore[typeddict-item]
-        return labels
-
-
-@dataclass
-class HttpMetricsConfig(PrometheusConfig):
-    metrics: Metrics = field(default_factory=Metrics)
-
-
-def http_metrics(metrics: Metrics) -> HttpMetricsConfig:
-    return HttpMetricsConfig(
-        metrics=metrics,
-        app_name="firstline",
-        prefix="firstline_http",
-        group_path=True,
-        scopes={ScopeType.HTTP},
-        middleware_class=HttpMetricsMiddleware,
-    )
+        gauge.inc()
+        try:
+            await next_app(scope, receive, timed_send)
+        finally:
+            gauge.dec()
+            status = int(span[0])
+            requests, seconds, errors = self._finished(method, path, status)
+            if errors is not None:
+                errors.inc()
+            requests.inc()
+            seconds.observe(span[1] or perf_counter() - started)
 
 
 def parse_networks(entries: list[str]) -> list[Network]:

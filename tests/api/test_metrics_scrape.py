@@ -217,3 +217,17 @@ async def test_http_requests_are_counted_by_route_template(client) -> None:  # t
     paths = {s.labels["path"] for f in text_string_to_metric_families(text) if f.name == "firstline_http_requests" for s in f.samples}
     assert any(p.startswith("/api/cases/{") for p in paths), paths
     assert not any("/no/such" in p for p in paths)  # a path no route answers is not counted
+
+
+async def test_each_request_is_timed_once_and_leaves_nothing_in_progress(client) -> None:  # type: ignore[no-untyped-def]
+    """The series Grafana's latency panels and the 5xx alert read: one count, one duration
+    observation per request, and the in-progress gauge back at zero once answered."""
+    for _ in range(3):
+        assert (await client.get("/healthz")).status_code == 200
+    text = (await client.get("/metrics", headers=SCRAPER)).text
+    http = {"app_name": "firstline", "method": "GET", "path": "/healthz", "status_code": "200"}
+    assert value(text, "firstline_http_requests_total", **http) == 3.0
+    assert value(text, "firstline_http_request_duration_seconds_count", **http) == 3.0
+    assert value(text, "firstline_http_request_duration_seconds_sum", **http) > 0.0
+    assert value(text, "firstline_http_requests_in_progress", **http) == 0.0
+    assert value(text, "firstline_http_requests_error_total", **http) is None  # a 200 is no error
