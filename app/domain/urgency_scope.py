@@ -123,6 +123,9 @@ ITEM_WORDS = ("yskä*", "yski*", "nuha*", "flunssa*", "huimau*", "ripuli*", "pah
 POST_DENIALS = ("ei", "ei ole", "ei oo", "eipä", "nej", "inga", "ingen", "inte", "no", "none",
                 "nope", "negative", "absent", "denied", "denies")
 
+# Denials that follow the verb they deny (Swedish word order), folded.
+_POST_VERB_DENIALS = frozenset({"inte", "ej"})
+
 # Remote-past markers (raw phrases; compiled with the engine's fold): history on their own.
 HISTORY_PHRASES = (
     "viime vuonna", "viime vuoden", "vuosia sitten", "vuosi sitten", "vuotta sitten", "viime kesänä",
@@ -136,7 +139,9 @@ HISTORY_PHRASES = (
     "aikoinaan", "lapsuudessa", "nuoruudessa", "teini iässä", "pienenä", "vauvana",
     "i tonåren", "i barndomen", "som liten", "när jag var liten", "när jag var ung",
     "förr i tiden", "as a teen", "in my teens", "when i was a kid", "when i was little", "as a baby",
-    "used to", "ages ago",
+    "used to", "ages ago", "som bebis", "som spädbarn", "was young", "were young", "was little", "in childhood",
+    "last summer", "last winter", "last spring", "last autumn", "i somras", "i vintras", "i våras", "i höstas",
+    "viime keväänä", "viime syksynä",
 )
 # Recent-past markers: history only when the sentence also says it is over (RESOLVED_PHRASES).
 RECENT_PHRASES = (
@@ -258,6 +263,13 @@ def denial(lo: int, hi: int, tx: Text, w: Words) -> tuple[int, int] | None:
         return (min(t, lo), max(t, hi))
     if any(lo <= i <= hi for i in tx.negators):
         return None  # a trigger inside a mention whose scope does not reach its end
+    # Swedish verb-second: "ansiktet hänger inte", "armen domnar inte" — "inte" right after a
+    # mention ending in its verb (not "… går inte över": "går" is no part of the mention)
+    k = hi + 1
+    if k < len(tx.folds) and tx.folds[k] in _POST_VERB_DENIALS and k in tx.negators and k not in tx.symptom_negs \
+            and tx.clauses[k] == tx.clauses[hi] \
+            and not (k + 1 < len(tx.folds) and tx.clauses[k + 1] == tx.clauses[k] and tx.folds[k + 1] in w.pseudo):
+        return (lo, k)
     # "rintakipua ei (enää) ole", "bröstsmärta finns inte" — but not "rintakipu ei oo mennyt ohi"
     after = [i for i in range(hi + 1, hi + 5) if i < len(tx.folds) and tx.clauses[i] == tx.clauses[hi]]
     near = after[:3]
