@@ -438,17 +438,6 @@ def _answer_is_yes(value: object) -> bool | None:
     return None
 
 
-# A year on its own ("sydäninfarkti 2019", "overdosed in 2020") dates a mention to the past; a
-# year inside a date ("3.12.2026") does not (it may be today).
-_YEAR = re.compile(r"(?:19[5-9]|20\d)\d")
-
-
-def _years(text: str, toks: list[_Tok]) -> frozenset[int]:
-    return frozenset(i for i, t in enumerate(toks) if _YEAR.fullmatch(t.raw)
-                     and (t.start == 0 or text[t.start - 1] not in "./-")
-                     and (t.end == len(text) or text[t.end] not in "./-" or text[t.end + 1:t.end + 2] in ("", " ")))
-
-
 def _past(lo: int, folds: list[str], clauses: list[int], sentences: list[int],
           years: frozenset[int] = frozenset()) -> bool:
     return scope.is_history(lo, folds, clauses, _W.history, _W.now, sentences=sentences,
@@ -474,7 +463,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     be = {o.tlo for o in occ.get("BE", ())}
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
     folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
-    years = _years(text, toks)
+    years = scope.standalone_years(text, [(t.start, t.end) for t in toks])
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=_STOP,
                                    lists=_W.lists, sentences=sentences)
     matched: list[tuple[_Rule, _Occ]] = []

@@ -46,23 +46,32 @@ mention ends in its scope: "rintaan ei koske", "bröstet gör inte ont", "he doe
 confused", "kuumetta 38, ei kouristuksia" (fever, and no cramps: not a febrile seizure) — unless
 the rule still holds without the denied words (the engine looks again: "mummu on sekava, ei
 kuumetta" is still CONFUSED + PERSON). "… ei (enää) ole" right after a mention denies it, but
-not "… ei oo mennyt ohi"; so does a bare answer, "Rintakipu: ei.", "Chest pain: no".
+not "… ei oo mennyt ohi"; so does a bare answer, "Rintakipu: ei.", "Chest pain: no", and a
+Swedish "inte" right after a mention ending in its verb ("ansiktet hänger inte"; not "bröstsmärtan
+går inte över", where "går" is no part of the mention). A denial whose scope covers a mention's
+start denies it even when another trigger lies inside ("ei niskajäykkyyttä eikä ihottumaa,
+päänsärkyä": the stiff neck is denied).
 
 History
 =======
 A mention is history when its clause has a remote-past marker ("viime vuonna", "vuosia sitten",
-"lapsena", "förra året", "för länge sedan", "last year", "years ago", "as a teenager"), or a
-recent-past marker ("eilen", "viime viikolla", "igår", "förra veckan", "yesterday", "last
-month") *and* its sentence says it is over ("meni ohi", "tutkittiin … eikä löytynyt mitään",
-"gick över", "hittade ingenting", "went away", "found nothing"). It is not history when its
-clause says *now / still / today*, or its sentence says *again / the same / came back* ("viime
-vuonna oli rintakipua ja nyt samanlaista taas"). Resolution words alone ("meni ohi", "gick
+"lapsena", "förra året", "i tonåren", "last year", "years ago", "used to") or a year on its own
+("2019", not a date's "3.12.2026"); or a recent-past marker ("eilen", "viime viikolla", "igår",
+"förra veckan", "yesterday", "last month") *and* its sentence says it is over ("meni ohi",
+"tutkittiin … eikä löytynyt mitään", "gick över", "hittade ingenting", "went away", "found
+nothing"); or a past examination of it ("rintakipu tutkittiin päivystyksessä", "chest pain was
+checked in a&e", "had chest pains, got checked and all fine" — not "verenpaine tutkittiin ja nyt
+rintakipua", nor "ei ole tutkittu"). It is not history when its clause says *now / still /
+today*, or its sentence says *again / the same / came back / worse* ("viime vuonna oli
+rintakipua ja nyt samanlaista taas"; "has not come back" is no recurrence); a resolution before
+the mention with "mutta / men / but" between does not count. Resolution words alone ("meni ohi", "gick
 över", "went away") do **not** make a mention history: a chest pain or a one-sided weakness that
 passed an hour ago is still an emergency candidate (unstable angina, TIA).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
 
@@ -415,6 +424,18 @@ def _has(folds: Sequence[str], idx: Sequence[int], phrases: Iterable[tuple[str, 
     return bool(_at(folds, idx, phrases, negators))
 
 
+_YEAR = re.compile(r"(?:19[5-9]|20\d)\d")
+
+
+def standalone_years(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[int]:
+    """Indexes of the tokens (character ``spans`` in ``text``) that are a year on its own
+    ("sydäninfarkti 2019", "in 2020"), which dates a mention to the past; a year inside a date
+    ("3.12.2026", "2026-12-03") does not: the date may be today."""
+    return frozenset(i for i, (a, b) in enumerate(spans) if _YEAR.fullmatch(text[a:b])
+                     and (a == 0 or text[a - 1] not in "./-")
+                     and (b == len(text) or text[b] not in "./-" or text[b + 1:b + 2] in ("", " ")))
+
+
 def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
                history: Iterable[tuple[str, ...]], now: Iterable[tuple[str, ...]], *,
                sentences: Sequence[int] | None = None, recent: Iterable[tuple[str, ...]] = (),
@@ -450,4 +471,4 @@ def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
 __all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "CONTRAST", "EXAMINED_PHRASES", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS",
            "LIST_WORDS", "NOW_PHRASES", "PHRASE_NEGATORS", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES",
            "RESOLVED_PHRASES", "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases",
-           "compile_words", "denial", "is_denied", "is_history", "negation_scopes"]
+           "compile_words", "denial", "is_denied", "is_history", "negation_scopes", "standalone_years"]

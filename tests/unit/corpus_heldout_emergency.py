@@ -391,9 +391,19 @@ HELDOUT_EMERGENCY_CORPUS: list[tuple[str, str, str, str]] = [
     ("used to get chest pains, turned out to be reflux, want heartburn meds", "en", RO, "history"),
 ]
 
-# Round 2: written after round 1's fixes (the lexicon had been read by then), on new situations and
-# styles: voicemail-like relatives' reports, obstetric and GI bleeding, hypoglycaemia, drowning,
+# Round 2: written after round 1's fixes (the lexicon had been read by then, so less blind), on new
+# situations and styles: relatives' reports, obstetric and GI bleeding, hypoglycaemia, drowning,
 # button batteries, suicidal preparation; denied mentions of head knocks, swallowing, numbness.
+# Measured before the engine was touched again, then after:
+#
+#     lang   before: recalled   false alarms    after: recalled   false alarms
+#     fi     26/30  (87 %)      0/20            30/30             0/20
+#     sv     18/30  (60 %)      3/20  (15 %)    30/30             0/20
+#     en     20/30  (67 %)      3/20  (15 %)    30/30             0/20
+#     third person (all)  34/45 (76 %)          45/45
+#
+# That round 1's fixes left round 2 at 60–87 % says the lexicon still generalises by word lists:
+# every new situation (melena, retractions, "pumpar", a purple rash) needed its own words.
 HELDOUT_ROUND2: list[tuple[str, str, str, str]] = [
     # ------------------------------------------------------------------ Finnish emergencies
     ("äiti kaatu ja nyt se puhuu ihan sekavia ja oikee käsi ei nouse", "fi", EM, "third_person"),

@@ -431,3 +431,28 @@ def test_a_negated_ability_stays_in_its_clause() -> None:
     a = assess("andningen går bra, ingen andnöd, bara hosta", lang="sv")
     assert a.level != "emergency" and a.negated == ("breathing",)
     assert assess("jag kan inte andas", lang="sv").flags == ("breathing",)
+
+
+def test_a_swedish_inte_after_the_verb_of_a_mention_denies_it() -> None:
+    a = assess("talet är normalt och ansiktet hänger inte, handen domnar bara på natten", lang="sv")
+    assert a.level != "emergency" and "stroke" in a.negated
+    # but not where "inte" belongs to another verb, is the symptom, or starts a comparison
+    for text in ("bröstsmärtan går inte över", "han andas inte", "armen lyder inte", "mamma vaknar inte",
+                 "ansiktet hänger inte så mycket men talet är sluddrigt"):
+        assert assess(text, lang="sv").level == "emergency", text
+
+
+def test_seasons_and_youth_of_others_are_remote_past() -> None:
+    for text, lang in [("fick allergisk chock av geting i somras, behöver hyposensibilisering", "sv"),
+                       ("had anaphylactic shock from a wasp last summer, need desensitisation", "en"),
+                       ("sonen hade feberkramp som bebis, nu 6 år och vi undrar om vaccin", "sv"),
+                       ("my wife attempted suicide when she was young, doing well now, needs a form", "en")]:
+        a = assess(text, lang=lang)
+        assert a.level != "emergency" and a.history, text
+
+
+def test_standalone_years_are_not_dates() -> None:
+    text = "2019 ja 3.12.2026 ja 2026-12-03 ja 1234 ja 2020."
+    spans = [(m.start(), m.end()) for m in __import__("re").finditer(r"\d+", text)]
+    years = {text[spans[i][0]:spans[i][1]] for i in scope.standalone_years(text, spans)}
+    assert years == {"2019", "2020"}

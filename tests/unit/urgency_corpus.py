@@ -781,6 +781,11 @@ CORPUS: list[tuple[str, str, bool, str]] = [
     ("I drank coffee and feel a bit dizzy", "en", R, "trap: not a poison"),
     ("the brethren at church asked me to check my blood pressure", "en", R, "trap: brethren"),
     ("en ole koskaan käyttänyt adrenaliinikynää, tarvitsen uuden reseptin", "fi", R, "trap: never used"),
+    ("mietin pitäisikö ottaa kaikki lääkkeet aamulla vai illalla", "fi", R, "trap: how to take them"),
+    ("thinking of taking all my tablets to the pharmacy for disposal", "en", R, "trap: disposal"),
+    ("lapsella kuumetta ja lila pyjama", "fi", R, "trap: a purple pyjama is no rash"),
+    ("vauva imee rintaa huonosti", "fi", R, "trap: sucking is no retraction"),
+    ("my son is pregnant with ideas", "en", R, "trap: pregnant without bleeding"),
 ]
 
 # ---------------------------------------------------------------------------------------------
