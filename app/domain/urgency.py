@@ -234,7 +234,9 @@ def _tokenize(text: str) -> list[_Tok]:
             clause += 1
             sentence += 1
         elif kind == "c":
-            clause += 1
+            if not (m.group() == "-" and 0 < m.start() and m.end() < len(text)
+                    and text[m.start() - 1].isalpha() and text[m.end()].isalpha()):
+                clause += 1  # a hyphen inside a word joins a compound ("itsemurha-ajatuksia", "tia-kohtaus")
         else:
             raw = raw_form(m.group())
             f = fold(raw)
@@ -308,6 +310,7 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
 def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = None) -> list[_Occ]:
     """Where the rule's parts lie close enough together; ``clauses`` (token → clause) keeps an
     ``unless`` exception to the match's own clauses (``_UNLESS_IN_CLAUSE``)."""
+    one_clause = clauses
     if clauses is not None and not _UNLESS_IN_CLAUSE.get(rule.flag, True):
         clauses = None
     lists: list[list[_Occ]] = []
@@ -343,7 +346,8 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = N
                 break
             cands.append(sel[:12])
         else:
-            best = _best_combo(cands, w, unless, rule.unless_window, rule.ordered, clauses)
+            best = _best_combo(cands, w, unless, rule.unless_window, rule.ordered, clauses,
+                               one_clause if rule.emit in _ONE_CLAUSE_EMITS else None)
             if best is not None and (best.tlo, best.thi) not in seen:
                 seen.add((best.tlo, best.thi))
                 found.append(best)
@@ -351,8 +355,10 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = N
 
 
 def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
-                ordered: bool = False, clauses: list[int] | None = None) -> _Occ | None:
-    """The tightest combination whose parts lie within ``w`` words of each other."""
+                ordered: bool = False, clauses: list[int] | None = None,
+                one_clause: list[int] | None = None) -> _Occ | None:
+    """The tightest combination whose parts lie within ``w`` words of each other (and, with
+    ``one_clause``, in one clause)."""
     best: _Occ | None = None
 
     def rec(k: int, lo: int, hi: int, maxlo: int, minhi: int, tlo: int, thi: int, last: int = -1) -> None:
@@ -360,6 +366,8 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
         if maxlo - minhi > w:
             return
         if k == len(cands):
+            if one_clause is not None and one_clause[tlo] != one_clause[thi]:
+                return
             if unless:
                 i = bisect_left(unless, (lo - uw,))
                 while i < len(unless) and unless[i].lo <= hi + uw:
@@ -387,6 +395,9 @@ _W = scope.compile_words(fold)
 # course, a cast, any symptom for an administrative matter) hold across their window.
 _UNLESS_IN_CLAUSE: dict[str | None, bool] = {f: FLAGS[f].level == "emergency" for f in FLAGS}
 _NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
+# A negation and the ability or stopping it denies stay in one clause: "andningen går bra, ingen
+# andnöd" is no "går inte" (cannot), only a denied breathlessness.
+_ONE_CLAUSE_EMITS = frozenset({"INAB", "NOT_STOP", "NOT_DRINKING"})
 # Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
 # negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
 _NEGATING_RULES = frozenset(k for k, r in enumerate(_RULES) if any(p & _NEG_CONCEPTS for p in r.parts))
@@ -427,9 +438,12 @@ def _answer_is_yes(value: object) -> bool | None:
     return None
 
 
-def _past(lo: int, folds: list[str], clauses: list[int], sentences: list[int]) -> bool:
+def _past(lo: int, folds: list[str], clauses: list[int], sentences: list[int],
+          years: frozenset[int] = frozenset()) -> bool:
     return scope.is_history(lo, folds, clauses, _W.history, _W.now, sentences=sentences,
-                            recent=_W.recent, resolved=_W.resolved, again=_W.again)
+                            recent=_W.recent, resolved=_W.resolved, again=_W.again,
+                            examined=_W.examined, negators=_W.negators, contrast=_W.contrast, conj=_W.conj,
+                            years=years)
 
 
 def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
@@ -449,6 +463,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     be = {o.tlo for o in occ.get("BE", ())}
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
     folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
+    years = scope.standalone_years(text, [(t.start, t.end) for t in toks])
     scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=_STOP,
                                    lists=_W.lists, sentences=sentences)
     matched: list[tuple[_Rule, _Occ]] = []
@@ -487,7 +502,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
         for rule in administrative:
             for c in rule.unless - reported.keys():
                 reported[c] = [o for o in occ.get(c, ()) if scope.denial(o.tlo, o.thi, sc, _W) is None
-                               and not _past(o.tlo, folds, clauses, sentences)]
+                               and not _past(o.tlo, folds, clauses, sentences, years)]
             matched.extend((rule, m) for m in _find(rule, {**occ, **{c: reported[c] for c in rule.unless}}))
     found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
     for rule, m in matched:
@@ -512,7 +527,7 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     for flag, occurrences in found.items():
         for m, neg, name in occurrences:
             a, b = neg if neg else (m.tlo, m.thi)
-            past = neg is None and _past(m.tlo, folds, clauses, sentences)
+            past = neg is None and _past(m.tlo, folds, clauses, sentences, years)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))
     # a less urgent sign that is only part of a more urgent mention adds nothing ("pahin
     # päänsärky" is no plain headache, "kuume 40,5" no minor fever)

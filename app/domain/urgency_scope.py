@@ -46,23 +46,32 @@ mention ends in its scope: "rintaan ei koske", "bröstet gör inte ont", "he doe
 confused", "kuumetta 38, ei kouristuksia" (fever, and no cramps: not a febrile seizure) — unless
 the rule still holds without the denied words (the engine looks again: "mummu on sekava, ei
 kuumetta" is still CONFUSED + PERSON). "… ei (enää) ole" right after a mention denies it, but
-not "… ei oo mennyt ohi"; so does a bare answer, "Rintakipu: ei.", "Chest pain: no".
+not "… ei oo mennyt ohi"; so does a bare answer, "Rintakipu: ei.", "Chest pain: no", and a
+Swedish "inte" right after a mention ending in its verb ("ansiktet hänger inte"; not "bröstsmärtan
+går inte över", where "går" is no part of the mention). A denial whose scope covers a mention's
+start denies it even when another trigger lies inside ("ei niskajäykkyyttä eikä ihottumaa,
+päänsärkyä": the stiff neck is denied).
 
 History
 =======
 A mention is history when its clause has a remote-past marker ("viime vuonna", "vuosia sitten",
-"lapsena", "förra året", "för länge sedan", "last year", "years ago", "as a teenager"), or a
-recent-past marker ("eilen", "viime viikolla", "igår", "förra veckan", "yesterday", "last
-month") *and* its sentence says it is over ("meni ohi", "tutkittiin … eikä löytynyt mitään",
-"gick över", "hittade ingenting", "went away", "found nothing"). It is not history when its
-clause says *now / still / today*, or its sentence says *again / the same / came back* ("viime
-vuonna oli rintakipua ja nyt samanlaista taas"). Resolution words alone ("meni ohi", "gick
+"lapsena", "förra året", "i tonåren", "last year", "years ago", "used to") or a year on its own
+("2019", not a date's "3.12.2026"); or a recent-past marker ("eilen", "viime viikolla", "igår",
+"förra veckan", "yesterday", "last month") *and* its sentence says it is over ("meni ohi",
+"tutkittiin … eikä löytynyt mitään", "gick över", "hittade ingenting", "went away", "found
+nothing"); or a past examination of it ("rintakipu tutkittiin päivystyksessä", "chest pain was
+checked in a&e", "had chest pains, got checked and all fine" — not "verenpaine tutkittiin ja nyt
+rintakipua", nor "ei ole tutkittu"). It is not history when its clause says *now / still /
+today*, or its sentence says *again / the same / came back / worse* ("viime vuonna oli
+rintakipua ja nyt samanlaista taas"; "has not come back" is no recurrence); a resolution before
+the mention with "mutta / men / but" between does not count. Resolution words alone ("meni ohi", "gick
 över", "went away") do **not** make a mention history: a chest pain or a one-sided weakness that
 passed an hour ago is still an emergency candidate (unstable angina, TIA).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
 
@@ -123,6 +132,9 @@ ITEM_WORDS = ("yskä*", "yski*", "nuha*", "flunssa*", "huimau*", "ripuli*", "pah
 POST_DENIALS = ("ei", "ei ole", "ei oo", "eipä", "nej", "inga", "ingen", "inte", "no", "none",
                 "nope", "negative", "absent", "denied", "denies")
 
+# Denials that follow the verb they deny (Swedish word order), folded.
+_POST_VERB_DENIALS = frozenset({"inte", "ej"})
+
 # Remote-past markers (raw phrases; compiled with the engine's fold): history on their own.
 HISTORY_PHRASES = (
     "viime vuonna", "viime vuoden", "vuosia sitten", "vuosi sitten", "vuotta sitten", "viime kesänä",
@@ -132,6 +144,13 @@ HISTORY_PHRASES = (
     "månader sedan", "för länge sedan", "som ung", "som tonåring", "i ungdomen",
     "last year", "years ago", "year ago", "months ago", "as a child", "in the past", "long ago", "long time ago",
     "as a teenager", "when i was young", "as a kid", "years back",
+    # issue 12, held-out emergency round: "formerly", youth and childhood ("förr" alone folds to "for")
+    "aikoinaan", "lapsuudessa", "nuoruudessa", "teini iässä", "pienenä", "vauvana",
+    "i tonåren", "i barndomen", "som liten", "när jag var liten", "när jag var ung",
+    "förr i tiden", "as a teen", "in my teens", "when i was a kid", "when i was little", "as a baby",
+    "used to", "ages ago", "som bebis", "som spädbarn", "was young", "were young", "was little", "in childhood",
+    "last summer", "last winter", "last spring", "last autumn", "i somras", "i vintras", "i våras", "i höstas",
+    "viime keväänä", "viime syksynä",
 )
 # Recent-past markers: history only when the sentence also says it is over (RESOLVED_PHRASES).
 RECENT_PHRASES = (
@@ -150,6 +169,25 @@ RESOLVED_PHRASES = (
     "went away", "gone away", "resolved", "was checked", "were checked", "found nothing",
     "nothing was found", "all clear", "was normal", "were normal", "ruled out",
 )
+# A past examination of the mention makes it history on its own ("rintakipu tutkittiin
+# päivystyksessä", "chest pain was checked in a&e", "had chest pains, got checked and all fine") —
+# in the mention's own clause, or opening the next one ("…, tutkittiin ja löytyi refluksi"); not
+# after a denial ("ei ole tutkittu", "hasn't been checked"), nor when a conjunction separates it
+# from a mention after it ("verenpaine tutkittiin ja nyt rintakipua"). Results alone ("was
+# normal") are not enough: patients report their own readings next to a new symptom.
+EXAMINED_PHRASES = (
+    "tutkittiin", "tutkittu", "osoittautui", "undersöktes", "undersökts", "kollades", "visade sig vara",
+    "was checked", "were checked", "got checked", "been checked", "turned out to be",
+)
+# What may stand before an examination opening the clause after a mention: "…, it turned out".
+_LEAD_WORDS = frozenset({"it", "they", "det", "den", "de", "se", "ne", "and", "ja", "och", "then", "sitten",
+                         "sen", "sedan", "so", "sa", "but", "men", "mutta", "mut", "was", "oli", "var"})
+# Words that make the next (EXAMINED or AGAIN) phrase a denial: "har inte kommit tillbaka".
+PHRASE_NEGATORS = ("ei", "eikä", "en", "inte", "ej", "aldrig", "not", "never", "hasnt", "havent", "hadnt",
+                   "isnt", "wasnt", "werent", "didnt", "no")
+# A contrast between a resolution and a mention makes the mention new: "was checked yesterday and
+# told it was fine but now he doesn't wake up".
+CONTRAST = ("mutta", "mut", "men", "but", "however", "kuitenkin", "ändå")
 # "It is now" markers, for the mention's clause ("viime vuonna oli rintakipua ja nyt taas …").
 NOW_PHRASES = (
     "nyt", "tänään", "juuri", "äsken", "tällä hetkellä", "edelleen", "vieläkin", "yhä",
@@ -161,6 +199,9 @@ AGAIN_PHRASES = (
     "taas", "uudestaan", "uudelleen", "jälleen", "samanlaista", "samanlainen", "palasi",
     "tuli takaisin", "igen", "samma", "kommit tillbaka", "kom tillbaka", "återkommit",
     "again", "the same", "came back", "come back", "is back", "returned",
+    # worsening: it is going on ("tutkittiin eilen, nyt pahempi")
+    "pahempi", "pahempaa", "paheni", "pahenee", "pahentunut", "huononee", "huonontunut",
+    "värre", "försämrats", "förvärrats", "worse", "worsening",
 )
 
 
@@ -185,6 +226,9 @@ class Words(NamedTuple):
     post_denials: tuple[tuple[str, ...], ...]
     item_words: frozenset[str]
     item_stems: tuple[str, ...]
+    examined: tuple[tuple[str, ...], ...] = ()
+    negators: frozenset[str] = frozenset()
+    contrast: frozenset[str] = frozenset()
 
 
 def compile_words(fold: Callable[[str], str]) -> Words:
@@ -199,7 +243,8 @@ def compile_words(fold: Callable[[str], str]) -> Words:
                  words(PSEUDO_AFTER), phrases(HISTORY_PHRASES), phrases(RECENT_PHRASES),
                  phrases(RESOLVED_PHRASES), phrases(NOW_PHRASES), phrases(AGAIN_PHRASES), phrases(POST_DENIALS),
                  words(w for w in ITEM_WORDS if not w.endswith("*")),
-                 tuple(fold(w[:-1]) for w in ITEM_WORDS if w.endswith("*")))
+                 tuple(fold(w[:-1]) for w in ITEM_WORDS if w.endswith("*")),
+                 phrases(EXAMINED_PHRASES), words(PHRASE_NEGATORS), words(CONTRAST))
 
 
 class Text(NamedTuple):
@@ -227,6 +272,13 @@ def denial(lo: int, hi: int, tx: Text, w: Words) -> tuple[int, int] | None:
         return (min(t, lo), max(t, hi))
     if any(lo <= i <= hi for i in tx.negators):
         return None  # a trigger inside a mention whose scope does not reach its end
+    # Swedish verb-second: "ansiktet hänger inte", "armen domnar inte" — "inte" right after a
+    # mention ending in its verb (not "… går inte över": "går" is no part of the mention)
+    k = hi + 1
+    if k < len(tx.folds) and tx.folds[k] in _POST_VERB_DENIALS and k in tx.negators and k not in tx.symptom_negs \
+            and tx.clauses[k] == tx.clauses[hi] \
+            and not (k + 1 < len(tx.folds) and tx.clauses[k + 1] == tx.clauses[k] and tx.folds[k + 1] in w.pseudo):
+        return (lo, k)
     # "rintakipua ei (enää) ole", "bröstsmärta finns inte" — but not "rintakipu ei oo mennyt ohi"
     after = [i for i in range(hi + 1, hi + 5) if i < len(tx.folds) and tx.clauses[i] == tx.clauses[hi]]
     near = after[:3]
@@ -333,7 +385,8 @@ def is_denied(lo: int, hi: int, folds: Sequence[str], scopes: Sequence[tuple[int
         for t, first, last in inside:
             if first <= hi <= last and not any(folds[k] in pseudo for k in range(first, hi)):
                 return t
-        return None
+        # not denied from inside; a denial before it may still cover its start: "ei niskajäykkyyttä
+        # eikä ihottumaa, päänsärkyä" (the stiff neck of NECK_STIFF + HEADACHE is denied)
     for t, first, last in scopes:
         if first <= lo <= last and not any(folds[k] in pseudo for k in range(first, lo)) \
                 and _joined(lo, hi, items, first, folds, lists):
@@ -352,32 +405,70 @@ def bare_denial_after(hi: int, folds: Sequence[str], clauses: Sequence[int],
     return nxt[-1] if words in set(answers) else None
 
 
-def _has(folds: Sequence[str], idx: Sequence[int], phrases: Iterable[tuple[str, ...]]) -> bool:
+def _at(folds: Sequence[str], idx: Sequence[int], phrases: Iterable[tuple[str, ...]],
+        negators: frozenset[str] = frozenset()) -> list[int]:
+    """Token indexes where one of the phrases starts within ``idx`` (not right after a denial)."""
     words = [folds[i] for i in idx]
     present = set(words)
+    out: list[int] = []
     for p in phrases:
         if p[0] in present:  # most phrases' first word is not in the clause at all
             n = len(p)
-            if any(tuple(words[k:k + n]) == p for k in range(len(words) - n + 1)):
-                return True
-    return False
+            out += [idx[k] for k in range(len(words) - n + 1) if tuple(words[k:k + n]) == p
+                    and not any(w in negators for w in words[max(0, k - 3):k])]
+    return out
+
+
+def _has(folds: Sequence[str], idx: Sequence[int], phrases: Iterable[tuple[str, ...]],
+         negators: frozenset[str] = frozenset()) -> bool:
+    return bool(_at(folds, idx, phrases, negators))
+
+
+_YEAR = re.compile(r"(?:19[5-9]|20\d)\d")
+
+
+def standalone_years(text: str, spans: Sequence[tuple[int, int]]) -> frozenset[int]:
+    """Indexes of the tokens (character ``spans`` in ``text``) that are a year on its own
+    ("sydäninfarkti 2019", "in 2020"), which dates a mention to the past; a year inside a date
+    ("3.12.2026", "2026-12-03") does not: the date may be today."""
+    return frozenset(i for i, (a, b) in enumerate(spans) if _YEAR.fullmatch(text[a:b])
+                     and (a == 0 or text[a - 1] not in "./-")
+                     and (b == len(text) or text[b] not in "./-" or text[b + 1:b + 2] in ("", " ")))
 
 
 def is_history(lo: int, folds: Sequence[str], clauses: Sequence[int],
                history: Iterable[tuple[str, ...]], now: Iterable[tuple[str, ...]], *,
                sentences: Sequence[int] | None = None, recent: Iterable[tuple[str, ...]] = (),
-               resolved: Iterable[tuple[str, ...]] = (), again: Iterable[tuple[str, ...]] = ()) -> bool:
+               resolved: Iterable[tuple[str, ...]] = (), again: Iterable[tuple[str, ...]] = (),
+               examined: Iterable[tuple[str, ...]] = (), negators: frozenset[str] = frozenset(),
+               contrast: frozenset[str] = frozenset(), conj: frozenset[str] = frozenset(),
+               years: Collection[int] = ()) -> bool:
     """True when the mention at token ``lo`` is remote or resolved past (see the module doc):
-    a remote-past marker in its clause, or a recent-past one with a resolution in its sentence;
-    and no "now" marker in its clause nor a recurrence marker in its sentence."""
+    a remote-past marker (or a year, ``years``) in its clause, a recent-past one with a resolution
+    in its sentence, or a past examination of it (EXAMINED_PHRASES); and no "now" marker
+    in its clause nor a (not denied) recurrence or worsening in its sentence. A resolution or an
+    examination before the mention with a contrast between ("… oli kunnossa, mutta …") does not
+    count."""
     clause = [i for i, c in enumerate(clauses) if c == clauses[lo]]
     sentence = clause if sentences is None else [i for i, s in enumerate(sentences) if s == sentences[lo]]
-    if _has(folds, clause, now) or _has(folds, sentence, again):
+    if _has(folds, clause, now) or _has(folds, sentence, again, negators):
         return False
-    return _has(folds, clause, history) or (_has(folds, clause, recent) and _has(folds, sentence, resolved))
+    if _has(folds, clause, history) or any(i in years for i in clause):
+        return True
+
+    if _has(folds, clause, recent) and any(k > lo or not any(folds[j] in contrast for j in range(k, lo))
+                                           for k in _at(folds, sentence, resolved)):
+        return True
+    for k in _at(folds, sentence, examined, negators):
+        if clauses[k] == clauses[lo] and (k > lo or not any(folds[j] in conj for j in range(k, lo))):
+            return True
+        if clauses[k] == clauses[lo] + 1 and all(folds[j] in _LEAD_WORDS for j in range(k)
+                                                  if clauses[j] == clauses[k] and j < k):
+            return True
+    return False
 
 
-__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS",
-           "LIST_WORDS", "NOW_PHRASES", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES",
+__all__ = ["AGAIN_PHRASES", "CONJUNCTIONS", "CONTRAST", "EXAMINED_PHRASES", "EXTRA_TRIGGERS", "HISTORY_PHRASES", "ITEM_CONCEPTS", "ITEM_WORDS",
+           "LIST_WORDS", "NOW_PHRASES", "PHRASE_NEGATORS", "POST_DENIALS", "PSEUDO", "PSEUDO_AFTER", "RECENT_PHRASES",
            "RESOLVED_PHRASES", "VOIDING", "WINDOW", "Text", "Words", "bare_denial_after", "compile_phrases",
-           "compile_words", "denial", "is_denied", "is_history", "negation_scopes"]
+           "compile_words", "denial", "is_denied", "is_history", "negation_scopes", "standalone_years"]

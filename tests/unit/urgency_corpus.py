@@ -770,6 +770,22 @@ CORPUS: list[tuple[str, str, bool, str]] = [
     ('My mother has dementia and needs more help at home', 'en', R, 'held-out round 6'),
     ('I have a mild sore throat', 'en', R, 'held-out round 6'),
     ("I'd like to talk to a nurse about my sleep", 'en', R, 'held-out round 6'),
+    # Traps for the words the held-out emergency round added (corpus_heldout_emergency.py)
+    ("pyörryttää vähän aamuisin", "fi", R, "trap: feels faint is not fainted"),
+    ("Märta har ont i magen", "sv", R, "trap: the name is not bröst|märta"),
+    ("my daughter has a fitting tomorrow", "en", R, "trap: a dress fitting"),
+    ("car accident last week, bit confused about the insurance", "en", R, "trap: confused about"),
+    ("en halua herätä huomenna aikaisin", "fi", R, "trap: early tomorrow"),
+    ("vill inte vakna tidigt imorgon till mötet", "sv", R, "trap: early tomorrow"),
+    ("har ont i halsen och apoteket stänger snart", "sv", R, "trap: the pharmacy closes"),
+    ("I drank coffee and feel a bit dizzy", "en", R, "trap: not a poison"),
+    ("the brethren at church asked me to check my blood pressure", "en", R, "trap: brethren"),
+    ("en ole koskaan käyttänyt adrenaliinikynää, tarvitsen uuden reseptin", "fi", R, "trap: never used"),
+    ("mietin pitäisikö ottaa kaikki lääkkeet aamulla vai illalla", "fi", R, "trap: how to take them"),
+    ("thinking of taking all my tablets to the pharmacy for disposal", "en", R, "trap: disposal"),
+    ("lapsella kuumetta ja lila pyjama", "fi", R, "trap: a purple pyjama is no rash"),
+    ("vauva imee rintaa huonosti", "fi", R, "trap: sucking is no retraction"),
+    ("my son is pregnant with ideas", "en", R, "trap: pregnant without bleeding"),
 ]
 
 # ---------------------------------------------------------------------------------------------
