@@ -148,7 +148,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
                  "urges$", "pakko$", "=kissnödig"),
     "UTI_TERM": ("virtsatieinf", "*virtsatieinf", "virtsatietuleh", "*virtsatietuleh", "rakkotuleh",
                  "*rakkotuleh", "kystiit", "*kystiit", "cystit", "uti$", "utis$", "=urinvägsinf",
-                 "*urinvägsinf", "blåskatarr", "*blåskatarr", "*blåsinfekt", "bladder$"),
+                 "*urinvägsinf", "blåskatarr", "*blåskatarr", "*blåsinfekt", "bladder$",
+                 "=virtsaamisvai", "*virtsaamisvai", "=virtsavai"),
     "EAR": ("=korva$", "=korvan$", "=korvaan$", "=korvassa$", "=korvasta$", "=korvaa$", "=korvat$",
             "=korviin$", "=korvissa$", "=korvani", "=korvassani", "=korvaani", "=korvista", "=korvia$",
             "=korvis", "=öra$", "=örat$", "=öron$", "=öronen", "ear$", "ears$"),
@@ -179,7 +180,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
             "*rodnad", "rodna", "red$", "redness", "reddish", "rengas", "renka", "=ringen",
             "bullseye"),
     "SPRAIN_TERM": ("nyrjäh", "*nyrjäh", "nyrjä", "nyrjäy", "nyrjäytin", "venähd", "*venähd",
-                    "venäht", "nivelside", "=stuka", "*stukat", "=vrick", "*vrick", "=vrid",
+                    "venäht", "venäyt", "revähd", "revähti", "nivelside", "=stuka", "*stukat", "=vrick", "*vrick", "=vrid",
                     "sprain", "sprained", "twisted", "rolled$", "stukning"),
     "JOINT": ("nilkka", "nilka", "nilkan", "*nilkka", "polvi", "polve", "ranne", "rantee", "kyynär",
               "olkapä", "sormi", "sormen", "varvas", "varpa", "=fotled", "*fotled", "=knä", "*knä",
@@ -214,6 +215,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "SPREAD": ("levi", "laajen", "kasva", "suurene", "=sprid", "=växer", "större", "spread",
                "growing", "bigger$", "larger$"),
     "PUS": ("märk", "*märk", "märkii", "=var$", "=varig", "pus$", "oozing", "ooze", "weeping$"),
+    "LOOSE": ("=lös$", "=lösa$", "loose$", "löysä"),  # "lös mage": diarrhoea
     "DIARRHOEA": ("ripuli", "*ripuli", "löysä", "vetinen", "vatsatau", "=diarr", "*diarr",
                   "=magsjuk", "diarrh", "runs$", "loose$"),
     # --- symptoms in general: any of these, reported now, sets an administrative flag aside ---
@@ -232,7 +234,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
                      "-influensavacc", "-*influensavacc",
                      "-flu>vaccine|vaccination|jab|jabs|shot|shots",
                      "-covid>vaccine|vaccination|booster|jab|shot|test|tests|testing",
-                     "-korona>rokote|rokotus|testi", "-corona>vaccine|test", "=förkyl",
+                     "-korona>rokote|rokotus|testi", "-corona>vaccine|test", "-*rokot", "-*vaccin",
+                     "-*vaksin", "=förkyl",
                      "=influens", "cold$", "flu$", "infektio", "*infektio", "infection", "virus",
                      "korona", "corona", "covid", "mahatau", "vatsatau", "=magsjuk", "=magont",
                      "=huvudvärk", "heikotta", "heikko", "=yskä", "=yskä", "sneez", "aivastel",
@@ -242,7 +245,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                      "tinnitus", "humin", "=sus$", "=susar", "=ringning", "urtikar", "nokkos",
                      "hives", "=besvär", "=*besvär", "=vaiva", "sumea", "sumen", "sumeu",
                      "kiprist", "=vääntää$", "=vääntelee", "nipist", "=suddig", "blurr", "heikent",
-                     "=försämr", "=vaivaa", "=*vaiva", "problem$<no"),
+                     "=försämr", "=vaivaa", "=*vaiva", "problem$<no", "problems$<no"),
     # --- non_urgent --------------------------------------------------------------------------
     "RX": ("resepti", "*resepti", "=reseptin", "reseptiä", "lääkemääräy", "=recept", "*recept",
            "prescript", "*prescript", "refill", "repeat$"),
@@ -272,6 +275,20 @@ LEXICON: dict[str, tuple[str, ...]] = {
                   "poissaolo", "=frånvaro", "*frånvaroint"),
     "SICKISH": ("sick$", "fit$", "doctors$", "doctor$", "medical$", "gps$", "absence$", "driving$"),
     "NOTE": ("note$", "notes$", "leave$", "licence$", "license$", "letter$"),
+    # who asks for the paper ("a note for school", "todistus työnantajalle")
+    "INSTITUTION": ("school", "work$", "employer", "=koulu", "*koulu", "=työnantaj", "=työpaik", "=päiväkot",
+                    "=skola", "=skolan", "=arbetsgivar", "=jobbet$", "=dagis", "kela$", "=fpa$",
+                    "insurance", "vakuutu", "=försäkr"),
+    # an explicit cancel with a day or a "can't come" ("can't make it tomorrow, please cancel")
+    "CANCEL_VERB": ("=peru", "=peruu", "=peruut", "=avbok", "cancel"),
+    "WHEN": ("huomen", "=tänään", "ylihuom", "maanantai", "tiistai", "keskiviik", "torstai", "perjanta",
+             "=imorgon", "=idag$", "=måndag", "=tisdag", "=onsdag", "=torsdag", "=fredag", "tomorrow",
+             "today$", "monday", "tuesday", "wednesday", "thursday", "friday", "=klo$", "=kl$"),
+    "BOOK_SV": ("=boka$", "=bokar$", "=bokade$"),
+    "OM_SV": ("=om$",),
+    "SHOT": ("shot$", "shots$"),
+    "SHOT_FOR": ("flu$", "covid", "corona", "tetanus", "booster", "hpv$", "pneumo", "=mmr$", "travel",
+                 "hepatit", "rabies", "tbe$", "tick$"),
     "LAB": ("laborator", "*laborator", "=labra", "=*labra", "=labb", "=*labb", "lab$", "labs$",
             "=verikoe", "=verikokee", "=*verikoke", "=*verikoe", "=verikoke", "=blodprov", "=*blodprov",
             "test$", "tests$", "=testi", "=*testi", "bloodwork", "=prov$", "=proven$", "=provet$",
@@ -281,7 +298,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
             "=magneett", "mri$", "=ultraääni"),
     "RESULT": ("tulos", "tuloks", "tulok", "=*tulok", "=*tulos", "vastau", "vastaus", "=svar$", "=svaret",
                "=svaren$", "*svar$", "=*svaret", "=resultat", "=*resultat", "result", "*result",
-               "finding", "report$", "=löydö"),
+               "finding", "report$", "=löydö", "*arvo", "arvot$", "*värde", "=värden", "=värdet",
+               "level$", "levels$", "=nivå", "rsult", "reslut", "resutl"),
     "LAB_RESULT_TERM": ("laboratoriotulo", "*labratulo", "labratulo", "=provsvar", "=*provsvar",
                         "=labbsvar", "=*labbsvar", "=provresultat", "testresult", "=labbresultat"),
     "VACCINE": ("rokot", "*rokot", "=rokote", "=*rokote", "vaccin", "*vaccin", "vaccination",
@@ -313,7 +331,12 @@ RULES: tuple[Rule, ...] = (
     Rule(None, _SYMPTOM_CONCEPTS, 0, emit="SYMPTOM"),
     Rule(None, f"{NEG}|NEGCAN GO_AWAY", 3, emit="LONG"),  # "ei mene ohi", "går inte över", "won't go away"
     Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="CANCEL"),  # "en pääse", "kan inte komma", "can't make it"
+    Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="NOT_COMING"),
     Rule(None, "SICKISH NOTE", 1, emit="CERT_TERM", ordered=True),  # "sick note", "driving licence"
+    Rule(None, "NOTE INSTITUTION", 4, emit="CERT_TERM"),  # "a note for school"
+    Rule(None, "BOOK_SV OM_SV", 1, emit="CANCEL", ordered=True),  # "boka om" (rebook)
+    Rule(None, "SHOT_FOR SHOT", 1, emit="VACCINE", ordered=True),  # "flu shot", not "shot"
+    Rule(None, "LOOSE ABDOMEN", 1, emit="DIARRHOEA"),  # "lös mage", "loose stomach"
     # soon
     Rule("urinary_symptoms", "PEE BURN|PAIN|FREQUENT|BLOOD", 4),
     Rule("urinary_symptoms", "UTI_TERM", 0),
@@ -338,6 +361,7 @@ RULES: tuple[Rule, ...] = (
     Rule("skin_infection", "WOUND_INF|WOUND RED|WARM|SWELL|PUS|INFECTION|SPREAD", 4, unless="TICK", unless_window=8),
     Rule("skin_infection", "RASH|RED SPREAD", 4),
     Rule("skin_infection", "RASH LONG", 4),
+    Rule("skin_infection", "RASH ITCH", 4),  # a new itchy rash: seen within days
     Rule("diarrhoea", "DIARRHOEA DAYS|LONG", 6),
     # a fever with nothing else named; with a throat, an ear, infant, ≥ 40 … the other flag tells
     Rule("minor_fever", "FEVER", 0,
@@ -348,6 +372,7 @@ RULES: tuple[Rule, ...] = (
     Rule("prescription_renewal", "RX RENEW|NEED|RUN_OUT", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("prescription_renewal", "SUBSTANCE RUN_OUT|RENEW", 3, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("appointment_change", "APPOINTMENT CANCEL", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
+    Rule("appointment_change", "CANCEL_VERB WHEN|NOT_COMING", 6, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("certificate", "CERT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB RESULT", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB_RESULT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
