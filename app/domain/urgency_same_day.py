@@ -22,8 +22,9 @@ Numbers come from the engine's number reader: ``NUM_FEVER`` (39.x), ``NUM_DAYS``
 ``AGE_CHILD`` / ``AGE_OLD`` ("3-vuotias", "87 v" with a ``YEAR_UNIT`` after the number).
 
 Known limits: a weak or numb leg is also a stroke sign in the red-flag rules, so "selkäkipu ja
-jalka heikko" is suggested as an emergency (over-triage, accepted); an age without a unit ("my dad
-is 85") is not read; raw (``=``) terms forgive no typo ("svidr när jag kisar").
+jalka heikko" is suggested as an emergency (over-triage, accepted); an age without a unit is read
+only after a relative and a verb ("my dad is 85", "mamma är 88"); raw (``=``) terms forgive no
+typo ("svidr när jag kisar").
 """
 
 from __future__ import annotations

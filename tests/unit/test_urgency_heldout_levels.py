@@ -80,3 +80,25 @@ def test_heldout_figures_per_level_and_language() -> None:
 def test_no_administrative_matter_is_suggested_as_urgent(entry: tuple[str, str, str, str]) -> None:
     text, lang, _, _ = entry
     assert assess(text, lang=lang).level not in ("emergency", "urgent"), entry
+
+
+def test_an_old_relatives_age_is_read_without_a_unit() -> None:
+    """Relatives write "äiti on 88", not "88 v": after a relative and a verb, 70–110 is an age."""
+    assert "fever_vulnerable" in assess("mamma är 88 och har hög feber", lang="sv").flags
+    assert "fever_vulnerable" in assess("hän on 85 ja kuume 39,5", lang="fi").flags
+    assert "fever_vulnerable" not in assess("isä on 90 kg ja kuumetta 39", lang="fi").flags
+    assert "fever_vulnerable" not in assess("verenpaine on 90 ja kuumetta 39", lang="fi").flags
+    assert "fever_vulnerable" not in assess("my dad is 45 and has a high fever", lang="en").flags
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("kuumetta oli viikko sitten, nyt vain yskää", "fi"),  # a week of fever, but over
+    ("feber förra veckan, nu bara hosta", "sv"),
+    ("had a fever two weeks ago, now fine, need a note for school", "en"),
+    ("took ibuprofen for the fever, woke up with back pain", "en"),  # "up … back" is no fever back up
+    ("threw up again after paracetamol, fever 38", "en"),  # vomiting again, not the fever
+    ("tog alvedon mot febern och kastade upp igen", "sv"),
+    ("how much paracetamol can i give for a tummy ache", "en"),  # "much" asks, it does not grade
+])
+def test_everyday_words_raise_no_same_day_flag_out_of_context(text: str, lang: str) -> None:
+    assert assess(text, lang=lang).level not in ("emergency", "urgent"), text
