@@ -121,6 +121,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     # "useita päiviä": a duration (see SEVERAL); "3 vrk", "fjärde dagen", "fem dar" (raw: not "där")
     "MONTHS": ("=päivi", "paivi", "vrk$", "=dagen$", "=dar$"),
     "BLOOD": ("-verest", "-*verest"),  # "silmä verestää" (bloodshot) is not bleeding
+    "SEIZURE_WEAK": ("-*jäykkäkourist", "-*stelkramp"),  # tetanus (jäykkäkouristus, stelkramp): a vaccine
+    "TONSIL": ("*mandl",),  # "halsmandlar"
     "KNOWN_WORD": ("kirveen", "kirvees"),
     # --- fever ------------------------------------------------------------------------------
     "FEVER": ("fevr", "feaver", "fevor", "fiever", "=febr$"),  # common misspellings
@@ -142,6 +144,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "WEEKS": ("viiko", "viikko", "viikon", "=vecka", "=veckan", "=veckor", "week$", "weeks$",
               "kuukau", "=månad", "month$", "months$", "-viikonlop", "-*viikonlop"),
     # "viikko sitten", "förra veckan", "last week" is over; "viime viikosta asti", "since last week" is not
+    "PUT_DOWN": ("put$", "=sätta$", "=ställa$"),
+    "DOWN": ("down$", "=ner$", "=ned$"),
     "AGO": ("sitten$", "ago$", "päästä$", "viime$", "=förra$", "=för$", "last$"),
     "SINCE": ("asti$", "lähtien$", "alkaen$", "since$"),
     # a fever that comes back up after the medicine ("nousee taas", "går upp igen", "comes back up")
@@ -159,6 +163,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "OLD_PERSON": ("iäkä", "vanhus", "vanhuks", "mummo", "mummu", "=ukki", "vaari", "isoäi", "isoisä",
                    "eläkeläi", "=äldre", "farmor", "mormor", "farfar", "morfar", "pensionär", "=gammal$",
                    "elderly", "grandma", "grandpa", "grandmother", "grandfather", "granny", "pensioner",
+                   "grandad", "granddad",
                    "vanhainkod", "hoivakod", "=äldreboend", "care$"),
     "YOUNG_CHILD": ("lapsi", "lapse", "lapsel", "taapero", "poika", "pojal", "pojan", "tytö", "tyttö",
                     "=barn$", "=barnet", "=bebis", "=son$", "=sonen", "=dotter", "child", "kid$", "kids$",
@@ -194,7 +199,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                  "munuaisaltaantul", "*munuaisaltaantul", "pyelonef", "njurbäckeninf", "=pyelit",
                  "=virtsaamisvai", "*virtsaamisvai", "=virtsavai"),
     "KIDNEY_INFECTION": ("munuaisaltaantul", "*munuaisaltaantul", "pyelonef", "njurbäckeninf", "=pyelit"),
-    "URINARY": ("urinary$", "bladder$", "virtsarakko", "=urinblås", "=urinvägs"),
+    "URINARY": ("urinary$", "bladder$", "virtsarakko", "=urinblås", "=urinvägs", "=virtsatie$", "=virtsatiet"),
     "INFECTION": ("infection", "infektio", "tulehdu", "inflammat"),
     "FLANK": ("kylki", "kylje", "kylke", "*kylki", "munuai", "=flank", "=sidan$", "=sida$", "side$",
               "sides$", "kidney", "=njure", "=njurar", "loin"),
@@ -206,12 +211,13 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "LEG": ("jalka", "jalko", "jalat", "jalas", "jalan$", "jaloi", "jalkater", "reisi", "reide", "pohje",
             "pohke", "sääri", "sääre", "=ben$", "=benet$", "=benen", "=benen$", "=fot$", "=foten", "=vad$",
             "=vaden", "=lår$", "=låret", "leg$", "legs$", "foot", "feet", "thigh", "calf", "jalal", "jalkaa$",
-            "jalkaan$", "jalkoja$"),
+            "jalkaan$", "jalkoja$", "varvas", "varpa", "=tår$", "=tårna", "toe$", "toes$"),
     # ("benen är kraftlösa": a same-day word only; WEAK is the stroke sign)
-    "GIVE_WAY": ("pettä", "petti", "=viker", "=vek$", "buckl", "gives$", "gave$", "giving$", "=kraftlös"),
+    "GIVE_WAY": ("pettä", "petti", "=viker", "=vek$", "buckl", "gives$", "gave$", "giving$",
+                 "=kraftlös", "=*domna", "=*domnat"),
     "OBEY": ("=totel", "=tottel", "=lyder$", "=lyda$", "obey"),  # "jalka ei tottele"
     "BACK_PAIN_TERM": ("noidannuol", "lumbago", "ryggskot", "*ryggskot", "ryggont", "iskias", "ischias",
-                       "sciatic", "backache", "*backache"),
+                       "sciatic", "backache", "*backache", "=ryggvärk", "=*ryggvärk"),
     "SADDLE": ("haarov", "*haarov", "=peräaukk", "=pakara", "=pakaro", "alapää", "sukuelim", "=ljumsk",
                "=underliv", "=skrev$", "=skrevet", "saddle", "groin", "genital", "buttock", "between$"),
     "CONTINENCE_LOSS": ("karkaa", "karkasi", "karkailee", "pidätä", "pidättä", "inkontin", "*inkontin",
@@ -237,7 +243,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                 "booking"),
     "DEFORM": ("vino", "vinos", "=vääntyn", "=epämuodost", "väärässä$", "väärin$", "=virheasen", "=kummallise",
                "oudossa$", "=outo",
-               "=sned", "=snett$", "=felställ", "konstig", "deform", "=bent$", "=angle", "=crooked",
+               "=sned", "=snett$", "=felställ", "=fel$", "=väärän$", "konstig", "deform", "=bent$", "=angle", "=crooked",
                "sticking$", "=wrong$", "=weird$"),
     "FRACTURE": ("murtu", "*murtu", "=murtum", "=poikki$", "=katke", "fraktur", "*fraktur", "=bruten",
                  "=brutit", "=bröt$", "fracture", "=broken$", "=broke$"),
@@ -250,7 +256,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "BLUR": ("sume", "sumu", "*sume", "epätark", "hämär", "samea", "utuin", "utuis", "=dimsyn", "*dimsyn", "=suddig",
              "=dimmig", "=grumlig", "blur", "*blur", "hazy", "foggy", "cloudy", "halos$", "halo$", "=kehä",
              "=ringar"),
-    "LIGHT_SENS": ("valonark", "*valonark", "valoherk", "=ljuskäns", "=ljusskygg", "photophob", "light$"),
+    "LIGHT_SENS": ("valonark", "*valonark", "valoherk", "=ljuskäns", "=ljusskygg", "photophob", "light$", "=ljuset$", "=valo$",
+                   "=valoa$"),
     "VISION_WORD": ("näkö", "näe$", "näen$", "=näke", "=syn$", "=synen$", "vision", "sight", "see$"),
 }
 
@@ -316,6 +323,7 @@ RULES: tuple[Rule, ...] = (
     Rule("back_pain_weakness", "BACK_PAIN INAB LIFT|SIT LEG", 8, unless="CHRONIC", unless_window=8),
     # an injured limb that bears no weight or looks deformed
     # ("en pysty varaamaan aikaa" is booking; "for months" is not an injury of today)
+    Rule(None, "PUT_DOWN DOWN", 2, emit="BEAR", ordered=True),  # "kan inte sätta ner foten"
     Rule(None, f"INAB|{NEG}|NEG_SV_COLLOQ BEAR", 3, emit="CANT_BEAR", unless="BOOKING", unless_window=3),
     Rule("no_weight_bearing", "CANT_BEAR LEG|JOINT|INJURY", 6, unless="CHRONIC", unless_window=8),
     Rule("no_weight_bearing", "INJURY LEG|JOINT|LIMB DEFORM", 6),
