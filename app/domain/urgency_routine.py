@@ -306,6 +306,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
                "finding", "report$", "=löydö", "*arvo", "arvot$", "*värde", "=värden", "=värdet",
                "level$", "levels$", "=nivå", "rsult", "reslut", "resutl", "=näkyi", "=näkyy", "=visade",
                "=visar$", "show$", "showed$", "shows$"),
+    # "onko labrat tullut", "har proverna kommit", "are my labs back": the results, by another word
+    "ARRIVED": ("=tullut$", "=tullu$", "=tulleet$", "=tulivat$", "=valmiina$", "=valmiit", "=kommit$",
+                "=klara$", "=färdiga$", "back$", "ready$", "=in$"),
     "LAB_RESULT_TERM": ("laboratoriotulo", "*labratulo", "labratulo", "=provsvar", "=*provsvar",
                         "=labbsvar", "=*labbsvar", "=provresultat", "testresult", "=labbresultat"),
     "VACCINE": ("rokot", "*rokot", "=rokote", "=*rokote", "vaccin", "*vaccin", "vaccination",
@@ -385,6 +388,7 @@ RULES: tuple[Rule, ...] = (
     Rule("certificate", "CERT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB RESULT", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB_RESULT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
+    Rule("lab_results", "LAB ARRIVED", 3, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("vaccination", "VACCINE", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("referral", "REFERRAL", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
 )

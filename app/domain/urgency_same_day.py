@@ -144,6 +144,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "WEEKS": ("viiko", "viikko", "viikon", "=vecka", "=veckan", "=veckor", "week$", "weeks$",
               "kuukau", "=månad", "month$", "months$", "-viikonlop", "-*viikonlop"),
     # "viikko sitten", "förra veckan", "last week" is over; "viime viikosta asti", "since last week" is not
+    "CAME": ("came$", "come$"),
+    "OFF": ("off$",),
     "PUT_DOWN": ("put$", "=sätta$", "=ställa$"),
     "DOWN": ("down$", "=ner$", "=ned$"),
     "AGO": ("sitten$", "ago$", "päästä$", "viime$", "=förra$", "=för$", "last$"),
@@ -185,7 +187,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
                 "=svår$", "=svåra$", "=svårt$", "kraftig", "hemsk", "fruktansv", "=jätte", "väldig",
                 "extrem", "olidl", "=mycket$", "severe", "terrible", "awful", "horribl", "excruciat",
                 "intense", "extreme", "unbearabl", "agony", "=killing$", "=really$", "=badly$", "=pahasti$",
-                "voimak", "=rajusti", "=rajun", "=sjukt$", "=grymt$", "sevre", "=sever$", "severly",
+                "voimak", "=rajusti", "=rajun", "=jatte", "=sjukt$", "=grymt$", "sevre", "=sever$", "severly",
                 "severley", "paljon$<kuinka|miten|ei", "much$<how|too|as|not", "lot$"),
     # pain that keeps one from standing, walking or sitting is severe ("can barely stand")
     "BARELY": ("tuskin", "=töin$", "=knappt", "=knappast", "barely", "hardly"),
@@ -323,6 +325,7 @@ RULES: tuple[Rule, ...] = (
     Rule("back_pain_weakness", "BACK_PAIN INAB LIFT|SIT LEG", 8, unless="CHRONIC", unless_window=8),
     # an injured limb that bears no weight or looks deformed
     # ("en pysty varaamaan aikaa" is booking; "for months" is not an injury of today)
+    Rule(None, "CAME OFF", 1, emit="INJURY", ordered=True),  # "came off my bike"
     Rule(None, "PUT_DOWN DOWN", 2, emit="BEAR", ordered=True),  # "kan inte sätta ner foten"
     Rule(None, f"INAB|{NEG}|NEG_SV_COLLOQ BEAR", 3, emit="CANT_BEAR", unless="BOOKING", unless_window=3),
     Rule("no_weight_bearing", "CANT_BEAR LEG|JOINT|INJURY", 6, unless="CHRONIC", unless_window=8),
