@@ -251,6 +251,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
                      "hives", "=besvär", "=*besvär", "=vaiva", "sumea", "sumen", "sumeu",
                      "kiprist", "=vääntää$", "=vääntelee", "nipist", "=suddig", "blurr", "heikent",
                      "=försämr", "=vaivaa", "=*vaiva", "problem$<no", "problems$<no"),
+    # feeling unwell is a report too ("olo on tosi huono", "mår jättedåligt", "I feel terrible")
+    "UNWELL": ("unwell", "poorly", "huonovoin", "*huonovoin", "=*dålig", "ill$", "sick$", "=sairas"),
     # --- non_urgent --------------------------------------------------------------------------
     "RX": ("resepti", "*resepti", "=reseptin", "reseptiä", "lääkemääräy", "=recept", "*recept",
            "prescript", "*prescript", "refill", "repeat$"),
@@ -338,6 +340,7 @@ _WHOLE_TEXT = 100_000
 RULES: tuple[Rule, ...] = (
     # derived concepts
     Rule(None, _SYMPTOM_CONCEPTS, 0, emit="SYMPTOM"),
+    Rule(None, "FEEL BAD|UNWELL", 3, emit="SYMPTOM"),
     Rule(None, f"{NEG}|NEGCAN GO_AWAY", 3, emit="LONG"),  # "ei mene ohi", "går inte över", "won't go away"
     Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="CANCEL"),  # "en pääse", "kan inte komma", "can't make it"
     Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="NOT_COMING"),

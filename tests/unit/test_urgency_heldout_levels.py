@@ -102,3 +102,16 @@ def test_an_old_relatives_age_is_read_without_a_unit() -> None:
 ])
 def test_everyday_words_raise_no_same_day_flag_out_of_context(text: str, lang: str) -> None:
     assert assess(text, lang=lang).level not in ("emergency", "urgent"), text
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("are my labs back, i feel terrible", "en"),
+    ("onko labrat tullut, olo on tosi huono", "fi"),
+    ("har proverna kommit, mår jättedåligt", "sv"),
+    ("what did the blood tests show, i am so dizzy", "en"),
+    ("need a note for school, my son was vomiting all night", "en"),
+    ("flu shot yesterday and now my arm is swollen and red", "en"),
+])
+def test_feeling_unwell_sets_an_administrative_matter_aside(text: str, lang: str) -> None:
+    """The new administrative words never make a reported illness an all-clear."""
+    assert assess(text, lang=lang).level != "non_urgent", text
