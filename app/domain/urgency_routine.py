@@ -18,7 +18,8 @@ wider than any message, and ``SYMPTOM`` (emitted below from every symptom concep
 the mentions the patient reports now — the engine ignores a denied ("ei kuumetta", "no fever")
 or remote-past mention in a non_urgent rule's ``unless`` (see :mod:`app.domain.urgency`). A
 symptom no rule grades therefore leaves the matter ``unassessed`` for the nurse, never
-``non_urgent``. "oireita", "symptoms" themselves are not symptoms ("ei oireita" is no report).
+``non_urgent``. "oireita", "symptoms" themselves are not symptoms ("ei oireita" is no report);
+feeling unwell is one ("olo on tosi huono", "mår dåligt", "I feel terrible").
 """
 
 from __future__ import annotations
