@@ -203,6 +203,7 @@ _TOKEN_RE = re.compile(
 _SENTENCE_GAP = 3
 _ANSWER_MARK = re.compile(r"[:?]|\s[-–]\s")
 _STOP = frozenset(fold(w) for words in STOP_WORDS.values() for w in words)
+_AGE_VERBS = frozenset({"on", "oli", "ar", "var", "is", "was"})  # "äiti on 88", "mamma är 88" (folded)
 
 
 class _Tok(NamedTuple):
@@ -294,6 +295,11 @@ def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
         age = "AGE_CHILD" if 1 <= value <= 6 else "AGE_OLD" if 70 <= value <= 110 else None
         if age:
             occ.setdefault(age, []).append(_Occ(tok.pos, toks[i + 1].pos, i, i + 1))
+    # "äiti on 88", "mamma är 88", "my dad is 89": an old person's age without a unit (not "90 kg")
+    elif (70 <= value <= 110 and value == int(value) and i >= 2 and toks[i - 1].fold in _AGE_VERBS
+          and any(t.concept == "PERSON" for t in token_concepts(toks[i - 2].raw))
+          and not (i + 1 < len(toks) and toks[i + 1].fold.startswith(("kg", "kilo", "cm")))):
+        occ.setdefault("AGE_OLD", []).append(_Occ(toks[i - 2].pos, tok.pos, i - 2, i))
     # "3 kk", "6 viikon ikäinen", "2 months old": a young infant's age, the unit after the number
     if 0 < value <= 12 and value == int(value) and i + 1 < len(toks):
         unit = toks[i + 1]

@@ -18,7 +18,8 @@ wider than any message, and ``SYMPTOM`` (emitted below from every symptom concep
 the mentions the patient reports now — the engine ignores a denied ("ei kuumetta", "no fever")
 or remote-past mention in a non_urgent rule's ``unless`` (see :mod:`app.domain.urgency`). A
 symptom no rule grades therefore leaves the matter ``unassessed`` for the nurse, never
-``non_urgent``. "oireita", "symptoms" themselves are not symptoms ("ei oireita" is no report).
+``non_urgent``. "oireita", "symptoms" themselves are not symptoms ("ei oireita" is no report);
+feeling unwell is one ("olo on tosi huono", "mår dåligt", "I feel terrible").
 """
 
 from __future__ import annotations
@@ -148,10 +149,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
                  "urges$", "pakko$", "=kissnödig"),
     "UTI_TERM": ("virtsatieinf", "*virtsatieinf", "virtsatietuleh", "*virtsatietuleh", "rakkotuleh",
                  "*rakkotuleh", "kystiit", "*kystiit", "cystit", "uti$", "utis$", "=urinvägsinf",
-                 "*urinvägsinf", "blåskatarr", "*blåskatarr", "*blåsinfekt", "bladder$"),
+                 "*urinvägsinf", "blåskatarr", "*blåskatarr", "*blåsinfekt", "bladder$",
+                 "=virtsaamisvai", "*virtsaamisvai", "=virtsavai"),
     "EAR": ("=korva$", "=korvan$", "=korvaan$", "=korvassa$", "=korvasta$", "=korvaa$", "=korvat$",
             "=korviin$", "=korvissa$", "=korvani", "=korvassani", "=korvaani", "=korvista", "=korvia$",
             "=korvis", "=öra$", "=örat$", "=öron$", "=öronen", "ear$", "ears$"),
+    "ACHE": ("pakott", "jomott", "kolott", "=särke", "=bultar", "=dunkar", "=värker", "throbb", "aching"),
     "EAR_TERM": ("*korvakip", "*korvakiv", "*korvasärk", "*korvatuleh", "*korvatuleh", "*korvakipe",
                  "=öronvärk", "=*öronvärk", "=öroninflam", "=*öroninflam", "=öronont", "earache",
                  "*earache", "otit", "*otit"),
@@ -179,8 +182,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
             "*rodnad", "rodna", "red$", "redness", "reddish", "rengas", "renka", "=ringen",
             "bullseye"),
     "SPRAIN_TERM": ("nyrjäh", "*nyrjäh", "nyrjä", "nyrjäy", "nyrjäytin", "venähd", "*venähd",
-                    "venäht", "nivelside", "=stuka", "*stukat", "=vrick", "*vrick", "=vrid",
-                    "sprain", "sprained", "twisted", "rolled$", "stukning"),
+                    "venäht", "venäyt", "revähd", "revähti", "nivelside", "=stuka", "*stukat", "=vrick", "*vrick", "=vrid",
+                    "sprain", "sprained", "twisted", "rolled$", "stukning", "jammed$", "=stukade"),
     "JOINT": ("nilkka", "nilka", "nilkan", "*nilkka", "polvi", "polve", "ranne", "rantee", "kyynär",
               "olkapä", "sormi", "sormen", "varvas", "varpa", "=fotled", "*fotled", "=knä", "*knä",
               "=handled", "armbåg", "=axel", "=finger", "=tå$", "=tån$", "ankle", "knee", "wrist",
@@ -191,13 +194,16 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "BACK": ("selkä", "=selän$", "=selässä", "=selkään", "=selkää$", "=selästä", "ristisel",
              "=rygg", "back$<call|get|come|ring|phone|text|write|went|go|soon|bring|called|got|came",
              "lowerback", "=korsrygg", "-ryggsäck"),
+    "PUT": ("put$", "putting$", "threw$", "thrown$", "throw$"),  # "put my back out"
+    "STRAIN": ("tweak", "pulled$", "strained$", "wrenched$", "=revähd", "=venäyt", "=venäht"),
     "BACK_TERM": ("*selkäkip", "*selkäkiv", "*selkäsärk", "*selkävai", "noidannuol", "lumbago", "iskias",
                   "ischias", "sciatica", "=ryggskott", "=*ryggvärk", "=ryggvärk", "=*ryggont", "backache",
                   "*backache", "backpain"),
     "EYE": ("silmä", "*silmä", "silmi", "=öga$", "=ögat$", "=ögon", "=ögonen", "eye$", "eyes$",
             "eyelid", "-silmälas", "-*silmälääk", "-silmälääk", "-silmänpohj", "-ögonläk",
             "-eye>test|tests|exam|doctor|drops|glasses|appointment|check"),
-    "DISCHARGE": ("rähm", "*rähm", "erit", "märk", "*märk", "=kladd", "=gegg", "=var$", "=varig",
+    "DISCHARGE": ("rähm", "*rähm", "erit", "märk", "*märk", "=kladd", "=gegg",
+                  "=var$>kan|ska|är|finns|jag|det|du|ni|man|han|hon|vi|de|inte|hittar|bor|nog|för|mitt|min|hos|ligger|får|bra|bara|lite|så|en|ett", "=varig",
                   "=varar", "discharge", "gunk", "goo$", "goopy", "crust", "sticky", "=klibb",
                   "stuck$", "liimaut", "kiinni$", "=ihop$"),
     "ITCH": ("kutia", "kutin", "kutis", "kutit", "=klåd", "=kliar", "=klia", "itch", "gritty",
@@ -213,7 +219,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "WARM": ("lämmin", "lämpim", "kuuma$", "kuumott", "kuumotta", "=varm$", "=varmt$", "warm$", "hot$"),
     "SPREAD": ("levi", "laajen", "kasva", "suurene", "=sprid", "=växer", "större", "spread",
                "growing", "bigger$", "larger$"),
-    "PUS": ("märk", "*märk", "märkii", "=var$", "=varig", "pus$", "oozing", "ooze", "weeping$"),
+    # Swedish "var" is pus, but mostly "where" / "was" ("var kan jag …", "det var")
+    "PUS": ("märk", "*märk", "märkii", "=var$>kan|ska|är|finns|jag|det|du|ni|man|han|hon|vi|de|inte|hittar|bor|nog|för|mitt|min|hos|ligger|får|bra|bara|lite|så|en|ett", "=varig", "pus$", "oozing", "ooze", "weeping$"),
+    "LOOSE": ("=lös$", "=lösa$", "loose$", "löysä"),  # "lös mage": diarrhoea
     "DIARRHOEA": ("ripuli", "*ripuli", "löysä", "vetinen", "vatsatau", "=diarr", "*diarr",
                   "=magsjuk", "diarrh", "runs$", "loose$"),
     # --- symptoms in general: any of these, reported now, sets an administrative flag aside ---
@@ -232,7 +240,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
                      "-influensavacc", "-*influensavacc",
                      "-flu>vaccine|vaccination|jab|jabs|shot|shots",
                      "-covid>vaccine|vaccination|booster|jab|shot|test|tests|testing",
-                     "-korona>rokote|rokotus|testi", "-corona>vaccine|test", "=förkyl",
+                     "-korona>rokote|rokotus|testi", "-corona>vaccine|test", "-*rokot", "-*vaccin",
+                     "-*vaksin", "=förkyl",
                      "=influens", "cold$", "flu$", "infektio", "*infektio", "infection", "virus",
                      "korona", "corona", "covid", "mahatau", "vatsatau", "=magsjuk", "=magont",
                      "=huvudvärk", "heikotta", "heikko", "=yskä", "=yskä", "sneez", "aivastel",
@@ -242,7 +251,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
                      "tinnitus", "humin", "=sus$", "=susar", "=ringning", "urtikar", "nokkos",
                      "hives", "=besvär", "=*besvär", "=vaiva", "sumea", "sumen", "sumeu",
                      "kiprist", "=vääntää$", "=vääntelee", "nipist", "=suddig", "blurr", "heikent",
-                     "=försämr", "=vaivaa", "=*vaiva", "problem$<no"),
+                     "=försämr", "=vaivaa", "=*vaiva", "problem$<no", "problems$<no"),
+    # feeling unwell is a report too ("olo on tosi huono", "mår jättedåligt", "I feel terrible")
+    "UNWELL": ("unwell", "poorly", "huonovoin", "*huonovoin", "=*dålig", "ill$", "sick$", "=sairas"),
     # --- non_urgent --------------------------------------------------------------------------
     "RX": ("resepti", "*resepti", "=reseptin", "reseptiä", "lääkemääräy", "=recept", "*recept",
            "prescript", "*prescript", "refill", "repeat$"),
@@ -263,15 +274,29 @@ LEXICON: dict[str, tuple[str, ...]] = {
                     "*vastaanot", "*tapaami", "=tapaami", "=*kontroll"),
     "CANCEL": ("=peru", "=peruu", "=peruut", "=peruutt", "=siirt", "=siirr", "=vaihta", "=vaihdet",
                "=muuttaa$", "=avbok", "=omboka", "=ombok", "=flytta", "=ändra", "cancel", "reschedul",
-               "move$", "postpon", "rearrang", "change$", "=annulle"),
+               "move$", "moved$", "postpon", "rearrang", "change$", "changed$", "=annulle", "=flyttas$", "=ändras$"),
     "REACH": ("=pääse", "=ehdi", "=hinner", "=hinna", "=komma$", "=kommer$", "make$", "attend",
               "come$", "=tule$", "=tulla$", "=pysty"),
     "CERT_TERM": ("todistu", "*todistu", "=lausunto", "=*lausunto", "=lausunnon", "=*lausunnon",
                   "=intyg", "=*intyg", "certific", "*certific", "sairauslom", "*sairauslom",
                   "=sjukskriv", "=*sjukskriv", "sickleave", "sjukledig", "=*sjukintyg", "=läkarintyg",
-                  "poissaolo", "=frånvaro", "*frånvaroint"),
+                  "poissaolo", "=frånvaro", "*frånvaroint", "=utlåtande", "=*utlåtande"),
     "SICKISH": ("sick$", "fit$", "doctors$", "doctor$", "medical$", "gps$", "absence$", "driving$"),
     "NOTE": ("note$", "notes$", "leave$", "licence$", "license$", "letter$"),
+    # who asks for the paper ("a note for school", "todistus työnantajalle")
+    "INSTITUTION": ("school", "work$", "employer", "=koulu", "*koulu", "=työnantaj", "=työpaik", "=päiväkot",
+                    "=skola", "=skolan", "=arbetsgivar", "=jobbet$", "=dagis", "kela$", "=fpa$",
+                    "insurance", "vakuutu", "=försäkr"),
+    # an explicit cancel with a day or a "can't come" ("can't make it tomorrow, please cancel")
+    "CANCEL_VERB": ("=peru", "=peruu", "=peruut", "=avbok", "cancel"),
+    "WHEN": ("huomen", "=tänään", "ylihuom", "maanantai", "tiistai", "keskiviik", "torstai", "perjanta",
+             "=imorgon", "=idag$", "=måndag", "=tisdag", "=onsdag", "=torsdag", "=fredag", "tomorrow",
+             "today$", "monday", "tuesday", "wednesday", "thursday", "friday", "=klo$", "=kl$"),
+    "BOOK_SV": ("=boka$", "=bokar$", "=bokade$"),
+    "OM_SV": ("=om$",),
+    "SHOT": ("shot$", "shots$"),
+    "SHOT_FOR": ("flu$", "covid", "corona", "tetanus", "booster", "hpv$", "pneumo", "=mmr$", "travel",
+                 "hepatit", "rabies", "tbe$", "tick$"),
     "LAB": ("laborator", "*laborator", "=labra", "=*labra", "=labb", "=*labb", "lab$", "labs$",
             "=verikoe", "=verikokee", "=*verikoke", "=*verikoe", "=verikoke", "=blodprov", "=*blodprov",
             "test$", "tests$", "=testi", "=*testi", "bloodwork", "=prov$", "=proven$", "=provet$",
@@ -281,7 +306,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
             "=magneett", "mri$", "=ultraääni"),
     "RESULT": ("tulos", "tuloks", "tulok", "=*tulok", "=*tulos", "vastau", "vastaus", "=svar$", "=svaret",
                "=svaren$", "*svar$", "=*svaret", "=resultat", "=*resultat", "result", "*result",
-               "finding", "report$", "=löydö"),
+               "finding", "report$", "=löydö", "*arvo", "arvot$", "*värde", "=värden", "=värdet",
+               "level$", "levels$", "=nivå", "rsult", "reslut", "resutl", "=näkyi", "=näkyy", "=visade",
+               "=visar$", "show$", "showed$", "shows$"),
+    # "onko labrat tullut", "har proverna kommit", "are my labs back": the results, by another word
+    "ARRIVED": ("=tullut$", "=tullu$", "=tulleet$", "=tulivat$", "=valmiina$", "=valmiit", "=kommit$",
+                "=klara$", "=färdiga$", "back$", "ready$", "=in$"),
     "LAB_RESULT_TERM": ("laboratoriotulo", "*labratulo", "labratulo", "=provsvar", "=*provsvar",
                         "=labbsvar", "=*labbsvar", "=provresultat", "testresult", "=labbresultat"),
     "VACCINE": ("rokot", "*rokot", "=rokote", "=*rokote", "vaccin", "*vaccin", "vaccination",
@@ -311,13 +341,20 @@ _WHOLE_TEXT = 100_000
 RULES: tuple[Rule, ...] = (
     # derived concepts
     Rule(None, _SYMPTOM_CONCEPTS, 0, emit="SYMPTOM"),
+    Rule(None, "FEEL BAD|UNWELL", 3, emit="SYMPTOM"),
     Rule(None, f"{NEG}|NEGCAN GO_AWAY", 3, emit="LONG"),  # "ei mene ohi", "går inte över", "won't go away"
     Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="CANCEL"),  # "en pääse", "kan inte komma", "can't make it"
+    Rule(None, f"{NEG}|NEGCAN REACH", 2, emit="NOT_COMING"),
     Rule(None, "SICKISH NOTE", 1, emit="CERT_TERM", ordered=True),  # "sick note", "driving licence"
+    Rule(None, "NOTE INSTITUTION", 4, emit="CERT_TERM"),  # "a note for school"
+    Rule(None, "BOOK_SV OM_SV", 1, emit="CANCEL", ordered=True),  # "boka om" (rebook)
+    Rule(None, "SHOT_FOR SHOT", 1, emit="VACCINE", ordered=True),  # "flu shot", not "shot"
+    Rule(None, "LOOSE ABDOMEN", 1, emit="DIARRHOEA"),  # "lös mage", "loose stomach"
     # soon
     Rule("urinary_symptoms", "PEE BURN|PAIN|FREQUENT|BLOOD", 4),
     Rule("urinary_symptoms", "UTI_TERM", 0),
-    Rule("ear_pain", "EAR PAIN|INFECTION|DISCHARGE", 3),
+    Rule("urinary_symptoms", "DYSURIA", 0),
+    Rule("ear_pain", "EAR PAIN|INFECTION|DISCHARGE|ACHE", 3),
     Rule("ear_pain", "EAR_TERM", 0),
     Rule("sore_throat_fever", "THROAT PAIN|INFECTION FEVER", 8),
     Rule("sore_throat_fever", "STREP_TERM", 0),
@@ -332,12 +369,15 @@ RULES: tuple[Rule, ...] = (
     Rule("back_pain", "BACK PAIN|STIFF|PRESSURE", 3),
     Rule("back_pain", "BACK_TERM", 0),
     Rule("back_pain", "BACK KILL", 2),  # "my back is killing me"
+    Rule("back_pain", "PUT BACK OUT", 3, ordered=True),  # "put my back out"
+    Rule("back_pain", "STRAIN BACK", 2, ordered=True),  # "pulled my back", "venäytin selän"
     Rule("eye_infection", "EYE DISCHARGE|RED|ITCH|PAIN|INFECTION|PUS", 3),
     Rule("eye_infection", "EYE_TERM", 0),
     Rule("skin_infection", "SKIN_TERM", 0),
     Rule("skin_infection", "WOUND_INF|WOUND RED|WARM|SWELL|PUS|INFECTION|SPREAD", 4, unless="TICK", unless_window=8),
     Rule("skin_infection", "RASH|RED SPREAD", 4),
     Rule("skin_infection", "RASH LONG", 4),
+    Rule("skin_infection", "RASH ITCH", 4),  # a new itchy rash: seen within days
     Rule("diarrhoea", "DIARRHOEA DAYS|LONG", 6),
     # a fever with nothing else named; with a throat, an ear, infant, ≥ 40 … the other flag tells
     Rule("minor_fever", "FEVER", 0,
@@ -348,9 +388,11 @@ RULES: tuple[Rule, ...] = (
     Rule("prescription_renewal", "RX RENEW|NEED|RUN_OUT", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("prescription_renewal", "SUBSTANCE RUN_OUT|RENEW", 3, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("appointment_change", "APPOINTMENT CANCEL", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
+    Rule("appointment_change", "CANCEL_VERB WHEN|NOT_COMING", 6, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("certificate", "CERT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB RESULT", 4, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("lab_results", "LAB_RESULT_TERM", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
+    Rule("lab_results", "LAB ARRIVED", 3, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("vaccination", "VACCINE", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
     Rule("referral", "REFERRAL", 0, unless="SYMPTOM", unless_window=_WHOLE_TEXT),
 )

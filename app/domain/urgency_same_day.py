@@ -22,8 +22,9 @@ Numbers come from the engine's number reader: ``NUM_FEVER`` (39.x), ``NUM_DAYS``
 ``AGE_CHILD`` / ``AGE_OLD`` ("3-vuotias", "87 v" with a ``YEAR_UNIT`` after the number).
 
 Known limits: a weak or numb leg is also a stroke sign in the red-flag rules, so "selkäkipu ja
-jalka heikko" is suggested as an emergency (over-triage, accepted); an age without a unit ("my dad
-is 85") is not read; raw (``=``) terms forgive no typo ("svidr när jag kisar").
+jalka heikko" is suggested as an emergency (over-triage, accepted); an age without a unit is read
+only after a relative and a verb ("my dad is 85", "mamma är 88"); raw (``=``) terms forgive no
+typo ("svidr när jag kisar").
 """
 
 from __future__ import annotations
@@ -117,12 +118,16 @@ FLAG_REASONS: dict[str, dict[str, str]] = {
 LEXICON: dict[str, tuple[str, ...]] = {
     # --- words added to the red-flag lexicon's concepts ------------------------------------
     "PAIN": ("magont", "ryggont", "jätteont", "=ögonont", "kirvel", "*kirvel"),
-    "MONTHS": ("=päivi", "paivi"),  # "useita päiviä": a duration (see SEVERAL)
+    # "useita päiviä": a duration (see SEVERAL); "3 vrk", "fjärde dagen", "fem dar" (raw: not "där")
+    "MONTHS": ("=päivi", "paivi", "vrk$", "=dagen$", "=dar$"),
     "BLOOD": ("-verest", "-*verest"),  # "silmä verestää" (bloodshot) is not bleeding
+    "SEIZURE_WEAK": ("-*jäykkäkourist", "-*stelkramp"),  # tetanus (jäykkäkouristus, stelkramp): a vaccine
+    "TONSIL": ("*mandl",),  # "halsmandlar"
     "KNOWN_WORD": ("kirveen", "kirvees"),
     # --- fever ------------------------------------------------------------------------------
+    "FEVER": ("fevr", "feaver", "fevor", "fiever", "=febr$"),  # common misspellings
     "FALL": ("lask", "alene", "alen", "=laantu", "hellit", "=sjunk", "=sjönk", "=ner$", "=down$",
-             "=lower", "=break$", "drop", "budge", "subsid", "respond", "reagoi", "reager"),
+             "=lower", "=break$", "=breaking$", "alas$", "drop", "budge", "subsid", "respond", "reagoi", "reager"),
     "HELP": ("=hjälper$", "=hjälpt$", "=hjälpte$", "=biter$", "auta$", "auttanut", "=auttaneet",
              "=auttaa$", "=helped$", "=helping$", "=helps$", "=help$", "=works$", "=worked$",
              "=working$", "tehoa", "tehonnut", "tehoo", "=touching$", "=touches$"),
@@ -133,6 +138,25 @@ LEXICON: dict[str, tuple[str, ...]] = {
                     "antibiotik", "*antibiot", "-lääkär"),
     "DESPITE": ("vaikka$", "huolimat", "=trots$", "despite", "=even$", "still$", "=yhä$", "edelleen",
                 "=fortfarande", "=ändå$", "vielä$"),
+    # Finland-Swedish colloquial "int" (inte): read only in these rules, not as a general denial
+    "NEG_SV_COLLOQ": ("=int$",),
+    # a fever that has lasted a week or more ("kuumetta jo viikon", "feber i två veckor")
+    "WEEKS": ("viiko", "viikko", "viikon", "=vecka", "=veckan", "=veckor", "week$", "weeks$",
+              "kuukau", "=månad", "month$", "months$", "-viikonlop", "-*viikonlop"),
+    # "viikko sitten", "förra veckan", "last week" is over; "viime viikosta asti", "since last week" is not
+    "CAME": ("came$", "come$"),
+    "OFF": ("off$",),
+    "PUT_DOWN": ("put$", "=sätta$", "=ställa$"),
+    "DOWN": ("down$", "=ner$", "=ned$"),
+    "AGO": ("sitten$", "ago$", "päästä$", "viime$", "=förra$", "=för$", "last$"),
+    "SINCE": ("asti$", "lähtien$", "alkaen$", "since$"),
+    # a fever that comes back up after the medicine ("nousee taas", "går upp igen", "comes back up")
+    # ("kastar upp igen", "threw up again" are vomiting: English "up" only in "back up")
+    "RISE": ("nouse", "nousi", "nousu", "=stiger", "=steg$", "=upp$<kast|kräk|spy", "spike", "rise$",
+             "rises$", "rising$", "climb"),
+    "AGAIN": ("taas$", "uudelleen", "jälleen", "=igen$", "again$"),
+    "BACK_WORD": ("back$",),
+    "UP_WORD": ("up$",),
     "SEVERAL": ("kolme$", "kolmatta$", "kolmas$", "neljä$", "neljättä$", "viisi$", "viidettä$", "useita$",
                 "useamman$", "monta$", "tre$", "tredje$", "fyra$", "fjärde$", "fem$", "femte$", "flera$",
                 "three$", "third$", "four$", "fourth$", "five$", "fifth$", "several$"),
@@ -140,10 +164,14 @@ LEXICON: dict[str, tuple[str, ...]] = {
              "raging$"),
     "OLD_PERSON": ("iäkä", "vanhus", "vanhuks", "mummo", "mummu", "=ukki", "vaari", "isoäi", "isoisä",
                    "eläkeläi", "=äldre", "farmor", "mormor", "farfar", "morfar", "pensionär", "=gammal$",
-                   "elderly", "grandma", "grandpa", "grandmother", "grandfather", "granny", "pensioner"),
+                   "elderly", "grandma", "grandpa", "grandmother", "grandfather", "granny", "pensioner",
+                   "grandad", "granddad",
+                   "vanhainkod", "hoivakod", "=äldreboend", "care$"),
     "YOUNG_CHILD": ("lapsi", "lapse", "lapsel", "taapero", "poika", "pojal", "pojan", "tytö", "tyttö",
                     "=barn$", "=barnet", "=bebis", "=son$", "=sonen", "=dotter", "child", "kid$", "kids$",
-                    "toddler", "daughter", "boy$", "boys$", "girl$", "=pojke", "=flick", "=tjej"),
+                    "toddler", "daughter", "boy$", "boys$", "girl$", "=pojke", "=flick", "=tjej",
+                    "=lillen$", "=lillebror", "=lillasyster", "=lillkill", "=lilltjej", "pikkuinen",
+                    "pienokai", "=pikkuve", "=pikkusis", "kiddo"),
     "YEAR_UNIT": ("v$", "vuot", "=år$", "=åring", "=års$", "year", "years", "yrs$", "yr$", "yo$"),
     "NO_FEVER_WORD": ("kuumeeton", "kuumeton", "feberfri", "afebril", "afebrile"),
     # --- abdomen -----------------------------------------------------------------------------
@@ -158,15 +186,22 @@ LEXICON: dict[str, tuple[str, ...]] = {
                 "tosi$", "todella", "erittäin", "=älyt", "valtava", "sietämät", "kestämät",
                 "=svår$", "=svåra$", "=svårt$", "kraftig", "hemsk", "fruktansv", "=jätte", "väldig",
                 "extrem", "olidl", "=mycket$", "severe", "terrible", "awful", "horribl", "excruciat",
-                "intense", "extreme", "unbearabl", "agony", "=killing$", "=really$", "=badly$", "=pahasti$"),
+                "intense", "extreme", "unbearabl", "agony", "=killing$", "=really$", "=badly$", "=pahasti$",
+                "voimak", "=rajusti", "=rajun", "=jatte", "=sjukt$", "=grymt$", "sevre", "=sever$", "severly",
+                "severley", "paljon$<kuinka|miten|ei", "much$<how|too|as|not", "lot$"),
+    # pain that keeps one from standing, walking or sitting is severe ("can barely stand")
+    "BARELY": ("tuskin", "=töin$", "=knappt", "=knappast", "barely", "hardly"),
+    "SIT": ("istu", "liiku", "=sitta", "=sitter", "=ligga", "=röra", "sit$", "sitting", "move$", "moving",
+            "straight$", "=rak$", "=suoraan"),
     "SURGERY": ("leikat", "poistet", "operer", "=tagit$", "removed", "remove", "out$"),
     # --- urinary -----------------------------------------------------------------------------
     "BURN": ("kirvel", "*kirvel", "=sveder", "=sveda", "=svider", "=bränn", "burn", "sting"),
     "UTI_TERM": ("virtsatietulehd", "*virtsatietulehd", "virtsatieinf", "rakkotulehd", "*rakkotulehd",
                  "=urinvägsinf", "*urinvägsinf", "blåskatar", "cystit", "uti$", "utis$",
-                 "munuaisaltaantul", "*munuaisaltaantul", "pyelonef", "njurbäckeninf", "=pyelit"),
+                 "munuaisaltaantul", "*munuaisaltaantul", "pyelonef", "njurbäckeninf", "=pyelit",
+                 "=virtsaamisvai", "*virtsaamisvai", "=virtsavai"),
     "KIDNEY_INFECTION": ("munuaisaltaantul", "*munuaisaltaantul", "pyelonef", "njurbäckeninf", "=pyelit"),
-    "URINARY": ("urinary$", "bladder$", "virtsarakko", "=urinblås", "=urinvägs"),
+    "URINARY": ("urinary$", "bladder$", "virtsarakko", "=urinblås", "=urinvägs", "=virtsatie$", "=virtsatiet"),
     "INFECTION": ("infection", "infektio", "tulehdu", "inflammat"),
     "FLANK": ("kylki", "kylje", "kylke", "*kylki", "munuai", "=flank", "=sidan$", "=sida$", "side$",
               "sides$", "kidney", "=njure", "=njurar", "loin"),
@@ -177,10 +212,14 @@ LEXICON: dict[str, tuple[str, ...]] = {
              "spine", "-ryggsäck", "-*ryggsäck"),
     "LEG": ("jalka", "jalko", "jalat", "jalas", "jalan$", "jaloi", "jalkater", "reisi", "reide", "pohje",
             "pohke", "sääri", "sääre", "=ben$", "=benet$", "=benen", "=benen$", "=fot$", "=foten", "=vad$",
-            "=vaden", "=lår$", "=låret", "leg$", "legs$", "foot", "feet", "thigh", "calf"),
-    "GIVE_WAY": ("pettä", "petti", "=viker", "=vek$", "buckl", "gives$", "gave$", "giving$"),
+            "=vaden", "=lår$", "=låret", "leg$", "legs$", "foot", "feet", "thigh", "calf", "jalal", "jalkaa$",
+            "jalkaan$", "jalkoja$", "varvas", "varpa", "=tår$", "=tårna", "toe$", "toes$"),
+    # ("benen är kraftlösa": a same-day word only; WEAK is the stroke sign)
+    "GIVE_WAY": ("pettä", "petti", "=viker", "=vek$", "buckl", "gives$", "gave$", "giving$",
+                 "=kraftlös", "=*domna", "=*domnat"),
+    "OBEY": ("=totel", "=tottel", "=lyder$", "=lyda$", "obey"),  # "jalka ei tottele"
     "BACK_PAIN_TERM": ("noidannuol", "lumbago", "ryggskot", "*ryggskot", "ryggont", "iskias", "ischias",
-                       "sciatic", "backache", "*backache"),
+                       "sciatic", "backache", "*backache", "=ryggvärk", "=*ryggvärk"),
     "SADDLE": ("haarov", "*haarov", "=peräaukk", "=pakara", "=pakaro", "alapää", "sukuelim", "=ljumsk",
                "=underliv", "=skrev$", "=skrevet", "saddle", "groin", "genital", "buttock", "between$"),
     "CONTINENCE_LOSS": ("karkaa", "karkasi", "karkailee", "pidätä", "pidättä", "inkontin", "*inkontin",
@@ -194,19 +233,19 @@ LEXICON: dict[str, tuple[str, ...]] = {
                "=vrick", "=vred", "=föll$", "=fallit", "=ramlade", "=ramlat", "=halkade", "=snubblade",
                "=trillade", "sprain", "twist", "=fell$", "=fall$", "fallen$", "slipped", "tripped",
                "rolled$", "landed$", "injur", "=vamma", "*vamma", "=skad", "=krock", "crash", "accident",
-               "onnettomuu", "olyck"),
+               "onnettomuu", "olyck", "=fallet$"),
     "JOINT": ("nilkka", "nilkan", "nilko", "polvi", "polve", "lonkka", "lonkan", "=ranne", "=rantee",
               "olkapä", "olkap", "=fotled", "=knä$", "=knät$", "=knäet", "=höft", "=handled", "=axel",
               "=axeln", "ankle", "knee", "hip$", "hips$", "wrist", "shoulder", "*nilkka", "*polvi"),
     "BEAR": ("varaam", "varata$", "varaten$", "astu", "astum", "kävel", "kävell", "seiso", "=stödja", "=stöda", "=stöder", "belast",
-             "=stå$", "=gå$", "weight$", "walk", "stand", "bear$", "step"),
+             "=stå$", "=gå$", "weight$", "walk", "stand", "bear$", "step", "=paino$", "=painoa$"),
     "CAST": ("kipsi", "kipsin", "kipsiä", "=gips", "cast$", "kontrolli", "=kontroll", "check", "follow",
              "poisto", "removal", "ompel", "tikit", "=stygn", "stitches", "jälkeen$", "=efter$", "after$"),
     "BOOKING": ("aika$", "aikaa$", "ajan$", "aikoja$", "aikani$", "=tid$", "=tider$", "appointment",
                 "booking"),
     "DEFORM": ("vino", "vinos", "=vääntyn", "=epämuodost", "väärässä$", "väärin$", "=virheasen", "=kummallise",
                "oudossa$", "=outo",
-               "=sned", "=snett$", "=felställ", "konstig", "deform", "=bent$", "=angle", "=crooked",
+               "=sned", "=snett$", "=felställ", "=fel$", "=väärän$", "konstig", "deform", "=bent$", "=angle", "=crooked",
                "sticking$", "=wrong$", "=weird$"),
     "FRACTURE": ("murtu", "*murtu", "=murtum", "=poikki$", "=katke", "fraktur", "*fraktur", "=bruten",
                  "=brutit", "=bröt$", "fracture", "=broken$", "=broke$"),
@@ -216,10 +255,11 @@ LEXICON: dict[str, tuple[str, ...]] = {
             "-eye>drops|test|exam|doctor|appointment"),
     "RED": ("punai", "punoit", "punot", "verest", "*verest", "=röd$", "=rött$", "=röda$", "=rodn",
             "=blodsprängd", "red$", "reddish", "bloodshot", "inflamed"),
-    "BLUR": ("sume", "sumu", "*sume", "epätark", "hämär", "samea", "utuin", "=dimsyn", "*dimsyn", "=suddig",
+    "BLUR": ("sume", "sumu", "*sume", "epätark", "hämär", "samea", "utuin", "utuis", "=dimsyn", "*dimsyn", "=suddig",
              "=dimmig", "=grumlig", "blur", "*blur", "hazy", "foggy", "cloudy", "halos$", "halo$", "=kehä",
              "=ringar"),
-    "LIGHT_SENS": ("valonark", "*valonark", "valoherk", "=ljuskäns", "=ljusskygg", "photophob", "light$"),
+    "LIGHT_SENS": ("valonark", "*valonark", "valoherk", "=ljuskäns", "=ljusskygg", "photophob", "light$", "=ljuset$", "=valo$",
+                   "=valoa$"),
     "VISION_WORD": ("näkö", "näe$", "näen$", "=näke", "=syn$", "=synen$", "vision", "sight", "see$"),
 }
 
@@ -241,6 +281,12 @@ RULES: tuple[Rule, ...] = (
     Rule(None, "BACK PAIN", 3, emit="BACK_PAIN"),
     Rule(None, "BACK_PAIN_TERM", 0, emit="BACK_PAIN"),
     Rule(None, "ABDOMEN PAIN", 4, emit="ABDOMINAL_PAIN"),
+    Rule(None, "BURN LIFT", 1, emit="FEVER", ordered=True),  # "burning up"
+    Rule(None, "PEE INFECTION", 1, emit="DYSURIA"),  # "virtsatulehdus", "urine infection"
+    Rule(None, "BAD BACK", 1, emit="BACK_PAIN", ordered=True),  # "bad back", "huono selkä"
+    Rule(None, "RISE AGAIN", 2, emit="RISES_AGAIN"),
+    Rule(None, "BACK_WORD UP_WORD", 1, emit="RISES_AGAIN", ordered=True),  # "it comes back up"
+    Rule(None, f"{NEG} OBEY", 3, emit="GIVE_WAY"),  # the denial is the symptom
     Rule(None, "HIGH FEVER", 1, emit="FEVER_HIGH"),  # "kova kuume", not "kova yskä ja kuumetta"
     Rule(None, "FEVER NUM_FEVER|NUM_HIGH", 3, emit="FEVER_HIGH"),
     # fever that medicine does not bring down, or that has lasted 3 days or more
@@ -249,6 +295,11 @@ RULES: tuple[Rule, ...] = (
     Rule("fever_not_responding", f"{NEG}|NEGCAN|INAB FEVER FALL", 3, ordered=True),
     Rule("fever_not_responding", f"{NEG}|NEGCAN|INAB FALL FEVER", 3, ordered=True),
     Rule("fever_not_responding", "FEVER FALL NEG_SV", 2, ordered=True),  # "febern sjunker inte"
+    Rule("fever_not_responding", "FEVER NEG_SV_COLLOQ FALL", 4, ordered=True),  # "febern går int ner"
+    Rule("fever_not_responding", "FEVER ANTIPYRETIC RISES_AGAIN", 14, unless="NO_FEVER"),
+    # a week or more of it ("kuumetta jo viikon"; not "viikko sitten")
+    Rule("fever_not_responding", "FEVER WEEKS", 4, unless="NO_FEVER|AGO|INFANT|AGE_WORD", unless_window=3),
+    Rule("fever_not_responding", "FEVER SINCE WEEKS", 5, unless="NO_FEVER|INFANT|AGE_WORD", unless_window=3),
     Rule("fever_not_responding", "FEVER MED_NOT_HELPING", 10, unless="NO_FEVER"),
     Rule("fever_not_responding", "FEVER DESPITE ANTIPYRETIC", 6, unless="FALL", unless_window=1),
     # "vauva 5 viikkoa": an infant's age, not a duration (infant_fever takes it)
@@ -259,6 +310,7 @@ RULES: tuple[Rule, ...] = (
     # a denial inside the words ("vatsakipu ei ole kova") is not the symptom here
     Rule("severe_abdominal_pain", "ABDOMINAL_PAIN INTENSE|UNBEARABLE", 4, unless=NEG, unless_window=0),
     Rule("severe_abdominal_pain", "RIGHT_LOWER ABDOMINAL_PAIN", 4),
+    Rule("severe_abdominal_pain", "ABDOMINAL_PAIN INAB|BARELY BEAR|SIT", 6, ordered=True),
     Rule("severe_abdominal_pain", "APPENDIX_TERM", 0, unless="SURGERY|HISTORY", unless_window=4),
     # urinary infection with fever or flank pain (pyelonephritis)
     Rule("urinary_infection_fever", "DYSURIA FEVER", 10, unless="NO_FEVER", unless_window=3),
@@ -270,9 +322,12 @@ RULES: tuple[Rule, ...] = (
     Rule("back_pain_weakness", "BACK_PAIN SADDLE NUMB", 10),
     Rule("back_pain_weakness", "BACK_PAIN CONTINENCE_LOSS PEE|URINARY", 10),
     Rule("back_pain_weakness", "BACK_PAIN INAB BEAR", 6, unless="CHRONIC", unless_window=8),
+    Rule("back_pain_weakness", "BACK_PAIN INAB LIFT|SIT LEG", 8, unless="CHRONIC", unless_window=8),
     # an injured limb that bears no weight or looks deformed
     # ("en pysty varaamaan aikaa" is booking; "for months" is not an injury of today)
-    Rule(None, f"INAB|{NEG} BEAR", 3, emit="CANT_BEAR", unless="BOOKING", unless_window=3),
+    Rule(None, "CAME OFF", 1, emit="INJURY", ordered=True),  # "came off my bike"
+    Rule(None, "PUT_DOWN DOWN", 2, emit="BEAR", ordered=True),  # "kan inte sätta ner foten"
+    Rule(None, f"INAB|{NEG}|NEG_SV_COLLOQ BEAR", 3, emit="CANT_BEAR", unless="BOOKING", unless_window=3),
     Rule("no_weight_bearing", "CANT_BEAR LEG|JOINT|INJURY", 6, unless="CHRONIC", unless_window=8),
     Rule("no_weight_bearing", "INJURY LEG|JOINT|LIMB DEFORM", 6),
     Rule("no_weight_bearing", "FRACTURE LEG|JOINT|LIMB|INJURY", 6, unless="HISTORY|CAST", unless_window=4),
