@@ -403,7 +403,7 @@ _UNLESS_IN_CLAUSE: dict[str | None, bool] = {f: FLAGS[f].level == "emergency" fo
 _NEG_CONCEPTS = frozenset({*NEGATOR_CONCEPTS, "NEGCAN"})
 # A negation and the ability or stopping it denies stay in one clause: "andningen går bra, ingen
 # andnöd" is no "går inte" (cannot), only a denied breathlessness.
-_ONE_CLAUSE_EMITS = frozenset({"INAB", "NOT_STOP", "NOT_DRINKING"})
+_ONE_CLAUSE_EMITS = frozenset({"INAB", "NOT_STOP", "NOT_DRINKING", "NO_URINE"})
 # Rules with a negation among their own parts ("NEG_FI CAN_FI" → INAB, "LIMB NEG FUNCTION"): the
 # negation words their matches cover are the symptom ("ei saa henkeä", "käsi ei toimi").
 _NEGATING_RULES = frozenset(k for k, r in enumerate(_RULES) if any(p & _NEG_CONCEPTS for p in r.parts))

@@ -598,9 +598,12 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "UNBEARABLE": ("sietämät", "sietämätön", "hirveä", "kamala", "outhärd", "olidl", "unbearabl",
                    "excruciat", "worst", "agony", "pahin", "10/10"),
     "PEE": ("virtsa", "*virtsa", "=pissa", "=pissi", "=pisu", "=kusi$", "=kusta$", "=kissa$",
-            "=kissar", "urine", "urinat", "urinera", "=pee$", "=peeing", "=wee$", "=weeing",
+            "=kissar", "urine", "urinat", "urinera", "=pee$", "=peeing", "=peed$", "=kiss$", "=kisset$", "=kissade$", "=wee$", "=weeing",
             "-virtsanäyt", "-virtsakoe", "-virtsatie", "-urinprov", "-virtsaviljel",
             "-urine>test|sample|culture"),
+    # the urine that does not come ("pissa ei tule", "kisset kommer inte")
+    "URINE_COMES": ("=tule$", "=tulee$", "=tullu$", "=tullut$", "=kommer$", "=kommit$", "=komma$", "=come$", "=comes$",
+                    "=coming$", "=ulos$", "=out$"),
     "RETENTION_TERM": ("virtsaumpi", "*virtsaump", "umpirakko", "urinstop", "urinretent",
                        "retention"),
 }
@@ -801,7 +804,12 @@ RULES: tuple[Rule, ...] = (
     Rule("general_condition", "NOT_DRINKING ELDERLY|PERSON LYING", 8),
     Rule("severe_pain", "PAIN UNBEARABLE|SUDDEN", 3),
     Rule("urinary_retention", "INAB PEE", 3),
-    Rule("urinary_retention", f"{NEG} PEE", 3),
+    # No urine: a denial before it ("ei oo pissannu", "har inte kissat"), or after it only with the
+    # urine's coming ("pissa ei tule"), in one clause — "kirvelee pissatessa, ei kuumetta" and
+    # "svider när jag kissar men ingen feber" deny the fever, not the urine
+    Rule(None, f"{NEG} PEE", 3, emit="NO_URINE", ordered=True),
+    Rule(None, f"PEE {NEG} URINE_COMES", 3, emit="NO_URINE"),
+    Rule("urinary_retention", "NO_URINE", 0),
     Rule("urinary_retention", "RETENTION_TERM", 0),
     # the number reader's NUM_HIGH (40–44 °C); runs last, as it always has
     Rule("high_fever", "FEVER NUM_HIGH", 3),
