@@ -25,7 +25,7 @@ def _app_client(settings: Settings, region, **changes: object) -> AsyncTestClien
 
 @pytest.fixture
 async def limited(settings, region, db) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-untyped-def]
-    spec = "webhook_unit=2/3600,survey_address=2/3600,secure_message=1/3600,portal_read=3/3600"
+    spec = "webhook_unit=2/3600,survey_address=2/3600,secure_message=1/3600,portal_read=3/3600,chat_form=3/3600"
     async with _app_client(settings, region, rate_limits=spec) as c:
         yield c
 
@@ -59,6 +59,14 @@ async def test_survey_per_address(limited):  # type: ignore[no-untyped-def]
     _refused(r, "survey_address")
     page = await limited.get("/survey/not-a-token", headers={"Accept": "text/html"})
     assert page.status_code == 429 and page.headers["retry-after"] and "<html" in page.text
+
+
+async def test_every_chat_form_request_counts(limited):  # type: ignore[no-untyped-def]
+    """The same form asked again is counted again: no response cache answers before the limit."""
+    for _ in range(3):
+        assert (await limited.get("/channels/chat/form?unit=kajaani&lang=fi")).status_code == 200
+    _refused(await limited.get("/channels/chat/form?unit=kajaani&lang=fi"), "chat_form")
+    _refused(await limited.get("/channels/chat/form?unit=kajaani&lang=sv"), "chat_form")  # per address, not per form
 
 
 async def test_secure_messages_per_patient(limited, patient_token):  # type: ignore[no-untyped-def]
