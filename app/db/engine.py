@@ -135,10 +135,15 @@ def check_on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy
 
     - a connection the driver already knows is closed (a restart's FATAL and FIN, a reset) is
       replaced: a flag read, no round trip;
-    - a connection idle longer than IDLE_CHECK_SECONDS is pinged first (one empty query, one
-      round trip; not `;`, which asyncpg's simple protocol cannot parse), which catches those that look alive but are not (a failover; a firewall
-      that dropped an idle connection). Under load connections return within milliseconds, so
-      the hot path never pings; in a quiet spell a round trip is nobody's cost.
+    - a connection idle longer than IDLE_CHECK_SECONDS is pinged first (`SELECT 1`, one round
+      trip), which catches those that look alive but are not (a failover; a firewall that
+      dropped an idle connection). Under load connections return within milliseconds, so the
+      hot path never pings; in a quiet spell a round trip is nobody's cost. (Not `;` as
+      SQLAlchemy pings: asyncpg's simple-query protocol fails on an empty query's answer.)
+
+    Measured (sequential single-statement reads, local PostgreSQL, this 2-core machine): no
+    difference from no check at all within the noise (≈0.3–0.45 ms a read either way), against
+    +0.2–0.4 ms a read with pool_pre_ping.
 
     Raising DisconnectionError makes the pool discard this connection and connect anew in
     its place (SQLAlchemy retries the checkout). What stays: a connection that dies while in

@@ -5,6 +5,7 @@ traffic through again. The machine's PostgreSQL is never touched (other suites s
 While the proxy is cut every answer is 503 with Retry-After, or a 2xx that was committed —
 never a 500, never a 2xx that is lost, never a half-written case; once traffic passes again the
 same server process recovers on its own, and everything acknowledged is in the database.
+After a restart or a failover of the database, the first request of each kind succeeds.
 """
 
 from __future__ import annotations
