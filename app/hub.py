@@ -53,8 +53,8 @@ class Hub:
         self.tz = ZoneInfo(region.region.timezone)
         self.metrics = metrics or Metrics()
         self.absences = AbsenceBook(engine)
-        self.throttle = LoginThrottle()
         self.limits = RateLimiter(settings.rate_limits, settings.secret_key, settings.redis_url)
+        self.throttle = LoginThrottle(self.limits)  # its counter: shared through Redis when configured
         self.publishers = Publishers()
         self.chat_handling: dict[str, tuple[float, float]] = {}  # unit → (monotonic expiry, typical chat handling s)
         self.intake = IntakeService(intake_store, region, self.tz, self.absences, self.publishers, self.metrics)

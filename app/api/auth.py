@@ -55,16 +55,16 @@ async def check_login(hub: Hub, username: str, password: str, client: str) -> Pr
     """The one password check, for the API and the login page alike: throttled per username and
     address, the same answer and cost for an unknown user and a wrong password."""
     keys = (f"user:{username.lower()}", f"addr:{client}")
-    wait = hub.throttle.retry_after(*keys)
+    wait = await hub.throttle.retry_after(*keys)
     if wait:
         raise LoginThrottled(wait)
     who = hub.region.professional_by_username.get(username)
     ok = await anyio.to_thread.run_sync(verify_password, who.password_hash if who else None, password)
     if not ok or who is None:
-        hub.throttle.failed(*keys)
+        await hub.throttle.failed(*keys)
         hub.metrics.login_failures.inc()
         raise NotAuthenticated("wrong username or password")
-    hub.throttle.succeeded(*keys)
+    await hub.throttle.succeeded(*keys)
     return who
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -13,9 +14,11 @@ import asyncpg
 import sqlalchemy
 from sqlalchemy import Connection, Engine, Executable, Row, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 
 WRITE = "firstline_write"
@@ -96,17 +99,67 @@ def make_engine(database_url: str, pool_size: int = 10) -> FirstlineEngine:
                 conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE) else "BEGIN")
 
         return engine
-    return FirstlineEngine(
+    engine = FirstlineEngine(
         create_async_engine(
             database_url,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=10,
-            pool_pre_ping=False,
+            pool_pre_ping=False,  # see check_on_checkout
             hide_parameters=True,
             connect_args={"server_settings": PG_SESSION},
         ).sync_engine
     )
+    event.listen(engine.sync_engine, "checkin", _idle_from)
+    event.listen(engine.sync_engine, "checkout", check_on_checkout)
+    return engine
+
+
+IDLE_CHECK_SECONDS = 1.0
+"""A pooled connection idle longer than this is pinged before use (check_on_checkout)."""
+PING_TIMEOUT_SECONDS = 5.0
+_IDLE_SINCE = "firstline_idle_since"
+
+
+def _idle_from(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def check_on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """Hand out no dead connection after the database restarted or moved.
+
+    The pool would otherwise give each dead connection to a request, which fails (503) before
+    SQLAlchemy invalidates the pool: after an outage, users still met errors. SQLAlchemy's
+    `pool_pre_ping` costs three round trips per checkout on asyncpg (BEGIN, ping, ROLLBACK),
+    on every request. Instead, two checks:
+
+    - a connection the driver already knows is closed (a restart's FATAL and FIN, a reset) is
+      replaced: a flag read, no round trip;
+    - a connection idle longer than IDLE_CHECK_SECONDS is pinged first (`SELECT 1`, one round
+      trip), which catches those that look alive but are not (a failover; a firewall that
+      dropped an idle connection). Under load connections return within milliseconds, so the
+      hot path never pings; in a quiet spell a round trip is nobody's cost. (Not `;` as
+      SQLAlchemy pings: asyncpg's simple-query protocol fails on an empty query's answer.)
+
+    Measured (sequential single-statement reads, local PostgreSQL, this 2-core machine): no
+    difference from no check at all within the noise (≈0.3–0.45 ms a read either way), against
+    +0.2–0.4 ms a read with pool_pre_ping.
+
+    Raising DisconnectionError makes the pool discard this connection and connect anew in
+    its place (SQLAlchemy retries the checkout). What stays: a connection that dies while in
+    use, or within IDLE_CHECK_SECONDS of its last use, fails its request with a 503 and is
+    replaced then (SQLAlchemy invalidates the pool on a disconnect).
+    """
+    driver = dbapi_connection.driver_connection  # the asyncpg.Connection
+    if driver.is_closed():
+        raise DisconnectionError("the pooled connection was closed (database restarted?)")
+    idle_since = record.info.get(_IDLE_SINCE)
+    if idle_since is None or time.monotonic() - idle_since < IDLE_CHECK_SECONDS:
+        return  # a new connection, or one in use a moment ago
+    try:
+        await_(driver.execute("SELECT 1", timeout=PING_TIMEOUT_SECONDS))  # simple protocol: one round trip
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, this connection is not to be trusted
+        raise DisconnectionError(f"the pooled connection failed its ping ({type(exc).__name__})") from exc
 
 
 async def read_statement(engine: AsyncEngine, statement: Executable) -> Sequence[Row[Any]]:

@@ -176,14 +176,61 @@ def _context(row: asyncpg.Record | None) -> IntakeContext:
     )
 
 
+# A connection that died while pooled: the server's end is gone (a restart or a failover),
+# which the driver learns when it sends. asyncpg's pool replaces connections it already knows
+# are closed; these it cannot know of.
+CONNECTION_LOST: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.InterfaceError,  # "connection is closed"
+    ConnectionError,  # reset, aborted, broken pipe
+)
+
+
+def _lost(conn: asyncpg.Connection) -> bool:
+    """Whether a pooled connection is dead: closed, or — what asyncpg does with a connection
+    lost mid-statement — already handed back to its pool, which reconnects that slot."""
+    try:
+        return conn.is_closed()
+    except asyncpg.exceptions.InterfaceError:  # "released back to the pool"
+        return True
+
+
 class PgIntakeBatch:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, pool: asyncpg.Pool, conn: asyncpg.Connection) -> None:
+        self.pool = pool
         self.conn = conn
+        self.held = True  # conn is ours to give back
+        self.answered = False  # conn has answered a statement of this batch
+
+    async def fetch(self, sql: str, *args: Any) -> list[asyncpg.Record]:
+        """Run a statement; the batch's first, when it finds its pooled connection dead, runs
+        once more on a new connection. Safe because that statement is the read (read-only) or,
+        in a batch with nothing to read, the write — which cannot take a contact twice: had the
+        lost attempt committed, the retry meets the channel id key and the contacts get their
+        stored answers ("duplicate"). Later statements follow on a connection that has just
+        answered, and are never retried: the client's retry of the 503 is safe the same way."""
+        if self.answered:
+            return await self.conn.fetch(sql, *args)
+        try:
+            rows = await self.conn.fetch(sql, *args)
+        except CONNECTION_LOST:
+            if not _lost(self.conn):
+                raise
+            await self._replace_connection()
+            rows = await self.conn.fetch(sql, *args)
+        self.answered = True
+        return rows
+
+    async def _replace_connection(self) -> None:
+        self.held = False
+        await self.pool.release(self.conn)  # (a no-op when already handed back) the slot connects anew
+        self.conn = await self.pool.acquire()
+        self.held = True
 
     async def read(self, contacts: Sequence[InboundContact]) -> list[IntakeContext]:
         phones = [c.caller for c in contacts if c.caller and not c.patient_id]
         patient_ids = [c.patient_id for c in contacts if c.patient_id]
-        found = {r["key"]: r for r in await self.conn.fetch(READ, phones, patient_ids)} if phones or patient_ids else {}
+        found = {r["key"]: r for r in await self.fetch(READ, phones, patient_ids)} if phones or patient_ids else {}
         return [_context(found.get(c.patient_id or c.caller or "")) for c in contacts]
 
     async def write(self, plans: Sequence[IntakePlan]) -> list[Outcome]:
@@ -193,7 +240,7 @@ class PgIntakeBatch:
             try:
                 rows = await self._write(todo) if todo else []
             except asyncpg.UniqueViolationError:
-                found = await self.conn.fetch(
+                found = await self.fetch(
                     TAKEN, [p.contact.channel for p in todo], [p.contact.external_id for p in todo]
                 )
                 taken |= {(r["channel"], r["external_id"]) for r in found}
@@ -221,7 +268,7 @@ class PgIntakeBatch:
                 events.append(
                     {"case_id": p.result.case_id, "type": body["type"], "data": _encode(body).decode(), "at": body["at"], "ord": len(events)}
                 )
-        return await self.conn.fetch(
+        return await self.fetch(
             WRITE,
             _encode(cases).decode(),
             _encode(merges).decode(),
@@ -241,12 +288,17 @@ class PgIntakeStore:
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[PgIntakeBatch]:
-        async with self.pool.acquire() as conn:
-            yield PgIntakeBatch(conn)
+        batch = PgIntakeBatch(self.pool, await self.pool.acquire())
+        try:
+            yield batch
+        finally:
+            if batch.held:
+                await self.pool.release(batch.conn)
 
     async def stored(self, contact: InboundContact) -> IntakeResult:
-        async with self.pool.acquire() as conn:
-            return _decode_result(await conn.fetchval(STORED, contact.channel, contact.external_id))
+        async with self.batch() as b:  # for its retry on a dead pooled connection
+            rows = await b.fetch(STORED, contact.channel, contact.external_id)
+            return _decode_result(rows[0]["response"])
 
     async def close(self) -> None:
         await self.pool.close()

@@ -37,6 +37,13 @@ LIMITS: dict[str, Limit] = {
 }
 
 
+# Failed professional logins, per username and per client address (app/security/throttle.py).
+# Not in LIMITS: it counts failures, not requests, and FIRSTLINE_RATE_LIMITS=off (benchmarks)
+# must not switch off password guessing's brake. With argon2id hashing, five guesses per ten
+# minutes per account is far too slow to guess a password and rarely meets a person's typos.
+LOGIN_FAILURES = Limit(5, 600)
+
+
 class LimitsError(ValueError):
     """FIRSTLINE_RATE_LIMITS names an unknown limit or is not `name=count/seconds,…`."""
 

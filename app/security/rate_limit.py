@@ -38,6 +38,14 @@ class Counter(Protocol):
         """Add one to ``key`` (created with ``ttl`` seconds to live) and return the new count."""
         ...
 
+    async def peek(self, key: str) -> int:
+        """``key``'s count, 0 when it has none or its time is up."""
+        ...
+
+    async def forget(self, key: str) -> None:
+        """Drop ``key``'s count."""
+        ...
+
 
 class LocalCounter:
     """Counts in this process; windows past are forgotten as new ones start."""
@@ -58,6 +66,13 @@ class LocalCounter:
                 self._counts.pop(next(iter(self._counts)))
         return count + 1
 
+    async def peek(self, key: str) -> int:
+        expires, count = self._counts.get(key, (0.0, 0))
+        return count if expires > time.monotonic() else 0
+
+    async def forget(self, key: str) -> None:
+        self._counts.pop(key, None)
+
 
 class RedisCounter:
     """Counts in Redis, shared by every instance; falls back to ``fallback`` when Redis fails."""
@@ -77,10 +92,28 @@ class RedisCounter:
                 count, _ = await pipe.execute()
             return int(count)
         except Exception as exc:  # noqa: BLE001 - any Redis trouble: count here instead
-            if not self._warned:
-                log.warning("rate limits: Redis unavailable (%s); counting in this process", type(exc).__name__)
-                self._warned = True
+            self._unavailable(exc)
             return await self._fallback.incr(key, ttl)
+
+    async def peek(self, key: str) -> int:
+        try:
+            value = await self._redis.get(key)
+        except Exception as exc:  # noqa: BLE001
+            self._unavailable(exc)
+            return await self._fallback.peek(key)
+        return int(value) if value is not None else await self._fallback.peek(key)
+
+    async def forget(self, key: str) -> None:
+        await self._fallback.forget(key)  # what was counted here while Redis was away
+        try:
+            await self._redis.delete(key)
+        except Exception as exc:  # noqa: BLE001
+            self._unavailable(exc)
+
+    def _unavailable(self, exc: Exception) -> None:
+        if not self._warned:
+            log.warning("rate limits: Redis unavailable (%s); counting in this process", type(exc).__name__)
+            self._warned = True
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -94,10 +127,12 @@ class RateLimiter:
         self.limits = parse_limits(spec)
         self._secret = hashlib.sha256(b"rate-limit:" + secret.encode()).digest()
         local = LocalCounter()
-        self._counter: Counter = RedisCounter(redis_url, local) if redis_url and self.limits is not None else local
-        self._clock = clock
+        # Redis even with the limits off: the login throttle (app/security/throttle.py) counts here too.
+        self.counter: Counter = RedisCounter(redis_url, local) if redis_url else local
+        self.clock = clock
 
-    def _key(self, name: str, who: str, number: int) -> str:
+    def key(self, name: str, who: str, number: int) -> str:
+        """The counter key of ``who`` (hashed: it is personal data) for limit ``name``'s window ``number``."""
         digest = hmac.new(self._secret, who.encode(), hashlib.sha256).hexdigest()[:24]
         return f"firstline:rl:{name}:{digest}:{number}"
 
@@ -105,13 +140,13 @@ class RateLimiter:
         if self.limits is None:
             return
         limit = self.limits[name]
-        now = self._clock()
+        now = self.clock()
         number, left = window(limit, now)
-        count = await self._counter.incr(self._key(name, who, number), left + 1)
+        count = await self.counter.incr(self.key(name, who, number), left + 1)
         wait = refused_for(count, limit, now)
         if wait:
             raise RateLimited(name, limit, wait)
 
     async def close(self) -> None:
-        if isinstance(self._counter, RedisCounter):
-            await self._counter.close()
+        if isinstance(self.counter, RedisCounter):
+            await self.counter.close()

@@ -1,46 +1,46 @@
-"""Login throttling: failures per username and per client address, in this process.
+"""Login throttling: failed logins per username and per client address, shared by every instance.
 
-Per process on purpose: behind N instances an attacker gets N× the budget, which with a
-5-per-10-minutes budget and argon2id hashing is still far too slow to guess passwords.
+The budget is the domain's (LOGIN_FAILURES), counted in its fixed windows by the rate limiter's
+counter (app/security/rate_limit.py): in Redis when FIRSTLINE_REDIS_URL is set, so that N
+instances behind a balancer allow one budget, not N; in this process otherwise (or while Redis
+does not answer). Keys carry a keyed hash of the username or address, never the value.
+
+A login is checked before the password (`retry_after`), and a failure counted after it
+(`failed`): attempts that are in flight together are all checked against the count before any
+of them failed, so a burst can pass a few more than the budget — as it could per process before.
 """
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
+from app.domain.rate_limits import LOGIN_FAILURES, Limit, refused_for, window
+from app.security.rate_limit import RateLimiter
+
+NAME = "login"
 
 
 class LoginThrottle:
-    def __init__(self, max_failures: int = 5, window_seconds: float = 600.0) -> None:
-        self.max_failures = max_failures
-        self.window = window_seconds
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
+    def __init__(self, limiter: RateLimiter, limit: Limit = LOGIN_FAILURES) -> None:
+        self._limiter = limiter
+        self.limit = limit
 
-    def _prune(self, key: str, now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        if not q:
-            self._failures.pop(key, None)
-        return q
+    def _key(self, who: str, now: float) -> str:
+        return self._limiter.key(NAME, who, window(self.limit, now)[0])
 
-    def retry_after(self, *keys: str) -> int:
-        """Seconds to wait, or 0 when a login attempt may be tried."""
-        now = time.monotonic()
-        waits = []
-        for key in keys:
-            q = self._prune(key, now)
-            if len(q) >= self.max_failures:
-                waits.append(int(self.window - (now - q[0])) + 1)
+    async def retry_after(self, *keys: str) -> int:
+        """Seconds to wait, or 0 when a login attempt may be tried (``keys``: ``user:…``, ``addr:…``)."""
+        now = self._limiter.clock()
+        waits = [
+            refused_for(await self._limiter.counter.peek(self._key(who, now)) + 1, self.limit, now) for who in keys
+        ]
         return max(waits, default=0)
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            self._failures[key].append(now)
-            if len(self._failures) > 100_000:  # bounded memory under a spray of usernames
-                self._failures.pop(next(iter(self._failures)))
+    async def failed(self, *keys: str) -> None:
+        now = self._limiter.clock()
+        ttl = window(self.limit, now)[1] + 1
+        for who in keys:
+            await self._limiter.counter.incr(self._key(who, now), ttl)
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    async def succeeded(self, *keys: str) -> None:
+        now = self._limiter.clock()
+        for who in keys:
+            await self._limiter.counter.forget(self._key(who, now))

@@ -35,6 +35,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from app.db.engine import make_engine  # noqa: E402
 from app.main import create_app  # noqa: E402
+from app.domain.rate_limits import Limit  # noqa: E402
 from app.security.throttle import LoginThrottle  # noqa: E402
 from app.security.webhooks import sign  # noqa: E402
 from app.services.patients import import_patients  # noqa: E402
@@ -236,7 +237,7 @@ def test_no_operation_answers_5xx(world: World) -> None:
     failures: list[str] = []
     for operation in operations:
         if operation.path in LOGIN_PATHS:
-            world.server.app.state.hub.throttle = LoginThrottle(max_failures=10**9)
+            world.server.app.state.hub.throttle = LoginThrottle(world.server.app.state.hub.limits, Limit(10**9, 600))
         fuzz_operation(world, operation, tally, statuses, failures)
     labels = {f"{op.method.upper()} {op.path}" for op in operations}
     reached = {label for label, seen in statuses.items() if any(200 <= s < 300 for s in seen)}
@@ -313,7 +314,7 @@ def test_stateful_sequences_never_answer_5xx(world: World) -> None:
             if response.status_code >= 500:
                 failures.append(f"{label} → {response.status_code}: {response.text[:300]}")
 
-    world.server.app.state.hub.throttle = LoginThrottle(max_failures=10**9)
+    world.server.app.state.hub.throttle = LoginThrottle(world.server.app.state.hub.limits, Limit(10**9, 600))
     from hypothesis.errors import Flaky
 
     try:

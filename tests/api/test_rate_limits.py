@@ -25,7 +25,7 @@ def _app_client(settings: Settings, region, **changes: object) -> AsyncTestClien
 
 @pytest.fixture
 async def limited(settings, region, db) -> AsyncIterator[AsyncTestClient]:  # type: ignore[no-untyped-def]
-    spec = "webhook_unit=2/3600,survey_address=2/3600,secure_message=1/3600,portal_read=3/3600"
+    spec = "webhook_unit=2/3600,survey_address=2/3600,secure_message=1/3600,portal_read=3/3600,chat_form=3/3600"
     async with _app_client(settings, region, rate_limits=spec) as c:
         yield c
 
@@ -61,6 +61,14 @@ async def test_survey_per_address(limited):  # type: ignore[no-untyped-def]
     assert page.status_code == 429 and page.headers["retry-after"] and "<html" in page.text
 
 
+async def test_every_chat_form_request_counts(limited):  # type: ignore[no-untyped-def]
+    """The same form asked again is counted again: no response cache answers before the limit."""
+    for _ in range(3):
+        assert (await limited.get("/channels/chat/form?unit=kajaani&lang=fi")).status_code == 200
+    _refused(await limited.get("/channels/chat/form?unit=kajaani&lang=fi"), "chat_form")
+    _refused(await limited.get("/channels/chat/form?unit=kajaani&lang=sv"), "chat_form")  # per address, not per form
+
+
 async def test_secure_messages_per_patient(limited, patient_token):  # type: ignore[no-untyped-def]
     matti = {"Authorization": f"Bearer {patient_token('p-0001')}"}
     r = await limited.post("/channels/omasote/messages", json={"subject": "Resepti", "text": "Uusinta kiitos"}, headers=matti)
@@ -94,3 +102,35 @@ async def test_two_instances_share_the_count_through_redis(settings, region, db,
         assert (await callback(one, "sh-2", caller="0409995502")).status_code == 202
         _refused(await callback(two, "sh-3", caller="0409995503"), "webhook_unit")
         _refused(await callback(one, "sh-4", caller="0409995504"), "webhook_unit")
+
+
+async def test_two_instances_share_the_login_throttle_through_redis(settings, region, db, redis_url):  # type: ignore[no-untyped-def]
+    """Behind a balancer a guesser meets one budget of failed logins, not one per instance."""
+    shared = {"redis_url": redis_url, "secret_key": f"lt-{uuid.uuid4().hex}-long-enough-key", "rate_limits": "off"}
+    async with _app_client(settings, region, **shared) as one, _app_client(settings, region, **shared) as two:
+        for n in range(5):  # 3 on one, 2 on the other
+            r = await (one, two)[n % 2].post("/api/auth/login", json={"username": "eero", "password": f"guess-{n}"})
+            assert r.status_code == 401, r.text
+        for app in (one, two):  # even the right password waits, on either instance
+            r = await app.post("/api/auth/login", json={"username": "eero", "password": "eero-demo"})
+            assert r.status_code == 429 and int(r.headers["retry-after"]) > 0, r.text
+        r = await two.post("/api/auth/login", json={"username": "aino", "password": "aino-demo"})
+        assert r.status_code == 429  # the address's budget is shared too (both clients are "testclient")
+
+
+async def test_two_throttles_on_one_redis_count_and_forget_together(redis_url):  # type: ignore[no-untyped-def]
+    from app.security.rate_limit import RateLimiter
+    from app.security.throttle import LoginThrottle
+
+    secret = f"lt-{uuid.uuid4().hex}"
+    a, b = RateLimiter(None, secret, redis_url), RateLimiter(None, secret, redis_url)
+    try:
+        on_a, on_b = LoginThrottle(a), LoginThrottle(b)
+        for throttle in (on_a, on_b, on_a, on_b, on_a):
+            await throttle.failed("user:eero")
+        assert await on_b.retry_after("user:eero") > 0 and await on_a.retry_after("user:eero") > 0
+        await on_b.succeeded("user:eero")
+        assert await on_a.retry_after("user:eero") == 0
+    finally:
+        await a.close()
+        await b.close()

@@ -5,6 +5,7 @@ traffic through again. The machine's PostgreSQL is never touched (other suites s
 While the proxy is cut every answer is 503 with Retry-After, or a 2xx that was committed —
 never a 500, never a 2xx that is lost, never a half-written case; once traffic passes again the
 same server process recovers on its own, and everything acknowledged is in the database.
+After a restart or a failover of the database, the first request of each kind succeeds.
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 from sqlalchemy.engine import make_url
+
+from app.db.engine import IDLE_CHECK_SECONDS
 
 from tests.live.conftest import free_port, start_process
 from tests.live.load import Load, committed, drive, fresh_pg, post
+from tests.live.test_inbox_stream import connect, login
+from tests.live.test_instances import At
 
 CLIENTS = 8
 PHASE_ACKS = 40  # acknowledged before the cut, and again after it is mended
@@ -36,6 +42,7 @@ class TcpProxy:
         self.accepted = 0
         self.turned_away = 0
         self._conns: set[asyncio.StreamWriter] = set()
+        self._pairs: list[dict[str, Any]] = []
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.AbstractServer | None = None
@@ -76,6 +83,7 @@ class TcpProxy:
         for writer in list(self._conns):
             writer.transport.abort()  # RST, as a dead link or a killed database looks to the driver
         self._conns.clear()
+        self._pairs.clear()
 
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if self.down:
@@ -89,19 +97,38 @@ class TcpProxy:
             return
         self.accepted += 1
         self._conns |= {writer, up_writer}
+        pair = {"stale": False, "up": up_writer}
+        self._pairs.append(pair)
 
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, to_database: bool) -> None:
             try:
                 while data := await src.read(65536):
+                    if pair["stale"] and to_database:
+                        writer.transport.abort()  # the new primary knows no such connection: RST
+                        return
                     dst.write(data)
                     await dst.drain()
             except (OSError, asyncio.IncompleteReadError):
                 pass
             finally:
-                dst.transport.abort()
+                if not (pair["stale"] and not to_database):  # a failover tells the client nothing
+                    dst.transport.abort()
 
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False))
         self._conns -= {writer, up_writer}
+
+    def failover(self) -> None:
+        """The database moved (a standby promoted behind the same address): every relayed
+        connection's server end is gone, but its client learns that only when it next sends
+        (an RST from a host that knows no such connection). New connections go through."""
+
+        async def failover() -> None:
+            for pair in self._pairs:
+                pair["stale"] = True
+                pair["up"].transport.abort()
+            self._pairs.clear()
+
+        self._call(failover())
 
 
 @pytest.fixture
@@ -196,3 +223,66 @@ def test_a_database_outage_answers_503_and_recovers_without_a_restart(outage_db:
         f"found {sum(1 for c in load.acked if c in stored['contacts'])}, stored without an answer "
         f"{len(set(before_retry['contacts']) - set(load.acked))}, retried {len(retried)} (new {sum(s == 202 for s in retried.values())}); proxy connections {proxy.accepted}, turned away {proxy.turned_away}"
     )
+
+
+@pytest.mark.parametrize("how", ["restart", "failover"])
+def test_the_first_request_of_each_kind_after_the_database_returns_succeeds(outage_db: str, how: str) -> None:
+    """Every pooled connection dies while nothing uses it. `restart`: PostgreSQL goes away for
+    a moment and the pools see their connections closed; `failover`: the database moves and
+    the pools' connections look alive until first used. Once the database answers again, the
+    very first request of each kind — a webhook (the intake's asyncpg pool), /api reads with a
+    session and a live socket (SQLAlchemy's pool) — succeeds: no user meets a dead connection."""
+    direct = make_url(outage_db)
+    with TcpProxy(direct.host or "127.0.0.1", direct.port or 5432) as proxy:
+        through = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        port = free_port()
+        proc = start_process(port, {"FIRSTLINE_DATABASE_URL": through, "FIRSTLINE_RUN_JOBS": "0"})
+        server = At(port)
+        load = Load()
+
+        async def reads(http: httpx.AsyncClient, token: str, n: int) -> list[int]:
+            """n concurrent inbox reads: as many pooled connections as the requests overlap."""
+            headers = {"Authorization": f"Bearer {token}"}
+            answers = await asyncio.gather(*(http.get("/api/inbox?queue=all", headers=headers) for _ in range(n)))
+            return [r.status_code for r in answers]
+
+        async def live(token: str) -> str:
+            try:
+                ws, _, _ = await connect(server, token)  # hello, replay, ready: database reads
+            except websockets.ConnectionClosed as closed:
+                return f"closed {closed.rcvd.code if closed.rcvd else None}"
+            await ws.close()
+            return "ready"
+
+        async def fill_and_kill(http: httpx.AsyncClient, token: str) -> None:
+            """Fill both pools with connections, then kill every one of them."""
+            assert {(await post(http, server.http, load.next())).status_code for _ in range(3)} == {202}
+            assert set(await reads(http, token, 6)) == {200}
+            assert await live(token) == "ready"
+            if how == "restart":
+                await asyncio.to_thread(proxy.cut)  # every connection reset, new ones refused
+                down = await post(http, server.http, load.next())
+                assert down.status_code == 503 and down.headers.get("retry-after"), down.text
+                await asyncio.to_thread(proxy.mend)  # the database is back
+            else:
+                await asyncio.to_thread(proxy.failover)
+                # A failover takes its seconds; the pools' connections sit idle meanwhile.
+                await asyncio.sleep(IDLE_CHECK_SECONDS + 0.5)
+
+        async def scenario() -> dict[str, Any]:
+            async with httpx.AsyncClient(base_url=server.http, timeout=15) as http:
+                token = await login(http, "aino")  # no database: the region file and a signed token
+                # One round with the live socket first, one with a webhook and reads at once:
+                # the first failure on SQLAlchemy's pool would hide the next ones.
+                await fill_and_kill(http, token)
+                socket = await live(token)
+                await fill_and_kill(http, token)
+                hook, inbox = await asyncio.gather(post(http, server.http, load.next()), reads(http, token, 6))
+                return {"webhook": hook.status_code, "inbox": inbox, "live": socket}
+
+        try:
+            first = asyncio.run(scenario())
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+    assert first == {"webhook": 202, "inbox": [200] * 6, "live": "ready"}, first

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from app.domain.rate_limits import LIMITS, Limit, LimitsError, parse_limits, refused_for, window
 from app.security.rate_limit import LocalCounter, RateLimited, RateLimiter
+from app.security.throttle import LoginThrottle
 
 
 def test_overrides_and_the_switch() -> None:
@@ -49,7 +50,7 @@ async def test_off_counts_nothing_and_keys_hold_no_address() -> None:
     for _ in range(100):
         await off.check("chat_start", "10.0.0.1")
     limiter = RateLimiter("", "secret")
-    key = limiter._key("survey_address", "10.0.0.1", 7)  # noqa: SLF001 - the key's shape is the point
+    key = limiter.key("survey_address", "10.0.0.1", 7)  # the key's shape is the point
     assert "10.0.0.1" not in key and key.startswith("firstline:rl:survey_address:") and key.endswith(":7")
 
 
@@ -62,3 +63,19 @@ async def test_local_counter_expires_and_stays_bounded() -> None:
     short = LocalCounter()
     await short.incr("b", 0)
     assert await short.incr("b", 60) == 1  # the 0-second window had ended
+
+
+async def test_login_throttle_counts_failures_in_windows_and_a_success_forgets_them() -> None:
+    now = [1_000_200.0]  # the start of a 600-second window
+    throttle = LoginThrottle(RateLimiter("off", "secret", clock=lambda: now[0]))  # "off" leaves logins throttled
+    for _ in range(4):
+        await throttle.failed("user:eero", "addr:10.0.0.1")
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 0  # the fifth try is allowed
+    await throttle.succeeded("user:eero", "addr:10.0.0.1")
+    for _ in range(5):
+        await throttle.failed("user:eero", "addr:10.0.0.1")
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.2") == 600  # the account, from anywhere
+    assert await throttle.retry_after("user:aino", "addr:10.0.0.1") == 600  # the address, for anyone
+    assert await throttle.retry_after("user:aino", "addr:10.0.0.2") == 0
+    now[0] += 600
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 0  # a new window
