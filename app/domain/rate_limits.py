@@ -14,6 +14,8 @@ or switch them off with ``FIRSTLINE_RATE_LIMITS=off`` (benchmarks).
 
 from __future__ import annotations
 
+import math
+
 import msgspec
 
 
@@ -74,6 +76,24 @@ def window(limit: Limit, now: float) -> tuple[int, int]:
     """(the window's number, seconds until the next one starts) at unix time ``now``."""
     number = int(now // limit.seconds)
     return number, max(1, int((number + 1) * limit.seconds - now + 0.999))
+
+
+def sliding_wait(previous: int, current: int, limit: Limit, now: float) -> int:
+    """0 when one more attempt fits the budget over the last ``limit.seconds``, else the seconds
+    to wait. The last window's count is weighed by the share of it still inside the sliding
+    span (the usual two-window estimate): a fixed window alone would let a guesser spend the
+    budget at the end of one window and again at the start of the next, twice in a moment."""
+    span = limit.seconds
+    left = 1.0 - (now % span) / span  # share of the last window still in the span
+    if previous * left + current + 1 <= limit.count + 1e-9:
+        return 0
+    if current + 1 <= limit.count:
+        # the weighted last window must shrink to (count - current - 1) / previous of itself
+        shrink = left - (limit.count - current - 1) / previous
+    else:
+        # this window is full: wait for the next, then for this one to weigh out in turn
+        shrink = left + 1.0 - (limit.count - 1) / current
+    return max(1, math.ceil(span * shrink - 1e-9))
 
 
 def refused_for(count: int, limit: Limit, now: float) -> int:

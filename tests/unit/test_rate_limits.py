@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.rate_limits import LIMITS, Limit, LimitsError, parse_limits, refused_for, window
+from app.domain.rate_limits import LIMITS, Limit, LimitsError, parse_limits, refused_for, sliding_wait, window
 from app.security.rate_limit import LocalCounter, RateLimited, RateLimiter
 from app.security.throttle import LoginThrottle
 
@@ -74,8 +74,44 @@ async def test_login_throttle_counts_failures_in_windows_and_a_success_forgets_t
     await throttle.succeeded("user:eero", "addr:10.0.0.1")
     for _ in range(5):
         await throttle.failed("user:eero", "addr:10.0.0.1")
-    assert await throttle.retry_after("user:eero", "addr:10.0.0.2") == 600  # the account, from anywhere
-    assert await throttle.retry_after("user:aino", "addr:10.0.0.1") == 600  # the address, for anyone
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.2") == 720  # the account, from anywhere: the window
+    # and then until one of its five failures has weighed out of the sliding span (600 + 120 s)
+    assert await throttle.retry_after("user:aino", "addr:10.0.0.1") == 720  # the address, for anyone
     assert await throttle.retry_after("user:aino", "addr:10.0.0.2") == 0
+    now[0] += 600  # a new window, but the five failures are still within the last 600 s
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 120  # until one of five has weighed out
+    now[0] += 120
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 0
     now[0] += 600
-    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 0  # a new window
+    assert await throttle.retry_after("user:eero", "addr:10.0.0.1") == 0
+
+
+async def test_the_login_budget_is_not_spent_twice_across_a_window_boundary() -> None:
+    """Five guesses at the end of one window and five more at the start of the next would pass a
+    fixed window; over the sliding span the second five wait."""
+    now = [1_000_200.0 + 599]  # one second before the next window
+    throttle = LoginThrottle(RateLimiter("off", "secret", clock=lambda: now[0]))
+    for _ in range(5):
+        await throttle.failed("user:eero")
+    now[0] += 2  # the next window has begun
+    assert await throttle.retry_after("user:eero") == 119  # a fixed window would say 0 here
+    await throttle.succeeded("user:eero")  # a success forgets the last window's failures too
+    assert await throttle.retry_after("user:eero") == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(0, 8), st.integers(0, 8), st.floats(0, 599.99))
+def test_waiting_as_told_is_enough_and_no_wait_means_room(previous: int, current: int, into: float) -> None:
+    limit = Limit(5, 600)
+    start = 1_000_200.0  # a window's start
+    now = start + into
+    wait = sliding_wait(previous, current, limit, now)
+    if wait == 0:
+        assert previous * (1 - into / 600) + current + 1 <= 5 + 1e-9
+        return
+    later = now + wait
+    if later < start + 600:  # still this window: the same counts
+        assert sliding_wait(previous, current, limit, later) == 0
+        assert sliding_wait(previous, current, limit, later - 1) > 0  # and not a second too long
+    else:  # the next window: this one's count is now the last one's
+        assert sliding_wait(current, 0, limit, later) == 0
