@@ -18,7 +18,11 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, Opera
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.util import await_
+
+try:  # the bridge SQLAlchemy's own asyncpg dialect pings with: `await_` in 2.1, `await_only` in 2.0
+    from sqlalchemy.util import await_
+except ImportError:  # pragma: no cover - SQLAlchemy 2.0
+    from sqlalchemy.util import await_only as await_
 
 
 WRITE = "firstline_write"
