@@ -118,17 +118,16 @@ once its words have been seen and 0.3 ms when none have (target: under 1 ms).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import NamedTuple
 
 import msgspec
 
 from app.domain import urgency_scope as scope
 from app.domain.urgency_explain import explain, reason
-from app.domain.urgency_words import fold, guess_language, language_code, raw_form, token_concepts
+from app.domain.urgency_tokens import ANSWER_MARK, STOP, Occ, occurrences, tokenize
+from app.domain.urgency_words import fold, guess_language, language_code
 from app.domain.urgency_lexicon import (
     FLAG_IDS,
     FLAG_LABELS,
@@ -136,13 +135,10 @@ from app.domain.urgency_lexicon import (
     FLAGS,
     LEVEL_ORDER,
     LANGS,
-    MONTH_ABBREVIATIONS,
     NEGATOR_CONCEPTS,
     NO_ANSWERS,
     NOT_DENIALS,
     RULES,
-    SHORT_AGE_UNITS,
-    STOP_WORDS,
     TEXTS,
     YES_ANSWERS,
     Finding,
@@ -194,150 +190,34 @@ NUMBER_CONCEPTS = frozenset({"NUM_HIGH", "NUM_FEVER", "NUM_DAYS", "AGE_CHILD", "
 
 
 # --------------------------------------------------------------------------------------------
-# Reading a text
+# Reading a text (tokens and where each concept occurs: app/domain/urgency_tokens.py)
 # --------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(
-    r"(?P<w>[^\W\d_]+(?:['’´`ʼ][^\W\d_]+)*)|(?P<n>\d+(?:[.,]\d+)?(?:/10)?)|(?P<s>[.!?;\n]+)|(?P<c>[,:()\-–—/])"
-)
-_SENTENCE_GAP = 3
-_ANSWER_MARK = re.compile(r"[:?]|\s[-–]\s")
-_STOP = frozenset(fold(w) for words in STOP_WORDS.values() for w in words)
-_AGE_VERBS = frozenset({"on", "oli", "ar", "var", "is", "was"})  # "äiti on 88", "mamma är 88" (folded)
-
-
-class _Tok(NamedTuple):
-    raw: str
-    fold: str
-    pos: int
-    start: int
-    end: int
-    clause: int
-    sentence: int = 0
-
-
-class _Occ(NamedTuple):
-    lo: int  # position (for windows)
-    hi: int
-    tlo: int  # token indexes (for fragments and negation)
-    thi: int
-
-
-def _tokenize(text: str) -> list[_Tok]:
-    toks: list[_Tok] = []
-    pos = 0
-    clause = 0
-    sentence = 0
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "s":
-            pos += _SENTENCE_GAP
-            clause += 1
-            sentence += 1
-        elif kind == "c":
-            if not (m.group() == "-" and 0 < m.start() and m.end() < len(text)
-                    and text[m.start() - 1].isalpha() and text[m.end()].isalpha()):
-                clause += 1  # a hyphen inside a word joins a compound ("itsemurha-ajatuksia", "tia-kohtaus")
-        else:
-            raw = raw_form(m.group())
-            f = fold(raw)
-            toks.append(_Tok(raw, f, pos, m.start(), m.end(), clause, sentence))
-            if f not in _STOP:
-                pos += 1
-    return toks
-
-
-def _occurrences(toks: list[_Tok]) -> dict[str, list[_Occ]]:
-    occ: dict[str, list[_Occ]] = {}
-    n = len(toks)
-    for i, tok in enumerate(toks):
-        if tok.fold.replace(",", "").replace(".", "").replace("/", "").isdigit():
-            _numeric(toks, i, occ)
-            continue
-        for term in token_concepts(tok.raw):
-            if term.ctx_next and i + 1 < n and toks[i + 1].fold.startswith(term.ctx_next):
-                continue
-            if term.ctx_prev and i > 0 and toks[i - 1].fold.startswith(term.ctx_prev):
-                continue
-            lst = occ.setdefault(term.concept, [])
-            if not lst or lst[-1].tlo != i:
-                lst.append(_Occ(tok.pos, tok.pos, i, i))
-    return occ
-
-
-def _numeric(toks: list[_Tok], i: int, occ: dict[str, list[_Occ]]) -> None:
-    tok = toks[i]
-    text = tok.raw
-    if text.endswith("/10"):
-        if text in ("9/10", "10/10"):
-            occ.setdefault("UNBEARABLE", []).append(_Occ(tok.pos, tok.pos, i, i))
-        return
-    if len(text) > 8:
-        return  # a phone number, an id: not a temperature, an age or a count
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        return
-    o = _Occ(tok.pos, tok.pos, i, i)
-    # "30 paracetamol", "20 tablettia": a count of pills is an overdose candidate
-    if value >= 10 and value == int(value) and i + 1 < len(toks) and any(
-        t.concept == "SUBSTANCE" for t in token_concepts(toks[i + 1].raw)
-    ):
-        occ.setdefault("TOO_MANY_TERM", []).append(o)
-    if 40.0 <= value <= 44.0:
-        occ.setdefault("NUM_HIGH", []).append(o)
-    elif 39.0 <= value < 40.0:  # a high fever for a small child or an old person (same-day)
-        occ.setdefault("NUM_FEVER", []).append(o)
-    # "87 v", "3-vuotias", "5 år", "2 years": a small child's or an old person's age (same-day fever)
-    if value == int(value) and i + 1 < len(toks) and any(
-        t.concept == "YEAR_UNIT" for t in token_concepts(toks[i + 1].raw)
-    ):
-        age = "AGE_CHILD" if 1 <= value <= 6 else "AGE_OLD" if 70 <= value <= 110 else None
-        if age:
-            occ.setdefault(age, []).append(_Occ(tok.pos, toks[i + 1].pos, i, i + 1))
-    # "äiti on 88", "mamma är 88", "my dad is 89": an old person's age without a unit (not "90 kg")
-    elif (70 <= value <= 110 and value == int(value) and i >= 2 and toks[i - 1].fold in _AGE_VERBS
-          and any(t.concept == "PERSON" for t in token_concepts(toks[i - 2].raw))
-          and not (i + 1 < len(toks) and toks[i + 1].fold.startswith(("kg", "kilo", "cm")))):
-        occ.setdefault("AGE_OLD", []).append(_Occ(toks[i - 2].pos, tok.pos, i - 2, i))
-    # "3 kk", "6 viikon ikäinen", "2 months old": a young infant's age, the unit after the number
-    if 0 < value <= 12 and value == int(value) and i + 1 < len(toks):
-        unit = toks[i + 1]
-        if any(t.concept == "MONTHS" for t in token_concepts(unit.raw)):
-            short_unit = unit.fold.startswith(SHORT_AGE_UNITS)
-            young = value <= 12 if short_unit else value <= 3
-            near = {t.concept for x in toks[i + 1: i + 4] for t in token_concepts(x.raw)}
-            if young and (near & {"AGE_WORD", "INFANT"} or unit.fold in MONTH_ABBREVIATIONS):
-                occ.setdefault("INFANT_YOUNG", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
-            elif value >= 3:  # "3 päivää", "5 days": a duration of three days or more
-                occ.setdefault("NUM_DAYS", []).append(_Occ(tok.pos, unit.pos, i, i + 1))
-
-
-def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = None) -> list[_Occ]:
+def _find(rule: _Rule, occ: dict[str, list[Occ]], clauses: list[int] | None = None) -> list[Occ]:
     """Where the rule's parts lie close enough together; ``clauses`` (token → clause) keeps an
     ``unless`` exception to the match's own clauses (``_UNLESS_IN_CLAUSE``)."""
     one_clause = clauses
     if clauses is not None and not _UNLESS_IN_CLAUSE.get(rule.flag, True):
         clauses = None
-    lists: list[list[_Occ]] = []
+    lists: list[list[Occ]] = []
     for part in rule.parts:
-        merged: list[_Occ] = []
+        merged: list[Occ] = []
         for c in part:
             merged.extend(occ.get(c, ()))
         if not merged:
             return []
         merged.sort()
         lists.append(merged)
-    unless: list[_Occ] = []
+    unless: list[Occ] = []
     for c in rule.unless:
         unless.extend(occ.get(c, ()))
     unless.sort()
     w = rule.window
     anchor = min(range(len(lists)), key=lambda k: len(lists[k]))
-    found: list[_Occ] = []
+    found: list[Occ] = []
     seen: set[tuple[int, int]] = set()
     for a in lists[anchor]:
-        cands: list[list[_Occ]] = []
+        cands: list[list[Occ]] = []
         for k, lst in enumerate(lists):
             if k == anchor:
                 cands.append([a])
@@ -360,12 +240,12 @@ def _find(rule: _Rule, occ: dict[str, list[_Occ]], clauses: list[int] | None = N
     return found
 
 
-def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
+def _best_combo(cands: list[list[Occ]], w: int, unless: list[Occ], uw: int,
                 ordered: bool = False, clauses: list[int] | None = None,
-                one_clause: list[int] | None = None) -> _Occ | None:
+                one_clause: list[int] | None = None) -> Occ | None:
     """The tightest combination whose parts lie within ``w`` words of each other (and, with
     ``one_clause``, in one clause)."""
-    best: _Occ | None = None
+    best: Occ | None = None
 
     def rec(k: int, lo: int, hi: int, maxlo: int, minhi: int, tlo: int, thi: int, last: int = -1) -> None:
         nonlocal best
@@ -381,7 +261,7 @@ def _best_combo(cands: list[list[_Occ]], w: int, unless: list[_Occ], uw: int,
                         return
                     i += 1
             if best is None or hi - lo < best.hi - best.lo:
-                best = _Occ(lo, hi, tlo, thi)
+                best = Occ(lo, hi, tlo, thi)
             return
         for o in cands[k]:
             if ordered and o.tlo <= last:
@@ -454,10 +334,10 @@ def _past(lo: int, folds: list[str], clauses: list[int], sentences: list[int],
 
 def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     """flag → the mentions that raised it, for one text read in ``lang`` (None: every language)."""
-    toks = _tokenize(text)
+    toks = tokenize(text)
     if not toks:
         return {}
-    occ = _occurrences(toks)
+    occ = occurrences(toks)
     # Finnish "en" (I don't) is the Swedish article "en": a denial only in a Finnish text
     not_denials = NOT_DENIALS - {"en"} if lang == "fi" else NOT_DENIALS
     negators = {
@@ -470,9 +350,9 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     _SYMPTOM_ONLY = {i for i in negators if toks[i].fold == "et"}  # opens no scope
     folds, clauses, sentences = [t.fold for t in toks], [t.clause for t in toks], [t.sentence for t in toks]
     years = scope.standalone_years(text, [(t.start, t.end) for t in toks])
-    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=_STOP,
+    scopes = scope.negation_scopes(folds, clauses, negators - _SYMPTOM_ONLY, _W.conj, _W.void, stop=STOP,
                                    lists=_W.lists, sentences=sentences)
-    matched: list[tuple[_Rule, _Occ]] = []
+    matched: list[tuple[_Rule, Occ]] = []
     neg_words = {o.tlo for c in _NEG_CONCEPTS for o in occ.get(c, ())}
     symptom_negs: set[int] = set()
     administrative: list[_Rule] = []  # read after the rest: their `unless` needs the denials
@@ -499,39 +379,36 @@ def _read(text: str, lang: str | None = None) -> dict[str, list[_Hit]]:
     items = [(m.tlo, m.thi) for _, m in matched]
     items += [(o.tlo, o.thi) for c in scope.ITEM_CONCEPTS for o in occ.get(c, ())]
     items += [(i, i) for i, t in enumerate(toks) if t.fold in _W.item_words or t.fold.startswith(_W.item_stems)]
-    answers = frozenset(i for i in range(1, len(toks)) if _ANSWER_MARK.search(text, toks[i - 1].end, toks[i].start))
+    answers = frozenset(i for i in range(1, len(toks)) if ANSWER_MARK.search(text, toks[i - 1].end, toks[i].start))
     sc = scope.Text(folds, clauses, sentences, scopes, negators, be, items, symptom_negs, {t for t, _, _ in scopes}, answers)
     if administrative:
         # an administrative matter is set aside only by what the patient reports now: a denied
         # ("ei kuumetta", "no fever") or remote-past mention in ``unless`` does not count
-        reported: dict[str, list[_Occ]] = {}
+        reported: dict[str, list[Occ]] = {}
         for rule in administrative:
             for c in rule.unless - reported.keys():
                 reported[c] = [o for o in occ.get(c, ()) if scope.denial(o.tlo, o.thi, sc, _W) is None
                                and not _past(o.tlo, folds, clauses, sentences, years)]
             matched.extend((rule, m) for m in _find(rule, {**occ, **{c: reported[c] for c in rule.unless}}))
-    found: dict[str, list[tuple[_Occ, tuple[int, int] | None, str]]] = {}
+    found: dict[str, list[tuple[Occ, tuple[int, int] | None, str]]] = {}
     for rule, m in matched:
         neg = scope.denial(m.tlo, m.thi, sc, _W)
-        inside = [i for i in sc.scope_triggers if m.tlo < i <= m.thi]
-        if neg is not None and inside:
-            # denied from inside ("sekava, ei kuumetta" read as CONFUSED + FEVER): the rule may
-            # still hold without the denied words ("äiti … sekava": CONFUSED + PERSON)
-            occ2 = {c: [o for o in lst if not inside[0] < o.tlo <= m.thi] for c, lst in occ.items()}
-            alt = [x for x in _find(rule, occ2, clauses) if scope.denial(x.tlo, x.thi, sc, _W) is None]
-            if alt:
-                m, neg = alt[0], None
-        elif neg is not None:
-            # the tightest match took a denied word that another reading does not need: "not
-            # coughing han har blod i kräkningarna" is blood in the vomit, whatever the cough
-            occ2 = {c: [o for o in lst if o.tlo != m.tlo] for c, lst in occ.items()}
+        if neg is not None:
+            # A denied match may have taken words another reading of the rule does not need; it
+            # holds when that reading is not denied. Denied from inside ("sekava, ei kuumetta"
+            # read as CONFUSED + FEVER): without the denied words ("äiti … sekava": CONFUSED +
+            # PERSON). Denied before it: without its first word ("not coughing han har blod i
+            # kräkningarna" is blood in the vomit, whatever the cough).
+            inside = [i for i in sc.scope_triggers if m.tlo < i <= m.thi]
+            lo, hi = (inside[0] + 1, m.thi) if inside else (m.tlo, m.tlo)
+            occ2 = {c: [o for o in lst if not lo <= o.tlo <= hi] for c, lst in occ.items()}
             alt = [x for x in _find(rule, occ2, clauses) if scope.denial(x.tlo, x.thi, sc, _W) is None]
             if alt:
                 m, neg = alt[0], None
         found.setdefault(str(rule.flag), []).append((m, neg, rule.name))
     hits: dict[str, list[_Hit]] = {}
-    for flag, occurrences in found.items():
-        for m, neg, name in occurrences:
+    for flag, mentions in found.items():
+        for m, neg, name in mentions:
             a, b = neg if neg else (m.tlo, m.thi)
             past = neg is None and _past(m.tlo, folds, clauses, sentences, years)
             hits.setdefault(flag, []).append(_Hit(toks[a].start, toks[b].end, neg is not None, past, name))

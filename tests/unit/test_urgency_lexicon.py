@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-from app.domain import urgency, urgency_lexicon, urgency_routine, urgency_same_day, urgency_words
+from app.domain import urgency, urgency_lexicon, urgency_routine, urgency_same_day, urgency_tokens, urgency_words
 from app.domain.common import URGENCY_LEVELS
 from app.domain.urgency_lexicon import (
     LEVEL_ORDER,
@@ -52,9 +52,9 @@ _TYPO_GUARD = "KNOWN_WORD"
 
 def _engine_concepts() -> set[str]:
     """Concept names the engine's functions read or write (string constants like "SUBSTANCE"),
-    in the engine and its word recognition."""
+    in the engine, its tokens and number reader, and its word recognition."""
     found: set[str] = set()
-    trees = [ast.parse(Path(m.__file__).read_text(encoding="utf-8")) for m in (urgency, urgency_words)]
+    trees = [ast.parse(Path(m.__file__).read_text(encoding="utf-8")) for m in (urgency, urgency_tokens, urgency_words)]
     for fn in (n for tree in trees for n in ast.walk(tree)):
         if not isinstance(fn, ast.FunctionDef):
             continue
